@@ -1,0 +1,41 @@
+"""The one place that turns errors into a single stderr line and an exit code."""
+import os
+import sys
+
+import click
+
+from ..errors import ExitCode, NetdebugError
+
+
+def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
+    """Run a click command; known errors become one line on stderr, never a traceback."""
+    try:
+        code = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except NetdebugError as err:
+        _fail(prog_name, str(err), err.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except click.Abort:
+        _fail(prog_name, "aborted", ExitCode.USAGE)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        _fail(prog_name, "interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(ExitCode.OK)
+    except Exception as err:  # a bug: still one line, with a hint how to see the traceback
+        if _debug():
+            raise
+        _fail(prog_name, f"internal error: {type(err).__name__}: {err} (set NETDEBUG_DEBUG=1 for a traceback)", 4)
+    else:
+        sys.exit(int(code or 0))
+
+
+def _debug() -> bool:
+    return bool(os.environ.get("NETDEBUG_DEBUG"))
+
+
+def _fail(prog_name: str, message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(int(code))

@@ -1,0 +1,69 @@
+"""kubectl-style options shared by all plugins, gathered into one value object."""
+import os
+from dataclasses import dataclass, field
+
+import click
+
+OUTPUT_FORMATS = ("text", "wide", "json", "yaml")
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Where the objects come from: a live cluster (kubeconfig/context) or manifest files."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    namespace: str | None = None  # None: the context's namespace (live) or "default" (files)
+    all_namespaces: bool = False
+    selector: str | None = None
+    filenames: tuple[str, ...] = field(default_factory=tuple)
+    request_timeout: float = 10.0
+
+    @property
+    def offline(self) -> bool:
+        return bool(self.filenames)
+
+
+def cluster_options(func):
+    """Decorate a click command with -n/-A/--context/--kubeconfig/-l/-f/--request-timeout."""
+    decorators = [
+        click.option("-f", "--filename", "filenames", multiple=True, type=click.Path(),
+                     help="Read objects from these files or directories instead of the cluster (repeatable)."),
+        click.option("-l", "--selector", default=None, help="Label selector to filter pods (e.g. app=web,tier!=db)."),
+        click.option("-A", "--all-namespaces", is_flag=True, help="Look in all namespaces."),
+        click.option("-n", "--namespace", default=None, help="Namespace (default: the context's namespace)."),
+        click.option("--context", default=None, help="The kubeconfig context to use."),
+        click.option("--kubeconfig", default=None, type=click.Path(), help="Path to the kubeconfig file."),
+        click.option("--request-timeout", default=10.0, type=float, show_default=True,
+                     help="Seconds to wait for each API call."),
+    ]
+    for decorator in decorators:
+        func = decorator(func)
+    return func
+
+
+def output_options(formats=OUTPUT_FORMATS):
+    def decorate(func):
+        func = click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")(func)
+        return click.option("-o", "--output", type=click.Choice(formats), default="text", show_default=True,
+                            help="Output format.")(func)
+    return decorate
+
+
+def make_cluster_options(kwargs: dict) -> ClusterOptions:
+    """Pop the cluster options out of a click kwargs dict."""
+    return ClusterOptions(
+        kubeconfig=kwargs.pop("kubeconfig"),
+        context=kwargs.pop("context"),
+        namespace=kwargs.pop("namespace"),
+        all_namespaces=kwargs.pop("all_namespaces"),
+        selector=kwargs.pop("selector"),
+        filenames=tuple(kwargs.pop("filenames")),
+        request_timeout=kwargs.pop("request_timeout"),
+    )
+
+
+def use_color(no_color: bool, stream) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()

@@ -1,0 +1,69 @@
+"""A cluster snapshot: the objects the diagnosis reads, however they were obtained.
+
+Live mode (kube/) and offline mode (manifests/) both fill a Snapshot; everything above
+works on it alone. Objects stay plain dicts in API (JSON) form.
+"""
+from dataclasses import dataclass, field
+
+from . import objects
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController")
+ADMIN_POLICY_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+KNOWN_KINDS = (
+    "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
+    "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,
+)
+CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", *ADMIN_POLICY_KINDS)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the snapshot could not see, and why (e.g. RBAC forbade listing it)."""
+
+    kind: str
+    namespace: str | None
+    reason: str
+
+
+@dataclass
+class Snapshot:
+    origin: str = "files"  # "files" or "live"
+    objects: dict[str, list[dict]] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, obj: dict) -> None:
+        self.objects.setdefault(obj.get("kind", ""), []).append(obj)
+
+    def of(self, kind: str) -> list[dict]:
+        return self.objects.get(kind, [])
+
+    def in_namespace(self, kind: str, ns: str | None) -> list[dict]:
+        """Objects of a kind in one namespace (all namespaces when ns is None)."""
+        if ns is None:
+            return self.of(kind)
+        return [o for o in self.of(kind) if objects.namespace(o) == ns]
+
+    def get(self, kind: str, ns: str | None, name: str) -> dict | None:
+        for obj in self.of(kind):
+            if objects.name(obj) == name and (ns is None or objects.namespace(obj) == ns):
+                return obj
+        return None
+
+    def namespace_labels(self, ns: str) -> dict:
+        obj = self.get("Namespace", None, ns)
+        if obj is None:
+            return {"kubernetes.io/metadata.name": ns}
+        return objects.labels(obj)
+
+    def namespaces(self) -> list[str]:
+        names = {objects.name(o) for o in self.of("Namespace")}
+        names |= {objects.namespace(o) for kind in self.objects for o in self.of(kind) if objects.namespace(o)}
+        return sorted(names)
+
+    def gaps_for(self, kind: str) -> list[Gap]:
+        return [g for g in self.gaps if g.kind == kind]
+
+    def complete(self, kind: str) -> bool:
+        """True when nothing kept us from seeing every object of this kind."""
+        return not self.gaps_for(kind)
