@@ -1,0 +1,185 @@
+"""The NetworkPolicy engine: may SRC reach DST, and which rule of which policy decides.
+
+Traffic is allowed when the source's egress side and the destination's ingress side both allow it.
+A side is evaluated only for a pod; a pod that no policy selects for a direction is not isolated
+in it (everything allowed). Verdicts carry their explanation as data (RuleRef), never sentences.
+"""
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..model import objects
+from ..model.snapshot import Snapshot
+from .compile import POLICY_TYPE, CompiledPolicy, compile_policy
+from .peers import NO_MATCH, Endpoint
+from .ports import ALL, NONE, ConnectionSet
+
+__all__ = ["PolicyEngine", "Endpoint", "Verdict", "DirectionVerdict", "RuleRef"]
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    policy: str
+    kind: str = "NetworkPolicy"
+    direction: str = "ingress"
+    rule: int = 0
+    peer: int | None = None  # None: the rule admits every peer
+    port: int | None = None  # None: the rule admits every port
+
+    def to_dict(self) -> dict:
+        return {"policy": self.policy, "kind": self.kind, "direction": self.direction,
+                "rule": self.rule, "peer": self.peer, "port": self.port}
+
+
+@dataclass
+class DirectionVerdict:
+    direction: str
+    pod: str | None  # None: the non-pod side, not evaluated
+    isolated: bool = False
+    policies: list[str] = field(default_factory=list)
+    allowed: bool = True
+    rules: list[RuleRef] = field(default_factory=list)
+    cni_defined: bool = False
+    connections: ConnectionSet = ALL  # what this side admits between these two endpoints
+
+    def to_dict(self) -> dict:
+        return {"direction": self.direction, "pod": self.pod, "evaluated": self.pod is not None,
+                "isolated": self.isolated, "policies": list(self.policies), "allowed": self.allowed,
+                "rules": [r.to_dict() for r in self.rules], "cniDefined": self.cni_defined,
+                "connections": str(self.connections)}
+
+
+@dataclass
+class Verdict:
+    source: str
+    destination: str
+    protocol: str
+    port: int | None
+    allowed: bool
+    egress: DirectionVerdict
+    ingress: DirectionVerdict
+    port_name: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"from": self.source, "to": self.destination, "protocol": self.protocol, "port": self.port,
+                "portName": self.port_name, "allowed": self.allowed,
+                "egress": self.egress.to_dict(), "ingress": self.ingress.to_dict()}
+
+
+class PolicyEngine:
+    """Compiled NetworkPolicies of one snapshot, indexed by namespace. Pure: no I/O."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self.problems: list[str] = []
+        self.policies: list[CompiledPolicy] = []
+        for policy in snapshot.of("NetworkPolicy"):
+            compiled, problems = compile_policy(policy)
+            self.problems += problems
+            if compiled is not None:
+                self.policies.append(compiled)
+        self._by_namespace: dict[str, list[CompiledPolicy]] = {}
+        for policy in self.policies:
+            self._by_namespace.setdefault(policy.namespace, []).append(policy)
+        self._by_ref = {policy.ref: policy for policy in self.policies}
+        self._namespace_labels: dict[str, dict] = {}
+
+    def namespace_labels(self, namespace: str) -> dict:
+        if namespace not in self._namespace_labels:
+            self._namespace_labels[namespace] = self.snapshot.namespace_labels(namespace)
+        return self._namespace_labels[namespace]
+
+    def policies_selecting(self, endpoint: Endpoint, direction: str) -> list[CompiledPolicy]:
+        """Policies of the pod's namespace whose podSelector matches it and that cover this direction."""
+        if not endpoint.is_pod:
+            return []
+        return [p for p in self._by_namespace.get(endpoint.namespace, ())
+                if direction in p.types and p.selector.matches(endpoint.labels)]
+
+    def side(self, direction: str, source: Endpoint, destination: Endpoint) -> DirectionVerdict:
+        """One side with the set of connections it admits (rules not yet narrowed to a port)."""
+        subject, peer = (source, destination) if direction == "egress" else (destination, source)
+        if not subject.is_pod:
+            return DirectionVerdict(direction, None)
+        verdict = DirectionVerdict(direction, subject.ref, cni_defined=subject.host_network or peer.host_network)
+        if subject.host_network:
+            return verdict
+        policies = self.policies_selecting(subject, direction)
+        if not policies:
+            return verdict
+        verdict.isolated, verdict.policies = True, [p.ref for p in policies]
+        verdict.connections, verdict.rules = self._admitted(policies, direction, peer, destination)
+        verdict.allowed = bool(verdict.connections)
+        return verdict
+
+    def _admitted(self, policies, direction, peer, destination):
+        peer_ns_labels = self.namespace_labels(peer.namespace) if peer.is_pod else {}
+        connections, refs = NONE, []
+        for policy in policies:
+            for rule in policy.rules(direction):
+                peer_index = rule.match_peer(peer, policy.namespace, peer_ns_labels)
+                if peer_index == NO_MATCH:
+                    continue
+                admitted = rule.connections(destination)
+                if admitted:
+                    connections = connections | admitted
+                    refs.append(RuleRef(policy.ref, "NetworkPolicy", direction, rule.index, peer_index, None))
+        return connections, refs
+
+    def allowed_connections(self, source: Endpoint, destination: Endpoint) -> ConnectionSet:
+        return self.side("egress", source, destination).connections & \
+            self.side("ingress", source, destination).connections
+
+    def check(self, source: Endpoint, destination: Endpoint, port: int | str | None = None,
+              protocol: str = "TCP") -> Verdict:
+        """The verdict for one protocol/port (a named port is resolved on the destination pod);
+        with port None: whether any port of the protocol is allowed."""
+        protocol = protocol.upper()
+        number = self.resolve_port(destination, port, protocol)
+        sides = [self._narrow(self.side(d, source, destination), protocol, number, destination)
+                 for d in ("egress", "ingress")]
+        return Verdict(source.ref, destination.ref, protocol, number, all(s.allowed for s in sides),
+                       sides[0], sides[1], port if isinstance(port, str) else None)
+
+    @staticmethod
+    def resolve_port(destination: Endpoint, port, protocol: str) -> int | None:
+        if not isinstance(port, str):
+            return port
+        if port.isdigit():
+            return int(port)
+        number = destination.named_ports.get((port, protocol))
+        if number is None:
+            raise InputError(f"{destination.ref}: no container port named {port!r} ({protocol})")
+        return number
+
+    def _narrow(self, side: DirectionVerdict, protocol: str, port: int | None, destination) -> DirectionVerdict:
+        if side.pod is None or not side.isolated:
+            return side
+        side.allowed = side.connections.contains(protocol, port)
+        kept = []
+        for ref in side.rules if side.allowed else []:
+            rule = self.policy(ref.policy).rules(ref.direction)[ref.rule]
+            if not rule.connections(destination).contains(protocol, port):
+                continue
+            index = None if port is None else rule.port_index(protocol, port, destination)
+            kept.append(RuleRef(ref.policy, ref.kind, ref.direction, ref.rule, ref.peer, index))
+        side.rules = kept
+        return side
+
+    def selecting(self, pod: dict) -> list[tuple[str, tuple[str, ...]]]:
+        """(policy ref, directions) for each policy that selects this pod."""
+        endpoint = Endpoint.for_pod(pod)
+        found = []
+        for policy in self._by_namespace.get(endpoint.namespace, ()):
+            if policy.selector.matches(endpoint.labels):
+                found.append((policy.ref, tuple(POLICY_TYPE[d] for d in ("ingress", "egress") if d in policy.types)))
+        return found
+
+    def pods_selected_by(self, policy_ref: str) -> list[dict]:
+        policy = self.policy(policy_ref)
+        if policy is None:
+            return []
+        return [pod for pod in self.snapshot.in_namespace("Pod", policy.namespace)
+                if policy.selector.matches(objects.labels(pod))]
+
+    def policy(self, policy_ref: str) -> CompiledPolicy | None:
+        return self._by_ref.get(policy_ref)
