@@ -1,0 +1,68 @@
+"""`kubectl netpolicy explain [NAME]`: each NetworkPolicy in plain words, with what it selects now."""
+import sys
+
+import click
+
+from ..errors import InputError, NotFoundError
+from ..model import objects
+from ..model.snapshot import Snapshot
+from ..render.structured import write_structured
+from ..render.style import Style
+from .options import cluster_options, make_cluster_options, output_options, use_color
+from .snapshot import load_snapshot
+
+POLICY_KINDS = ("Namespace", "Pod", "NetworkPolicy")
+
+
+def scoped_policies(snapshot: Snapshot, namespace: str | None) -> list[dict]:
+    policies = snapshot.in_namespace("NetworkPolicy", namespace)
+    return sorted(policies, key=objects.ref)
+
+
+def find_policy(snapshot: Snapshot, name: str, namespace: str | None) -> dict:
+    """NAME or NS/NAME; without a namespace, a name unique across the snapshot is accepted."""
+    if "/" in name:
+        namespace, name = name.split("/", 1)
+    found = [p for p in scoped_policies(snapshot, namespace) if objects.name(p) == name]
+    if not found:
+        where = f"namespace {namespace}" if namespace else "any namespace"
+        raise NotFoundError(f"NetworkPolicy {name} not found in {where}")
+    if len(found) > 1:
+        spaces = ", ".join(objects.namespace(p) for p in found)
+        raise InputError(f"NetworkPolicy {name} exists in several namespaces ({spaces}): use -n or NS/NAME")
+    return found[0]
+
+
+def snapshot_notes(snapshot: Snapshot, kinds: tuple[str, ...]) -> list[str]:
+    """What the answer could not see (RBAC, missing APIs): said in the output, never hidden."""
+    return [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}"
+            for g in snapshot.gaps if g.kind in kinds]
+
+
+def warn(snapshot: Snapshot) -> None:
+    for message in snapshot.warnings:
+        click.echo(f"warning: {message}", err=True)
+
+
+@click.command(name="explain")
+@click.argument("name", required=False)
+@cluster_options
+@output_options()
+def explain(name, output, no_color, **kwargs):
+    """Each NetworkPolicy in plain words, with the pods it selects right now.
+
+    NAME may be POLICY or NAMESPACE/POLICY; without it every policy in scope is explained.
+    """
+    from ..policy.describe import describe_all
+
+    options = make_cluster_options(kwargs)
+    snapshot = load_snapshot(options, POLICY_KINDS)
+    warn(snapshot)
+    namespace = None if options.all_namespaces else options.namespace
+    policies = [find_policy(snapshot, name, namespace)] if name else scoped_policies(snapshot, namespace)
+    report = {"policies": describe_all(snapshot, policies), "notes": snapshot_notes(snapshot, POLICY_KINDS)}
+    if not write_structured(report, output, sys.stdout):
+        from ..render.netpolicy_explain import write_explain
+
+        write_explain(report, sys.stdout, Style(use_color(no_color, sys.stdout)))
+    return 0

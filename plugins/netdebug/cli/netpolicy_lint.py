@@ -1,0 +1,46 @@
+"""`kubectl netpolicy lint`: common NetworkPolicy mistakes, as findings with stable codes."""
+import sys
+
+import click
+
+from ..errors import ExitCode
+from ..render.structured import write_structured
+from ..render.style import Style
+from .netpolicy_explain import POLICY_KINDS, snapshot_notes, warn
+from .options import cluster_options, make_cluster_options, output_options, use_color
+from .snapshot import load_snapshot
+
+
+def in_scope(finding, namespace: str | None) -> bool:
+    """Findings about objects of one namespace (the whole snapshot is linted: peers look across namespaces)."""
+    if namespace is None:
+        return True
+    ref = finding.subject.split(" ", 1)[-1]
+    return ref.split("/", 1)[0] == namespace
+
+
+@click.command(name="lint")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
+              help="Hide findings below this severity.")
+@cluster_options
+@output_options()
+def lint(min_severity, output, no_color, **kwargs):
+    """Find NetworkPolicy mistakes: policies selecting nothing, AND/OR confusion, blocked DNS, ...
+
+    Exit 1 when a finding has severity error.
+    """
+    from ..diagnose.findings import SEVERITIES, has_errors
+    from ..policy.engine import PolicyEngine
+    from ..policy.lint import lint as run_lint
+    from ..render.lint_text import lint_report, write_lint
+
+    options = make_cluster_options(kwargs)
+    snapshot = load_snapshot(options, POLICY_KINDS)
+    warn(snapshot)
+    namespace = None if options.all_namespaces else options.namespace
+    findings = [f for f in run_lint(snapshot, PolicyEngine(snapshot).problems) if in_scope(f, namespace)]
+    shown = [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(min_severity)]
+    report = lint_report(shown, snapshot_notes(snapshot, POLICY_KINDS))
+    if not write_structured(report, output, sys.stdout):
+        write_lint(report, sys.stdout, Style(use_color(no_color, sys.stdout)))
+    return ExitCode.PROBLEM if has_errors(findings) else ExitCode.OK
