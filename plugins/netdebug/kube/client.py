@@ -1,0 +1,135 @@
+"""A small, thread-safe view of one cluster: list/get as plain JSON dicts, logs, exec, ephemeral containers.
+
+Every request goes through the official client's generic `ApiClient.call_api` with
+`_preload_content=False` and is decoded with `json.loads`: no generated model classes, which is
+both faster to import and much faster for thousands of objects.
+"""
+from __future__ import annotations  # `list` is also a method name below
+
+import json
+import threading
+
+from ..model.snapshot import Gap
+from . import errors, library
+from .config import ClusterConfig, load_config
+from .exec import ExecResult, run_exec
+from .resources import resource_for
+
+PAGE_SIZE = 500
+
+
+class Cluster:
+    def __init__(self, config: ClusterConfig, request_timeout: float = 10.0):
+        self.config = config
+        self.namespace = config.namespace
+        self.context = config.context
+        self.request_timeout = request_timeout
+        self.gaps: list[Gap] = []
+        self._calls = 0
+        self._lock = threading.Lock()
+        self._lib = library.load()
+        self._api = self._lib.ApiClient(config.configuration)
+        # The exec websocket is opened without a timeout of its own; bound its connect and reads.
+        self._lib.websocket.setdefaulttimeout(request_timeout)
+
+    @property
+    def api_calls(self) -> int:
+        """How many HTTP requests (including exec upgrades) this Cluster has made."""
+        return self._calls
+
+    def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
+             field_selector: str | None = None) -> list[dict]:
+        """All objects of a kind (namespace None: every namespace), following `continue` tokens.
+
+        Forbidden or not served (404: e.g. a CRD that is not installed) -> [] and a Gap.
+        """
+        resource = resource_for(kind)
+        namespace = namespace if resource.namespaced else None
+        filters = [(k, v) for k, v in (("labelSelector", label_selector), ("fieldSelector", field_selector)) if v]
+        what = f"list {resource.plural}" + (f" in namespace {namespace}" if namespace else "")
+        items, token = [], None
+        while True:
+            query = [("limit", PAGE_SIZE), *filters] + ([("continue", token)] if token else [])
+            page = self._read(resource.path(namespace), query, kind, namespace, what)
+            if page is None:
+                return []
+            items.extend(_complete(item, kind, resource.group_version) for item in page.get("items") or [])
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return items
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict | None:
+        """One object, or None when it does not exist (or we may not read it: then a Gap too)."""
+        resource = resource_for(kind)
+        namespace = namespace if resource.namespaced else None
+        what = f"get {resource.plural} {name}" + (f" in namespace {namespace}" if namespace else "")
+        obj = self._read(resource.path(namespace, name), [], kind, namespace, what, missing_is_gap=False)
+        return _complete(obj, kind, resource.group_version) if obj else None
+
+    def logs(self, namespace: str, pod: str, container: str, tail_lines: int = 50) -> str:
+        """The last lines a container wrote; "" (and a Gap) when they cannot be read."""
+        path = resource_for("Pod").path(namespace, pod, "log")
+        query = [("container", container), ("tailLines", tail_lines)]
+        try:
+            response = self.call("GET", path, query)
+        except self._lib.ApiException as err:
+            if err.status in (400, *errors.DEGRADING_STATUSES):
+                self.gaps.append(Gap("PodLog", namespace, f"logs of {pod}/{container}: {errors.api_message(err)}"))
+                return ""
+            raise errors.api_failure(err, self.config.server, self.context, f"read logs of {namespace}/{pod}")
+        return response.data.decode("utf-8", "replace")
+
+    def exec(self, namespace: str, pod: str, container: str, argv: list[str],
+             stdin: bytes | None = None, timeout: float = 5.0) -> ExecResult:
+        self._count()
+        # A private ApiClient per exec: `stream` temporarily swaps the client's request method.
+        with self._lib.ApiClient(self.config.configuration) as api_client:
+            return run_exec(api_client, namespace, pod, container, argv, stdin, timeout)
+
+    def add_ephemeral_container(self, namespace: str, pod: str, image: str,
+                                target_container: str | None = None, timeout: float = 60.0) -> str:
+        from .ephemeral import add_ephemeral_container
+
+        return add_ephemeral_container(self, namespace, pod, image, target_container, timeout)
+
+    def call(self, method: str, path: str, query: list | None = None, body=None, content_type: str | None = None):
+        """One raw request; returns the undecoded urllib3 response. ApiException is left to the caller."""
+        self._count()
+        headers = {"Accept": "application/json", **({"Content-Type": content_type} if content_type else {})}
+        try:
+            return self._api.call_api(path, method, query_params=query or [], header_params=headers, body=body,
+                                      auth_settings=["BearerToken"], _preload_content=False,
+                                      _request_timeout=self.request_timeout)
+        except (self._lib.urllib3.exceptions.HTTPError, OSError) as err:
+            raise errors.unreachable(err, self.config.server, self.context) from None
+
+    def _read(self, path, query, kind, namespace, what, missing_is_gap=True) -> dict | None:
+        try:
+            response = self.call("GET", path, query)
+        except self._lib.ApiException as err:
+            if err.status == 404 and not missing_is_gap:
+                return None
+            if err.status in errors.DEGRADING_STATUSES:
+                self.gaps.append(Gap(kind, namespace, errors.gap_reason(err, what)))
+                return None
+            raise errors.api_failure(err, self.config.server, self.context, what) from None
+        return json.loads(response.data)
+
+    def _count(self) -> None:
+        with self._lock:
+            self._calls += 1
+
+
+def connect(options) -> Cluster:
+    """A Cluster for these ClusterOptions (kubeconfig, context, namespace, request timeout)."""
+    return Cluster(load_config(options), options.request_timeout)
+
+
+def _complete(obj: dict, kind: str, group_version: str) -> dict:
+    """List items come without kind/apiVersion; Secret values are dropped (we only need their existence)."""
+    obj.setdefault("kind", kind)
+    obj.setdefault("apiVersion", group_version)
+    if kind == "Secret":
+        obj.pop("data", None)
+        obj.pop("stringData", None)
+    return obj

@@ -1,0 +1,55 @@
+"""Translate client and transport exceptions into netdebug's vocabulary, in one place.
+
+403 and 404 on a read become a Gap (the answer is degraded and says so); everything else that stops
+us from talking to the API server becomes one ClusterError line (exit 3).
+"""
+import json
+import re
+
+from ..errors import ClusterError
+
+DEGRADING_STATUSES = (403, 404)
+_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+
+
+def api_message(err) -> str:
+    """The Status message the API server sent, else the HTTP reason."""
+    body = getattr(err, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    try:
+        message = json.loads(body).get("message") if body else None
+    except (ValueError, AttributeError):
+        message = None
+    return message or str(getattr(err, "reason", "") or err).strip().splitlines()[0]
+
+
+def gap_reason(err, what: str) -> str:
+    if err.status == 403:
+        return f"forbidden to {what}: {api_message(err)}"
+    return f"{what}: not served by this API server ({api_message(err)})"
+
+
+def transport_reason(err) -> str:
+    """A short cause for a connection-level failure (refused, DNS, TLS, timeout)."""
+    text = str(getattr(err, "reason", None) or err)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+        return "TLS handshake failed (" + text.split(":")[-1].strip(" )'\"") + ")"
+    if "timed out" in text.lower() or "timeout" in type(err).__name__.lower():
+        return "timed out"
+    found = _ERRNO_TEXT.search(text)
+    return found.group(1).strip().lower() if found else text.splitlines()[0]
+
+
+def unreachable(err, server: str, context: str) -> ClusterError:
+    return ClusterError(f"cannot reach the API server {server} (context {context}): {transport_reason(err)}")
+
+
+def api_failure(err, server: str, context: str, what: str) -> ClusterError:
+    """A non-degrading ApiException (401, 5xx, status 0 from the websocket layer...)."""
+    if not err.status:
+        return unreachable(err, server, context)
+    if err.status == 401:
+        return ClusterError(f"the API server {server} rejected the credentials of context {context} "
+                            f"(401 Unauthorized) while trying to {what}")
+    return ClusterError(f"could not {what}: {err.status} {api_message(err)} (context {context})")

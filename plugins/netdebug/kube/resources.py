@@ -1,0 +1,64 @@
+"""Where each kind lives in the API: group/version, plural resource name, namespaced or not.
+
+With this table every read is a plain GET on a path; no generated API class is needed.
+"""
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: str
+    group_version: str  # "v1" for the core group
+    plural: str
+    namespaced: bool = True
+
+    def path(self, namespace: str | None = None, name: str | None = None, subresource: str | None = None) -> str:
+        """The request path; namespace None lists a namespaced kind across all namespaces."""
+        base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
+        parts = [base]
+        if self.namespaced and namespace:
+            parts.append(f"namespaces/{quote(namespace, safe='')}")
+        parts.append(self.plural)
+        if name:
+            parts.append(quote(name, safe=""))
+        if subresource:
+            parts.append(subresource)
+        return "/".join(parts)
+
+
+_TABLE = (
+    Resource("Namespace", "v1", "namespaces", False),
+    Resource("Node", "v1", "nodes", False),
+    Resource("Pod", "v1", "pods"),
+    Resource("Service", "v1", "services"),
+    Resource("Endpoints", "v1", "endpoints"),
+    Resource("Secret", "v1", "secrets"),
+    Resource("ConfigMap", "v1", "configmaps"),
+    Resource("Event", "v1", "events"),
+    Resource("ServiceAccount", "v1", "serviceaccounts"),
+    Resource("ReplicationController", "v1", "replicationcontrollers"),
+    Resource("EndpointSlice", "discovery.k8s.io/v1", "endpointslices"),
+    Resource("NetworkPolicy", "networking.k8s.io/v1", "networkpolicies"),
+    Resource("Ingress", "networking.k8s.io/v1", "ingresses"),
+    Resource("IngressClass", "networking.k8s.io/v1", "ingressclasses", False),
+    Resource("Deployment", "apps/v1", "deployments"),
+    Resource("StatefulSet", "apps/v1", "statefulsets"),
+    Resource("DaemonSet", "apps/v1", "daemonsets"),
+    Resource("ReplicaSet", "apps/v1", "replicasets"),
+    Resource("Job", "batch/v1", "jobs"),
+    Resource("CronJob", "batch/v1", "cronjobs"),
+    Resource("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "adminnetworkpolicies", False),
+    Resource("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "baselineadminnetworkpolicies", False),
+    Resource("ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", "clusternetworkpolicies", False),
+)
+RESOURCES = {resource.kind: resource for resource in _TABLE}
+
+
+def resource_for(kind: str) -> Resource:
+    try:
+        return RESOURCES[kind]
+    except KeyError:
+        raise InputError(f"unknown kind {kind!r} (known: {', '.join(sorted(RESOURCES))})") from None
