@@ -1,0 +1,95 @@
+"""A Service's endpoints in one shape, read from EndpointSlices (or the legacy v1 Endpoints).
+
+`service_endpoints` answers "which addresses back this Service, and are they ready?" and says
+where the answer came from, so callers can tell "no endpoints" from "could not see them".
+"""
+from dataclasses import dataclass, field
+
+from ..model import objects
+from ..model.snapshot import Snapshot
+
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    ip: str
+    ready: bool
+    serving: bool
+    terminating: bool
+    pod: str | None = None  # "ns/name" when the address belongs to a pod
+    node: str | None = None
+    ports: tuple = ()  # ({"name", "port", "protocol"}, ...)
+
+    def to_dict(self) -> dict:
+        return {"ip": self.ip, "ready": self.ready, "serving": self.serving, "terminating": self.terminating,
+                "pod": self.pod, "node": self.node, "ports": list(self.ports)}
+
+
+@dataclass(frozen=True)
+class EndpointView:
+    source: str | None  # "EndpointSlice", "Endpoints", or None when nothing could be read
+    endpoints: list[Endpoint] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)  # the slices/Endpoints read, "Kind ns/name"
+
+    @property
+    def ready(self) -> list[Endpoint]:
+        return [e for e in self.endpoints if e.ready]
+
+    @property
+    def not_ready(self) -> list[Endpoint]:
+        return [e for e in self.endpoints if not e.ready]
+
+
+def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
+    ns, name = objects.namespace(service), objects.name(service)
+    slices = [s for s in snapshot.in_namespace("EndpointSlice", ns) if objects.labels(s).get(SERVICE_NAME_LABEL) == name]
+    if slices:
+        return EndpointView("EndpointSlice", _dedupe(e for s in slices for e in _slice_endpoints(s, ns)),
+                            [f"EndpointSlice {objects.ref(s)}" for s in slices])
+    legacy = snapshot.get("Endpoints", ns, name)
+    if legacy is not None:
+        return EndpointView("Endpoints", list(_legacy_endpoints(legacy, ns)), [f"Endpoints {objects.ref(legacy)}"])
+    if snapshot.origin == "live" and snapshot.complete("EndpointSlice"):
+        return EndpointView("EndpointSlice")
+    return EndpointView(None)
+
+
+def _slice_endpoints(slice_: dict, ns: str):
+    ports = tuple({"name": p.get("name") or "", "port": p.get("port"), "protocol": p.get("protocol", "TCP")}
+                  for p in slice_.get("ports") or [])
+    for entry in slice_.get("endpoints") or []:
+        cond = entry.get("conditions") or {}
+        ready = cond.get("ready") is not False  # nil means ready (API semantics)
+        terminating = bool(cond.get("terminating"))
+        serving = cond.get("serving", ready) is not False
+        for ip in entry.get("addresses") or []:
+            yield Endpoint(ip, ready, serving, terminating, _target_pod(entry.get("targetRef"), ns),
+                           entry.get("nodeName"), ports)
+
+
+def _legacy_endpoints(endpoints: dict, ns: str):
+    for subset in endpoints.get("subsets") or []:
+        ports = tuple({"name": p.get("name") or "", "port": p.get("port"), "protocol": p.get("protocol", "TCP")}
+                      for p in subset.get("ports") or [])
+        for key, ready in (("addresses", True), ("notReadyAddresses", False)):
+            for address in subset.get(key) or []:
+                yield Endpoint(address.get("ip", ""), ready, ready, False, _target_pod(address.get("targetRef"), ns),
+                               address.get("nodeName"), ports)
+
+
+def _target_pod(target: dict | None, ns: str) -> str | None:
+    if not target or target.get("kind", "Pod") != "Pod":
+        return None
+    return f"{target.get('namespace') or ns}/{target.get('name', '')}"
+
+
+def _dedupe(endpoints) -> list[Endpoint]:
+    """An address appears in one slice per address family/port set; keep the first of each (ip, ports)."""
+    seen, unique = set(), []
+    for endpoint in endpoints:
+        key = (endpoint.ip, endpoint.ports)
+        if key not in seen:
+            seen.add(key)
+            unique.append(endpoint)
+    return unique

@@ -1,0 +1,33 @@
+"""Service-mesh sidecars on the backends: plain-text probes may be refused by mutual TLS."""
+from ..model import objects
+from .findings import Finding
+
+SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy", "kuma-sidecar": "Kuma",
+            "consul-dataplane": "Consul"}
+MESH_ANNOTATIONS = {"sidecar.istio.io/status": "Istio", "linkerd.io/proxy-version": "Linkerd"}
+
+
+def sidecar_mesh(pod: dict) -> str | None:
+    """The mesh whose proxy runs in this pod (a container or a native sidecar init container), if any."""
+    spec = objects.spec(pod)
+    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        if container.get("name") in SIDECARS:
+            return SIDECARS[container["name"]]
+    for key, mesh in MESH_ANNOTATIONS.items():
+        if key in objects.annotations(pod):
+            return mesh
+    return None
+
+
+def mesh_findings(service: dict, backends: list[dict]) -> list[Finding]:
+    meshed = {objects.ref(p): sidecar_mesh(p) for p in backends}
+    meshed = {ref: mesh for ref, mesh in meshed.items() if mesh}
+    if not meshed:
+        return []
+    meshes = sorted(set(meshed.values()))
+    return [Finding("mesh-sidecar", "info",
+                    f"{len(meshed)} of {len(backends)} backends run a {'/'.join(meshes)} sidecar: probes from "
+                    "outside the mesh may be refused or reset by mutual TLS",
+                    {"pods": sorted(meshed)[:10], "mesh": meshes},
+                    "probe from a pod inside the mesh (--from), and check the mesh's policies "
+                    "(e.g. PeerAuthentication, AuthorizationPolicy) too", f"Service {objects.ref(service)}")]

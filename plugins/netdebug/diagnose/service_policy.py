@@ -1,0 +1,118 @@
+"""Do NetworkPolicies let the Service's clients reach its backends? (uses the shared policy engine)
+
+Clients are, in order of preference: the `--from` pod, the ingress controller pods when an Ingress
+routes here, or the other pods of the Service's namespace.
+"""
+from dataclasses import dataclass
+
+from ..model import objects
+from ..model.snapshot import Snapshot
+from ..policy.engine import Endpoint, PolicyEngine
+from .findings import Finding
+from .service import selected_pods, subject
+from .service_ports import resolve_target_port
+
+INGRESS_CONTROLLERS = ("ingress-nginx", "nginx-ingress", "traefik", "haproxy-ingress", "contour", "kong",
+                       "envoy-gateway", "ingress-controller")
+LISTED = 10
+
+
+@dataclass(frozen=True)
+class PolicyCheck:
+    client: str
+    backend: str
+    port: int
+    protocol: str
+    allowed: bool
+    denied_by: str | None  # "ingress" (the backend's side) or "egress" (the client's side)
+    policies: tuple  # the policies isolating the denying side (or admitting, when allowed)
+    admitted: str  # what the denying side does admit between these two pods, e.g. "TCP 9090"
+    rules: tuple  # RuleRef dicts that admit the traffic
+
+    def to_dict(self) -> dict:
+        return {"client": self.client, "backend": self.backend, "port": f"{self.port}/{self.protocol}",
+                "allowed": self.allowed, "deniedBy": self.denied_by, "policies": list(self.policies),
+                "admitted": self.admitted, "rules": list(self.rules)}
+
+
+def is_ingress_controller(pod: dict) -> bool:
+    labels = objects.labels(pod)
+    return any(labels.get(key) in INGRESS_CONTROLLERS for key in ("app.kubernetes.io/name", "app"))
+
+
+def default_clients(snapshot: Snapshot, service: dict, routed_by_ingress: bool) -> tuple[list[dict], str]:
+    """(client pods, "ingress controller" | "same namespace") when no --from pod was given."""
+    if routed_by_ingress:
+        controllers = [p for p in snapshot.of("Pod") if is_ingress_controller(p)]
+        if controllers:
+            return controllers, "ingress controller"
+    backends = {objects.ref(p) for p in selected_pods(snapshot, service)}
+    others = [p for p in snapshot.in_namespace("Pod", objects.namespace(service)) if objects.ref(p) not in backends]
+    return others, "same namespace"
+
+
+def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str) -> PolicyCheck:
+    verdict = engine.check(Endpoint.for_pod(client), Endpoint.for_pod(backend), port=port, protocol=protocol)
+    denying = next((side for side in (verdict.ingress, verdict.egress) if not side.allowed), None)
+    side = denying or verdict.ingress
+    return PolicyCheck(objects.ref(client), objects.ref(backend), port, protocol, verdict.allowed,
+                       denying.direction if denying else None, tuple(side.policies),
+                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules))
+
+
+def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], clients: list[dict],
+                  backends: list[dict]) -> list[PolicyCheck]:
+    """One check per distinct client label set x distinct backend label set x Service port."""
+    checks = []
+    for client in _distinct(clients):
+        for backend in _distinct(backends):
+            for port in ports:
+                number = resolve_target_port(port, backend)
+                if number is not None:
+                    checks.append(check_pair(engine, client, backend, number, port.get("protocol", "TCP")))
+    return checks
+
+
+def policy_findings(service: dict, checks: list[PolicyCheck], client_kind: str) -> list[Finding]:
+    found = []
+    for direction in ("ingress", "egress"):
+        denied = [c for c in checks if c.denied_by == direction]
+        if denied:
+            found.append(_blocked(service, direction, denied, checks, client_kind))
+    return found
+
+
+def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: list[PolicyCheck],
+             client_kind: str) -> Finding:
+    clients = sorted({c.client for c in denied})
+    all_clients = {c.client for c in checks}
+    severity = "error" if client_kind in ("--from", "ingress controller") else \
+        ("warning" if len(clients) == len(all_clients) else "info")
+    side = "the backends' ingress" if direction == "ingress" else "the clients' egress"
+    policies = sorted({p for c in denied for p in c.policies})
+    evidence = {"clients": f"{client_kind}: {', '.join(clients[:LISTED])}",
+                "denied": [_denial_line(c) for c in denied[:LISTED]], "policies": policies}
+    allowed = sorted({c.client for c in checks if c.allowed})
+    if allowed:
+        evidence["allowed clients"] = allowed[:LISTED]
+    return Finding(f"policy-blocks-{direction}", severity,
+                   f"NetworkPolicy on {side} denies {len(clients)} of {len(all_clients)} client pod(s) "
+                   f"({client_kind}) of {subject(service)}", evidence,
+                   f"add an {direction} rule admitting these clients on the port to one of: {', '.join(policies)} "
+                   f"(kubectl netpolicy explain shows each rule)", subject(service))
+
+
+def _denial_line(check: PolicyCheck) -> str:
+    admitted = "nothing" if check.admitted in ("", "none") else check.admitted
+    return (f"{check.client} -> {check.backend}:{check.port}/{check.protocol}: no rule of "
+            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted})")
+
+
+def _distinct(pods: list[dict]) -> list[dict]:
+    seen, distinct = set(), []
+    for pod in pods:
+        key = (objects.namespace(pod), tuple(sorted(objects.labels(pod).items())), objects.host_network(pod))
+        if key not in seen:
+            seen.add(key)
+            distinct.append(pod)
+    return distinct

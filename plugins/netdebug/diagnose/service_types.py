@@ -1,0 +1,133 @@
+"""Type-specific checks: LoadBalancer, externalTrafficPolicy Local, NodePort, ExternalName, headless."""
+import ipaddress
+import re
+
+from ..model import objects
+from ..model.snapshot import Snapshot
+from .endpoints import EndpointView
+from .findings import Finding
+from .service import is_headless, service_type, subject
+
+DNS_NAME = re.compile(r"^(?=.{1,253}\.?$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\.?$")
+
+
+def type_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Finding]:
+    kind = service_type(service)
+    found = []
+    if kind == "LoadBalancer" and snapshot.origin == "live":
+        found += lb_pending(service)
+    if kind in ("LoadBalancer", "NodePort"):
+        found += etp_local(snapshot, service, view)
+        found.append(nodeport_facts(snapshot, service))
+    if kind == "ExternalName":
+        found += externalname_invalid(service)
+    if is_headless(service):
+        found.append(headless_facts(snapshot, service))
+    found += statefulset_links(snapshot, service)
+    return found
+
+
+def lb_addresses(service: dict) -> list[str]:
+    ingress = (objects.status(service).get("loadBalancer") or {}).get("ingress") or []
+    return [i.get("ip") or i.get("hostname") for i in ingress if i.get("ip") or i.get("hostname")]
+
+
+def lb_pending(service: dict) -> list[Finding]:
+    if lb_addresses(service):
+        return []
+    spec = objects.spec(service)
+    evidence = {"type": "LoadBalancer", "status.loadBalancer.ingress": "<pending>"}
+    if spec.get("loadBalancerClass"):
+        evidence["loadBalancerClass"] = spec["loadBalancerClass"]
+    return [Finding("lb-pending", "warning",
+                    f"{subject(service)} is a LoadBalancer with no external address yet: no cloud controller "
+                    "or load-balancer implementation has answered", evidence,
+                    "install/fix the load-balancer implementation (cloud controller manager, MetalLB, ...) "
+                    "or check its logs/events for this Service; inside the cluster the ClusterIP still works",
+                    subject(service))]
+
+
+def etp_local(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Finding]:
+    if objects.spec(service).get("externalTrafficPolicy") != "Local" or view.source is None:
+        return []
+    nodes = [objects.name(n) for n in snapshot.of("Node")]
+    local = sorted({e.node for e in view.ready if e.node})
+    without = [n for n in nodes if n not in local]
+    if not nodes or not without:
+        return []
+    severity = "error" if not local else "warning"
+    return [Finding("etp-local-no-endpoints", severity,
+                    f"{subject(service)} has externalTrafficPolicy Local: traffic arriving at {len(without)} of "
+                    f"{len(nodes)} nodes is dropped (no ready local endpoint there)",
+                    {"nodes without a ready endpoint": without, "nodes with one": local},
+                    "send external traffic only to nodes with a local endpoint (the LB health check on "
+                    "healthCheckNodePort does this), spread the pods, or use externalTrafficPolicy Cluster",
+                    subject(service))]
+
+
+def nodeport_facts(snapshot: Snapshot, service: dict) -> Finding:
+    ports = [f"{p.get('nodePort', '<unassigned>')}/{p.get('protocol', 'TCP')} -> {p.get('port')}"
+             for p in objects.spec(service).get("ports") or []]
+    addresses = [f"{objects.name(n)} {a.get('address')}" for n in snapshot.of("Node")
+                 for a in objects.status(n).get("addresses") or [] if a.get("type") in ("InternalIP", "ExternalIP")]
+    evidence = {"node ports": ports, "node addresses": addresses or ["<nodes not visible>"]}
+    return Finding("nodeport-facts", "info", f"{subject(service)} is reachable on every node's address at its node port(s)",
+                   evidence, "", subject(service))
+
+
+def externalname_invalid(service: dict) -> list[Finding]:
+    target = objects.spec(service).get("externalName") or ""
+    problem = None
+    if not target:
+        problem = "externalName is empty"
+    elif _is_ip(target):
+        problem = "externalName is an IP address; DNS returns it as a CNAME target, which clients cannot resolve"
+    elif not DNS_NAME.match(target.lower()):
+        problem = "externalName is not a valid DNS name"
+    if problem is None:
+        return []
+    return [Finding("externalname-unresolvable", "error", f"{subject(service)}: {problem}",
+                    {"externalName": target or "<empty>"},
+                    "set externalName to a DNS name (for an IP, use a selectorless Service with an EndpointSlice)",
+                    subject(service))]
+
+
+def headless_facts(snapshot: Snapshot, service: dict) -> Finding:
+    ns, name = objects.namespace(service), objects.name(service)
+    evidence = {"clusterIP": "None",
+                "DNS": f"{name}.{ns}.svc returns the ready pod IPs; no virtual IP, no load balancing, "
+                       "no port remapping (clients use the container port)"}
+    remapped = [f"{p.get('port')} -> {p.get('targetPort')}" for p in objects.spec(service).get("ports") or []
+                if p.get("targetPort") not in (None, p.get("port"))]
+    if remapped:
+        evidence["ports whose targetPort differs (clients must use the targetPort)"] = remapped
+    sets = [objects.ref(s) for s in snapshot.in_namespace("StatefulSet", ns)
+            if objects.spec(s).get("serviceName") == name]
+    if sets:
+        evidence["StatefulSets using it (per-pod names POD.%s.%s.svc)" % (name, ns)] = sets
+    return Finding("headless-service", "info", f"{subject(service)} is headless", evidence, "", subject(service))
+
+
+def statefulset_links(snapshot: Snapshot, service: dict) -> list[Finding]:
+    """A StatefulSet's serviceName must be a headless Service for per-pod DNS names to exist."""
+    if is_headless(service):
+        return []
+    name = objects.name(service)
+    sets = [objects.ref(s) for s in snapshot.in_namespace("StatefulSet", objects.namespace(service))
+            if objects.spec(s).get("serviceName") == name]
+    if not sets:
+        return []
+    return [Finding("statefulset-service-not-headless", "warning",
+                    f"StatefulSet(s) name {subject(service)} as serviceName, but it is not headless: "
+                    "per-pod DNS names (pod.service) will not resolve",
+                    {"statefulSets": sets, "clusterIP": objects.spec(service).get("clusterIP", "<auto>")},
+                    "set clusterIP: None on the governing Service (or add a separate headless Service)",
+                    subject(service))]
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,141 @@
+"""svcdebug's diagnosis: every static check on one Service, then the report as plain data.
+
+`ServiceFacts` gathers what the checks and the probe conclusions share (ports, endpoints, backends,
+the policy engine); `static_findings` runs the checklist; `build_report` orders and summarises.
+"""
+from dataclasses import dataclass, field
+
+from ..model import objects
+from ..model.snapshot import Snapshot
+from ..policy.engine import PolicyEngine
+from .endpoints import EndpointView, service_endpoints
+from .findings import SEVERITIES, Finding, has_errors
+from .ingress import ingress_findings, routing_ingresses
+from .mesh import mesh_findings
+from .service import endpoint_findings, selected_pods, selector_findings, service_type
+from .service_policy import default_clients, policy_checks, policy_findings
+from .service_ports import port_findings, port_label
+from .service_types import type_findings
+
+CHECKLIST = (
+    "service-not-found", "externalname-unresolvable", "selector-no-match", "selectorless-no-endpoints",
+    "no-endpoints", "endpoints-not-ready", "dns-down", "dns-service-unresolved", "dns-short-name-other-namespace",
+    "target-port-string-number", "named-port-unresolved", "port-protocol-mismatch", "target-port-not-exposed",
+    "policy-blocks-ingress", "policy-blocks-egress", "not-listening", "dropped-unexplained", "policy-not-enforced",
+    "clusterip-path-broken", "hairpin-broken", "udp-unverified", "lb-pending", "etp-local-no-endpoints",
+    "nodeport-facts", "ingress-backend-port-missing", "ingress-class-missing", "ingress-tls-secret-missing",
+    "ingress-no-address", "externaldns-no-target", "statefulset-service-not-headless", "headless-service",
+    "mesh-sidecar", "backend-log-network-errors", "probe-no-tool", "probe-failed",
+)
+GAP_EFFECTS = {
+    "Event": "readiness-probe Events not read (not-ready reasons come from pod status only)",
+    "EndpointSlice": "EndpointSlices not readable: endpoints read from v1 Endpoints (or pod status) instead",
+    "NetworkPolicy": "NetworkPolicies not readable: policy checks skipped",
+    "Ingress": "Ingresses not readable: Ingress checks skipped",
+    "IngressClass": "IngressClasses not readable: ingress-class check skipped",
+    "Secret": "Secrets not readable: TLS secret check skipped",
+    "Node": "Nodes not readable: node facts and externalTrafficPolicy check incomplete",
+    "Pod": "Pods not readable: selector and readiness checks incomplete",
+}
+
+
+@dataclass
+class ServiceFacts:
+    snapshot: Snapshot
+    service: dict
+    ports: list[dict]
+    view: EndpointView
+    backends: list[dict]
+    engine: PolicyEngine = field(repr=False, default=None)
+
+    @classmethod
+    def gather(cls, snapshot: Snapshot, service: dict, ports: list[dict]) -> "ServiceFacts":
+        return cls(snapshot, service, ports, service_endpoints(snapshot, service), selected_pods(snapshot, service),
+                   PolicyEngine(snapshot))
+
+    @property
+    def ref(self) -> str:
+        return objects.ref(self.service)
+
+
+def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[Finding]:
+    snapshot, service = facts.snapshot, facts.service
+    found = selector_findings(snapshot, service, facts.view)
+    found += endpoint_findings(snapshot, service, facts.view)
+    found += port_findings(service, facts.ports, snapshot)
+    found += type_findings(snapshot, service, facts.view)
+    if snapshot.complete("Ingress"):
+        found += ingress_findings(snapshot, service)
+    if snapshot.complete("NetworkPolicy") and facts.backends:
+        found += _policy(facts, from_pod)
+    found += mesh_findings(service, facts.backends)
+    return found
+
+
+def _policy(facts: ServiceFacts, from_pod: dict | None) -> list[Finding]:
+    if from_pod is not None:
+        clients, kind = [from_pod], "--from"
+    else:
+        routed = bool(routing_ingresses(facts.snapshot, facts.service))
+        clients, kind = default_clients(facts.snapshot, facts.service, routed)
+    checks = policy_checks(facts.engine, facts.service, facts.ports, clients, facts.backends)
+    return policy_findings(facts.service, checks, kind)
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """By severity, then in checklist order (unknown codes last), stable otherwise."""
+    def key(finding: Finding):
+        place = CHECKLIST.index(finding.code) if finding.code in CHECKLIST else len(CHECKLIST)
+        return SEVERITIES.index(finding.severity), place
+    return sorted(findings, key=key)
+
+
+def gap_notes(snapshot: Snapshot) -> list[str]:
+    notes = []
+    for gap in snapshot.gaps:
+        where = f" in {gap.namespace}" if gap.namespace else ""
+        effect = GAP_EFFECTS.get(gap.kind, f"{gap.kind} not readable")
+        notes.append(f"{effect} ({gap.kind}{where}: {gap.reason})")
+    return notes
+
+
+def build_report(service_ref: str, findings: list[Finding], facts: ServiceFacts | None = None,
+                 probes: list[dict] | None = None, notes: list[str] | None = None) -> dict:
+    findings = ordered(findings)
+    report = {"service": service_ref, "verdict": verdict(findings), "summary": summary(findings, facts)}
+    if facts is not None:
+        report.update(_service_facts(facts))
+    report["findings"] = [f.to_dict() for f in findings]
+    report["probes"] = probes or []
+    report["notes"] = notes or []
+    return report
+
+
+def verdict(findings: list[Finding]) -> str:
+    if has_errors(findings):
+        return "error"
+    return "warning" if any(f.severity == "warning" for f in findings) else "ok"
+
+
+def summary(findings: list[Finding], facts: ServiceFacts | None) -> str:
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    if errors:
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"broken: {errors[0].message}{more}"
+    endpoints = ""
+    if facts is not None and facts.view.source is not None:
+        endpoints = f"; {len(facts.view.ready)}/{len(facts.view.endpoints)} endpoints ready"
+    if warnings:
+        return f"works, with {len(warnings)} warning(s){endpoints}"
+    return f"no problem found{endpoints}"
+
+
+def _service_facts(facts: ServiceFacts) -> dict:
+    spec = objects.spec(facts.service)
+    view = facts.view
+    endpoints = {"source": view.source or "unknown"}
+    if view.source is not None:
+        endpoints.update(ready=len(view.ready), total=len(view.endpoints))
+    return {"type": service_type(facts.service), "clusterIP": spec.get("clusterIP") or "<unassigned>",
+            "ports": [port_label(p) for p in facts.ports], "endpoints": endpoints}

@@ -1,0 +1,75 @@
+"""The human svcdebug report: a one-line verdict, the findings with evidence and fix, probes, notes."""
+from .style import SEVERITY_COLOR, Style
+
+VERDICT_MARK = {"error": "fail", "warning": "warn", "ok": "ok"}
+PROBE_MARK = {"connected": "ok", "resolved": "ok", "http": "ok", "listening": "ok", "read": "ok",
+              "refused": "fail", "timeout": "fail", "nxdomain": "fail", "dns-error": "fail"}
+INLINE_WIDTH = 90
+
+
+def write_text(report: dict, stream, style: Style) -> None:
+    lines = _headline(report, style)
+    for finding in report["findings"]:
+        lines += [""] + _finding(finding, style)
+    if report.get("probes"):
+        lines += ["", style.paint("probes:", "bold")] + [_probe(p, style) for p in report["probes"]]
+    if report.get("notes"):
+        lines += ["", style.paint("notes:", "bold")] + [f"  - {note}" for note in report["notes"]]
+    stream.write("\n".join(lines) + "\n")
+
+
+def _headline(report: dict, style: Style) -> list[str]:
+    mark = style.mark(VERDICT_MARK[report["verdict"]])
+    lines = [f"{mark} {style.paint('Service ' + report['service'], 'bold')}: {report['summary']}"]
+    if "type" in report:
+        endpoints = report["endpoints"]
+        counted = f"{endpoints['ready']}/{endpoints['total']} ready (from {endpoints['source']})" \
+            if "total" in endpoints else "not known"
+        lines.append(f"  {report['type']} {report['clusterIP']}, ports {', '.join(report['ports']) or '<none>'}, "
+                     f"endpoints {counted}")
+    return lines
+
+
+def _finding(finding: dict, style: Style) -> list[str]:
+    severity = finding["severity"]
+    label = style.paint(f"{severity.upper():7}", SEVERITY_COLOR[severity], "bold")
+    lines = [f"{label} {style.paint(finding['code'], 'bold')}: {finding['message']}"]
+    for key, value in (finding.get("evidence") or {}).items():
+        lines += _evidence(key, value, "          ")
+    if finding.get("fix"):
+        lines.append(f"          {style.paint('fix:', 'green')} {finding['fix']}")
+    return lines
+
+
+def _evidence(key: str, value, indent: str) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{indent}{key}:"] + [line for k, v in value.items() for line in _evidence(k, v, indent + "  ")]
+    if not isinstance(value, list):
+        return [f"{indent}{key}: {value}"]
+    if all(not isinstance(v, (dict, list)) for v in value):
+        inline = ", ".join(str(v) for v in value)
+        if len(inline) + len(indent) + len(key) < INLINE_WIDTH:
+            return [f"{indent}{key}: {inline or '<none>'}"]
+        return [f"{indent}{key}:"] + [f"{indent}  - {v}" for v in value]
+    return [f"{indent}{key}:"] + [line for item in value for line in _item(item, indent + "  ")]
+
+
+def _item(item, indent: str) -> list[str]:
+    """A list entry that is a dict: its first value as the head, scalars after it, lists below it."""
+    if not isinstance(item, dict):
+        return [f"{indent}- {item}"]
+    values = list(item.values())
+    scalars = [str(v) for v in values[1:] if not isinstance(v, (list, dict))]
+    lines = [f"{indent}- {values[0]}" + (f": {' — '.join(scalars)}" if scalars else "")]
+    for value in values[1:]:
+        if isinstance(value, list):
+            lines += [f"{indent}    {v}" for v in value]
+    return lines
+
+
+def _probe(probe: dict, style: Style) -> str:
+    mark = style.mark(PROBE_MARK.get(probe["outcome"], "unknown"))
+    port = f":{probe['port']}" if probe.get("port") else ""
+    detail = f" {probe['detail']}" if probe.get("detail") else ""
+    took = f" ({probe['ms']:.0f} ms)" if probe.get("ms") is not None else ""
+    return f"  {mark} {probe['kind']:9} {probe['from']} -> {probe['target']}{port}: {probe['outcome']}{detail}{took}"
