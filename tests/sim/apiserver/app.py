@@ -1,0 +1,77 @@
+"""The aiohttp application: authentication, faults, and dispatch of resource requests."""
+from aiohttp import web
+
+from . import discovery
+from .context import CONTEXT, Context, context
+from .ephemeral import patch_ephemeral
+from .exec import exec_pod
+from .faults import Dropped, inject
+from .listing import get_object, list_objects, watch_objects
+from .pods import pod_logs
+from .routing import RequestInfo, parse
+from .status import StatusError, respond, status
+
+PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
+NOT_FOUND = "the server could not find the requested resource"
+
+
+def build(ctx: Context) -> web.Application:
+    app = web.Application(middlewares=[_errors, _authenticate])
+    app[CONTEXT] = ctx
+    app.add_routes(discovery.routes())
+    methods = ("GET", "POST", "PATCH", "PUT", "DELETE")
+    for prefix in ("/api/v1/{tail:.+}", "/apis/{group}/{version}/{tail:.+}"):
+        app.add_routes([web.route(method, prefix, _resource) for method in methods])
+    return app
+
+
+@web.middleware
+async def _errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except StatusError as error:
+        return respond(error.body)
+    except web.HTTPNotFound:
+        return respond(status(404, NOT_FOUND, details={}))
+    except web.HTTPMethodNotAllowed:
+        return respond(status(405, "the server does not allow this method on the requested resource"))
+
+
+@web.middleware
+async def _authenticate(request: web.Request, handler):
+    if request.path in PUBLIC:
+        return await handler(request)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = context(request).users.get(token) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise StatusError(status(401, "Unauthorized"))
+    request["user"] = user
+    return await handler(request)
+
+
+async def _resource(request: web.Request) -> web.StreamResponse:
+    info = parse(request.method, request.path, request.query)
+    if info.resource is None:
+        raise StatusError(status(404, NOT_FOUND, details={}))
+    try:
+        await inject(request, context(request).faults, request["user"], info)
+    except Dropped:
+        return web.Response()
+    return await _dispatch(request, info)
+
+
+async def _dispatch(request: web.Request, info: RequestInfo) -> web.StreamResponse:
+    pod_subresources = {("get", "log"): pod_logs, ("create", "exec"): exec_pod,
+                        ("get", "status"): get_object, ("get", "ephemeralcontainers"): get_object,
+                        ("patch", "ephemeralcontainers"): patch_ephemeral}
+    if info.subresource:
+        handler = pod_subresources.get((info.verb, info.subresource)) if info.plural == "pods" else None
+        if info.subresource == "status" and info.verb == "get":
+            handler = get_object
+    else:
+        handler = {"list": list_objects, "get": get_object, "watch": watch_objects}.get(info.verb)
+    if handler is None:
+        if info.subresource and info.subresource not in dict(info.resource.subresources):
+            raise StatusError(status(404, NOT_FOUND, details={}))
+        raise StatusError(status(405, "the server does not allow this method on the requested resource"))
+    return await handler(request, info)

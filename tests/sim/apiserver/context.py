@@ -1,0 +1,23 @@
+"""What request handlers share: the store, the runtime, faults and users."""
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from .store import Store
+
+
+@dataclass
+class Context:
+    store: Store
+    runtime: object
+    logs: object                                   # callable(pod, container) -> list[str]
+    users: dict[str, str]                          # bearer token -> user name
+    faults: list[dict] = field(default_factory=list)
+    processes: set = field(default_factory=set)    # exec processes still running
+
+
+CONTEXT = web.AppKey("context", Context)
+
+
+def context(request: web.Request) -> Context:
+    return request.app[CONTEXT]

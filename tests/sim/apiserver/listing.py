@@ -1,0 +1,138 @@
+"""GET on resources: list (selectors, paging), get, and watch streams."""
+import asyncio
+import base64
+import json
+
+from aiohttp import web
+
+from .context import context
+from .routing import RequestInfo
+from .selectors import SelectorError, fields_match, labels_match, parse_fields, parse_labels
+from .status import StatusError, not_found, status
+from .store import Expired
+from .tables import table, wants_table
+
+
+def present(obj: dict) -> dict:
+    """What a client sees: Secret values are never served by the simulator (keys and type are)."""
+    if obj.get("kind") == "Secret":
+        obj = {**obj, "data": {k: "" for k in obj.get("data") or {}}}
+        obj.pop("stringData", None)
+    return obj
+
+
+async def get_object(request: web.Request, info: RequestInfo) -> web.Response:
+    obj = context(request).store.get(info.resource.kind, info.namespace, info.name)
+    if obj is None:
+        raise StatusError(not_found(info.plural, info.name, info.group))
+    obj = present(obj)
+    if wants_table(request.headers.get("Accept")):
+        return web.json_response(table(obj["kind"], [obj], _include(request)))
+    return web.json_response(obj)
+
+
+async def list_objects(request: web.Request, info: RequestInfo) -> web.Response:
+    resource, query = info.resource, request.query
+    matches = _matcher(request, info)
+    items, version = context(request).store.snapshot(resource.kind, info.namespace)
+    items = [present(o) for o in items if matches(o)]
+    page, meta = _paginate(items, query.get("limit"), query.get("continue"), version)
+    if wants_table(request.headers.get("Accept")):
+        body = table(resource.kind, page, _include(request))
+        body["metadata"] = meta
+        return web.json_response(body)
+    for item in page:
+        item.pop("kind", None)
+        item.pop("apiVersion", None)
+    return web.json_response({"kind": f"{resource.kind}List", "apiVersion": resource.api_version,
+                              "metadata": meta, "items": page})
+
+
+async def watch_objects(request: web.Request, info: RequestInfo) -> web.StreamResponse:
+    matches, loop, queue = _matcher(request, info), asyncio.get_running_loop(), asyncio.Queue()
+    as_table = wants_table(request.headers.get("Accept"))
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await response.prepare(request)
+    try:
+        initial, cancel = context(request).store.watch(
+            info.resource.kind, lambda t, o: loop.call_soon_threadsafe(queue.put_nowait, (t, o)),
+            request.query.get("resourceVersion"))
+    except Expired as error:
+        await response.write(_event("ERROR", status(410, str(error), "Expired")))
+        return response
+    try:
+        for kind, obj in initial:
+            queue.put_nowait((kind, obj))
+        await _stream(request, response, queue, matches, as_table)
+    finally:
+        cancel()
+    return response
+
+
+async def _stream(request, response, queue, matches, as_table) -> None:
+    timeout = float(request.query.get("timeoutSeconds") or 1800)
+    deadline, first = asyncio.get_running_loop().time() + timeout, True
+    while True:
+        remaining = deadline - asyncio.get_running_loop().time()
+        try:
+            kind, obj = await asyncio.wait_for(queue.get(), max(remaining, 0))
+        except asyncio.TimeoutError:
+            return
+        if not matches(obj):
+            continue
+        obj = present(obj)
+        if as_table:
+            obj, first = table(obj["kind"], [obj], _include(request), columns=first), False
+        await response.write(_event(kind, obj))
+
+
+def _event(kind: str, obj: dict) -> bytes:
+    return (json.dumps({"type": kind, "object": obj}) + "\n").encode()
+
+
+def _matcher(request: web.Request, info: RequestInfo):
+    try:
+        labels = parse_labels(request.query.get("labelSelector"))
+        fields = parse_fields(request.query.get("fieldSelector"), info.resource.kind)
+    except SelectorError as error:
+        raise StatusError(status(400, str(error))) from None
+
+    def matches(obj: dict) -> bool:
+        meta = obj["metadata"]
+        return ((info.namespace is None or meta.get("namespace") == info.namespace)
+                and (info.name is None or meta["name"] == info.name)
+                and labels_match(labels, meta.get("labels") or {}) and fields_match(fields, obj))
+    return matches
+
+
+def _paginate(items: list, limit: str | None, token: str | None, version: str) -> tuple[list, dict]:
+    start = 0
+    if token:
+        after = _decode(token)
+        start = next((i for i, o in enumerate(items) if _position(o) > after), len(items))
+    meta = {"resourceVersion": version}
+    count = int(limit) if limit and int(limit) > 0 else len(items)
+    page = items[start:start + count]
+    if start + count < len(items):
+        meta["continue"] = _encode(_position(page[-1]), version)
+        meta["remainingItemCount"] = len(items) - start - count
+    return page, meta
+
+
+def _position(obj: dict) -> list:
+    return [obj["metadata"].get("namespace") or "", obj["metadata"]["name"]]
+
+
+def _encode(position: list, version: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"rv": version, "after": position}).encode()).decode()
+
+
+def _decode(token: str) -> list:
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+    except (ValueError, KeyError, TypeError):
+        raise StatusError(status(400, "continue key is not valid: invalid continue token")) from None
+
+
+def _include(request: web.Request) -> str:
+    return request.query.get("includeObject", "PartialObjectMetadata")
