@@ -198,3 +198,10 @@ def test_verdict_to_dict_is_json_ready():
     json.dumps(data)
     assert data["allowed"] and data["ingress"]["rules"] == [
         {"policy": "shop/p", "kind": "NetworkPolicy", "direction": "ingress", "rule": 0, "peer": 0, "port": 0}]
+
+
+def test_a_pod_can_always_reach_itself():
+    eng = engine(policy("shop", "deny", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}))
+    v = check(eng, API, API)
+    assert v.allowed and v.ingress.loopback and v.ingress.isolated and v.ingress.rules == []
+    assert not check(eng, WEB, API).allowed
