@@ -88,7 +88,7 @@ def _dedupe(endpoints) -> list[Endpoint]:
     """An address appears in one slice per address family/port set; keep the first of each (ip, ports)."""
     seen, unique = set(), []
     for endpoint in endpoints:
-        key = (endpoint.ip, endpoint.ports)
+        key = (endpoint.ip, tuple(tuple(sorted(p.items())) for p in endpoint.ports))
         if key not in seen:
             seen.add(key)
             unique.append(endpoint)

@@ -26,7 +26,7 @@ def mesh_findings(service: dict, backends: list[dict]) -> list[Finding]:
         return []
     meshes = sorted(set(meshed.values()))
     return [Finding("mesh-sidecar", "info",
-                    f"{len(meshed)} of {len(backends)} backends run a {'/'.join(meshes)} sidecar: probes from "
+                    f"{len(meshed)} of {len(backends)} backends run a service-mesh sidecar ({', '.join(meshes)}): probes from "
                     "outside the mesh may be refused or reset by mutual TLS",
                     {"pods": sorted(meshed)[:10], "mesh": meshes},
                     "probe from a pod inside the mesh (--from), and check the mesh's policies "

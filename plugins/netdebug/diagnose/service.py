@@ -68,7 +68,7 @@ def selector_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> 
         return []
     selector = selector_of(service)
     if not selector:
-        return [] if view.endpoints or view.source is None else [_selectorless(service, view)]
+        return [] if view.endpoints else [_selectorless(service, view)]
     if selected_pods(snapshot, service):
         return []
     return [_no_match(snapshot, service, selector)]
@@ -77,7 +77,7 @@ def selector_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> 
 def _selectorless(service: dict, view: EndpointView) -> Finding:
     return Finding("selectorless-no-endpoints", "error",
                    f"{subject(service)} has no selector and nobody created endpoints for it",
-                   {"selector": "<none>", "endpoints source": view.source},
+                   {"selector": "<none>", "endpoints": f"none in {view.source or 'the files'}"},
                    "add a selector, or create an EndpointSlice labelled "
                    f"kubernetes.io/service-name={objects.name(service)} with the backend addresses",
                    subject(service))

@@ -98,7 +98,7 @@ def headless_facts(snapshot: Snapshot, service: dict) -> Finding:
                 "DNS": f"{name}.{ns}.svc returns the ready pod IPs; no virtual IP, no load balancing, "
                        "no port remapping (clients use the container port)"}
     remapped = [f"{p.get('port')} -> {p.get('targetPort')}" for p in objects.spec(service).get("ports") or []
-                if p.get("targetPort") not in (None, p.get("port"))]
+                if isinstance(p.get("targetPort"), int) and p["targetPort"] != p.get("port")]
     if remapped:
         evidence["ports whose targetPort differs (clients must use the targetPort)"] = remapped
     sets = [objects.ref(s) for s in snapshot.in_namespace("StatefulSet", ns)

@@ -137,5 +137,6 @@ def _service_facts(facts: ServiceFacts) -> dict:
     endpoints = {"source": view.source or "unknown"}
     if view.source is not None:
         endpoints.update(ready=len(view.ready), total=len(view.endpoints))
-    return {"type": service_type(facts.service), "clusterIP": spec.get("clusterIP") or "<unassigned>",
+    address = spec.get("externalName") if service_type(facts.service) == "ExternalName" else spec.get("clusterIP")
+    return {"type": service_type(facts.service), "address": address or "<unassigned>",
             "ports": [port_label(p) for p in facts.ports], "endpoints": endpoints}
