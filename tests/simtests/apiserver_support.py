@@ -15,6 +15,7 @@ class LocalRuntime:
         self.stopped = set(stopped)
         self.log_lines = log_lines or {}
         self.added: list[tuple[str, str]] = []
+        self.spawned: list[asyncio.subprocess.Process] = []
 
     async def spawn(self, pod: dict, container: str, argv: list[str]) -> asyncio.subprocess.Process:
         if container in self.stopped:
@@ -22,7 +23,9 @@ class LocalRuntime:
         if shutil.which(argv[0]) is None:
             raise BinaryNotFound.for_binary(argv[0])
         pipe = asyncio.subprocess.PIPE
-        return await asyncio.create_subprocess_exec(*argv, stdin=pipe, stdout=pipe, stderr=pipe)
+        process = await asyncio.create_subprocess_exec(*argv, stdin=pipe, stdout=pipe, stderr=pipe)
+        self.spawned.append(process)
+        return process
 
     def logs(self, pod: dict, container: str) -> list[str]:
         return self.log_lines.get((pod["metadata"]["name"], container), [])
@@ -65,6 +68,11 @@ def sample_store() -> Store:
 @pytest.fixture
 def runtime():
     return LocalRuntime(stopped={"sidecar"}, log_lines={("web-1", "app"): [f"line {i}" for i in range(1, 6)]})
+
+
+def api_client(handle, context: str = "sim"):
+    from kubernetes import config
+    return config.new_client_from_config(str(handle.kubeconfig), context=context)
 
 
 @pytest.fixture

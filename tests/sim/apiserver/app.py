@@ -13,6 +13,7 @@ from .status import StatusError, respond, status
 
 PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
 NOT_FOUND = "the server could not find the requested resource"
+USER = web.RequestKey("user", str)
 
 
 def build(ctx: Context) -> web.Application:
@@ -45,7 +46,7 @@ async def _authenticate(request: web.Request, handler):
     user = context(request).users.get(token) if scheme.lower() == "bearer" else None
     if user is None:
         raise StatusError(status(401, "Unauthorized"))
-    request["user"] = user
+    request[USER] = user
     return await handler(request)
 
 
@@ -54,7 +55,7 @@ async def _resource(request: web.Request) -> web.StreamResponse:
     if info.resource is None:
         raise StatusError(status(404, NOT_FOUND, details={}))
     try:
-        await inject(request, context(request).faults, request["user"], info)
+        await inject(request, context(request).faults, request[USER], info)
     except Dropped:
         return web.Response()
     return await _dispatch(request, info)

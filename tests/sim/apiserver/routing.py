@@ -41,7 +41,7 @@ def parse(method: str, path: str, query) -> RequestInfo:
     info = RequestInfo(verb="", group=group, version=version)
     _fill_names(info, rest)
     info.resource = by_path(group, version, info.plural)
-    info.verb = _verb(method, info, watch or query.get("watch") in ("true", "1"))
+    info.verb = _verb(method, info, watch or query.get("watch", "").lower() in ("true", "1"))
     return info
 
 

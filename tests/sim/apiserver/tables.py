@@ -33,9 +33,9 @@ def _name(obj: dict) -> str:
     return obj["metadata"]["name"]
 
 
-def _age(obj: dict) -> str:
-    created = obj["metadata"].get("creationTimestamp") or now()
-    started = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+def _age(obj: dict, created: str | None = None) -> str:
+    created = created or obj["metadata"].get("creationTimestamp") or now()
+    started = datetime.strptime(created[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
     return human_duration(int((datetime.now(timezone.utc) - started).total_seconds()))
 
 
@@ -124,7 +124,18 @@ def _node_cells(node: dict) -> list:
     return [_name(node), "Ready" if ready else "NotReady", ",".join(roles) or "<none>", _age(node), version]
 
 
+def _event_cells(event: dict) -> list:
+    involved = event.get("involvedObject") or {}
+    seen = event.get("lastTimestamp") or event.get("eventTime")
+    return [_age(event, seen), event.get("type", ""), event.get("reason", ""),
+            f"{involved.get('kind', '').lower()}/{involved.get('name', '')}", event.get("message", ""),
+            _name(event)]
+
+
 _COLUMNS = {
+    "Event": ((("Last Seen", "string", "", 0), ("Type", "string", "", 0), ("Reason", "string", "", 0),
+               ("Object", "string", "", 0), ("Message", "string", "", 0), ("Name", "string", "name", 1)),
+              _event_cells),
     "Pod": ((_NAME, ("Ready", "string", "", 0), ("Status", "string", "", 0),
              ("Restarts", "string", "", 0), _AGE, ("IP", "string", "", 1), ("Node", "string", "", 1),
              ("Nominated Node", "string", "", 1), ("Readiness Gates", "string", "", 1)), _pod_cells),
