@@ -1,0 +1,90 @@
+"""What the Kubernetes control plane would have made of the scenario's objects by now.
+
+`reconcile(objects)` returns the full object list a real cluster would show: the scenario's own
+objects completed (namespaces, node status, ClusterIPs, NodePorts, load balancer and Ingress status),
+plus ReplicaSets and Pods of workloads (scheduled, with IPs and kubelet status), Events,
+EndpointSlices and v1 Endpoints. Pure: no I/O; the data plane reads the same list.
+"""
+import copy
+from datetime import datetime, timezone
+
+from . import endpoints, nodes, podstatus, services, workloads
+from .names import ensure_uid
+
+CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
+                  "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def reconcile(objects: list[dict], now: str | None = None) -> list[dict]:
+    now = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    objects = copy.deepcopy(objects)
+    _default_namespace(objects)
+    cluster_nodes = nodes.complete_nodes(objects)
+    if not _find(objects, "Service", "default", "kubernetes"):
+        objects += services.kubernetes_service(cluster_nodes)
+    objects += workloads.expand(objects, cluster_nodes)
+    pods = of(objects, "Pod")
+    nodes.schedule(pods, cluster_nodes)
+    nodes.assign_ips(pods, cluster_nodes)
+    for pod in pods:
+        objects += podstatus.fill(pod, now)
+    svcs = of(objects, "Service")
+    services.allocate(svcs)
+    services.load_balancer_status(svcs)
+    services.ingress_status(of(objects, "Ingress"), of(objects, "IngressClass"), svcs)
+    objects += endpoints.for_services([s for s in svcs if not _has_slices(objects, s)], pods)
+    _workload_status(objects, pods)
+    objects += _missing_namespaces(objects)
+    for obj in objects:
+        ensure_uid(obj)
+    return objects
+
+
+def of(objects: list[dict], kind: str) -> list[dict]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def _find(objects: list[dict], kind: str, namespace: str, name: str) -> dict | None:
+    return next((o for o in objects if o["kind"] == kind and o["metadata"].get("namespace") == namespace
+                 and o["metadata"]["name"] == name), None)
+
+
+def _has_slices(objects: list[dict], service: dict) -> bool:
+    return any(o["metadata"].get("namespace") == service["metadata"]["namespace"]
+               and (o["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == service["metadata"]["name"]
+               for o in of(objects, "EndpointSlice"))
+
+
+def _default_namespace(objects: list[dict]) -> None:
+    for obj in objects:
+        if obj["kind"] not in CLUSTER_SCOPED:
+            obj["metadata"].setdefault("namespace", "default")
+
+
+def _missing_namespaces(objects: list[dict]) -> list[dict]:
+    defined = {o["metadata"]["name"] for o in of(objects, "Namespace")}
+    used = {o["metadata"]["namespace"] for o in objects if o["metadata"].get("namespace")}
+    return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+            for name in sorted((used | set(SYSTEM_NAMESPACES)) - defined)]
+
+
+def _workload_status(objects: list[dict], pods: list[dict]) -> None:
+    """Replica counts on workloads, counted from the pods they own (directly or via a ReplicaSet)."""
+    owners = {o["metadata"]["uid"]: o for o in objects if o["kind"] in workloads.APPS and "uid" in o["metadata"]}
+    counts: dict[str, list[int]] = {}
+    for pod in pods:
+        for ref in pod["metadata"].get("ownerReferences") or []:
+            owner = owners.get(ref.get("uid"))
+            chain = [owner] + [owners.get(r.get("uid")) for r in (owner or {}).get("metadata", {}).get("ownerReferences") or []]
+            for item in filter(None, chain):
+                tally = counts.setdefault(item["metadata"]["uid"], [0, 0])
+                tally[0] += 1
+                tally[1] += endpoints.pod_ready(pod)
+    for uid, (total, ready) in counts.items():
+        status = owners[uid].setdefault("status", {})
+        status.update(replicas=total, readyReplicas=ready, availableReplicas=ready, updatedReplicas=total,
+                      observedGeneration=1)
+        if owners[uid]["kind"] == "DaemonSet":
+            status.update(desiredNumberScheduled=total, currentNumberScheduled=total, numberReady=ready,
+                          numberAvailable=ready, updatedNumberScheduled=total)

@@ -1,0 +1,211 @@
+"""The data plane of one simulated cluster run: namespaces, kube-proxy rules, DNS, listeners.
+
+`DataPlane(registry, objects).up()` builds everything from the reconciled objects (see
+controllers.py) in a handful of batched commands; `down()` stops what it started and sweeps the
+run's prefix, which also removes anything an interrupted run left.
+"""
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+
+from . import behaviour, dns, kubeproxy, netns
+from .names import hex_id
+from .nodes import internal_ip
+from .registry import ETC_NETNS, sweep
+
+PARALLEL = 32
+READY_TIMEOUT = 10
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class DataPlane:
+    def __init__(self, registry, objects: list[dict]):
+        self.registry, self.objects = registry, objects
+        self.fabric = registry.prefix + "fabric"
+        self.processes: list[subprocess.Popen] = []
+        self.nodes = {}
+        self.pods = {}  # "ns/name" -> netns.PodNet
+        self.timings: dict[str, float] = {}
+        self._plan()
+
+    def _plan(self) -> None:
+        node_objects = sorted((o for o in self.objects if o["kind"] == "Node"), key=lambda n: n["metadata"]["name"])
+        for index, node in enumerate(node_objects):
+            self.nodes[node["metadata"]["name"]] = netns.node_net(index, node, internal_ip(node))
+        for index, pod in enumerate(self._placed_pods()):
+            key = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+            name = f"{self.registry.prefix}{pod['metadata']['namespace']}_{pod['metadata']['name']}"
+            self.pods[key] = netns.pod_net(name, index, pod["status"]["podIP"], self.nodes[pod["spec"]["nodeName"]])
+
+    def _placed_pods(self) -> list[dict]:
+        return [p for p in self.objects if p["kind"] == "Pod" and p["spec"].get("nodeName") in self.nodes
+                and (p.get("status") or {}).get("podIP") and not p["spec"].get("hostNetwork")]
+
+    # -- what the runtime and tests ask -------------------------------------------------------
+    def netns_of(self, pod: dict) -> str | None:
+        if pod["spec"].get("hostNetwork") and pod["spec"].get("nodeName") in self.nodes:
+            return self.fabric
+        net = self.pods.get(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}")
+        return net.netns if net else None
+
+    def pod_netns(self, ref: str) -> str | None:
+        net = self.pods.get(ref)
+        return net.netns if net else None
+
+    def container_id(self, pod: dict, container: str) -> str:
+        return hex_id(pod["metadata"]["name"], container)
+
+    def file(self, *parts: str) -> str:
+        return self.registry.file(*parts)
+
+    def dns_log(self, pod: dict) -> list[str]:
+        try:
+            with open(self._dns_file(pod, "log"), encoding="utf-8", errors="replace") as stream:
+                return stream.read().splitlines()[-500:]
+        except OSError:
+            return []
+
+    # -- bring-up -----------------------------------------------------------------------------
+    def up(self) -> None:
+        started = time.monotonic()
+        self._write_etc()
+        netns.add_namespaces([self.fabric] + [p.netns for p in self.pods.values()])
+        self._mark("namespaces", started)
+        ports = kubeproxy.service_ports(self.objects)
+        lb_ips = sorted({ip for sp in ports for ip in sp.lb_ips})
+        netns.run(["ip", "-n", self.fabric, "-batch", "-"],
+                  netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips))
+        netns.run(["ip", "netns", "exec", self.fabric, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        netns.run(["ip", "netns", "exec", self.fabric, "iptables-restore"], kubeproxy.fabric_rules(ports))
+        self._mark("fabric", started)
+        asyncio.run(self._configure_pods(ports))
+        self._mark("pods", started)
+        slow = self._start_dns()
+        self._start_listeners(slow)
+        self._mark("ready", started)
+
+    def _mark(self, step: str, started: float) -> None:
+        self.timings[step] = round(time.monotonic() - started, 3)
+
+    async def _configure_pods(self, ports) -> None:
+        limit, pods = asyncio.Semaphore(PARALLEL), self._pods_by_key()
+        await asyncio.gather(*(netns.configure_pod(net, kubeproxy.pod_rules(ports, self._drops(pods[key])), limit)
+                               for key, net in self.pods.items()))
+
+    def _pods_by_key(self) -> dict:
+        return {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in self.objects if p["kind"] == "Pod"}
+
+    def _drops(self, pod: dict) -> list:
+        return behaviour.drop_rules(pod, self._peer_ips)
+
+    def _peer_ips(self, namespace: str, text: str) -> list[str]:
+        from netdebug.model.selectors import matches, parse
+        if "/" in text:
+            namespace, text = text.split("/", 1)
+        selector = {} if text in ("*", "") else parse(text)
+        return [p["status"]["podIP"] for p in self.objects if p["kind"] == "Pod" and
+                p["metadata"]["namespace"] == namespace and (p.get("status") or {}).get("podIP")
+                and matches(selector, p["metadata"].get("labels") or {})]
+
+    def _write_etc(self) -> None:
+        """Per-pod /etc/netns/<netns>/{resolv.conf,hosts}: `ip netns exec` mounts them over /etc."""
+        nameserver, pods = dns.dns_service_ip(self.objects), self._pods_by_key()
+        for key, net in self.pods.items():
+            directory = os.path.join(ETC_NETNS, net.netns)
+            os.makedirs(directory, exist_ok=True)
+            _write(os.path.join(directory, "resolv.conf"), dns.resolv_conf(pods[key], nameserver))
+            _write(os.path.join(directory, "hosts"), dns.etc_hosts(pods[key]))
+        fabric_etc = os.path.join(ETC_NETNS, self.fabric)
+        os.makedirs(fabric_etc, exist_ok=True)
+        _write(os.path.join(fabric_etc, "resolv.conf"), "nameserver 127.0.0.1\n")
+
+    def _dns_file(self, pod: dict, suffix: str) -> str:
+        return self.file("dns", f"{pod['metadata']['namespace']}_{pod['metadata']['name']}.{suffix}")
+
+    def _start_dns(self) -> list[dict]:
+        """dnsmasq in every serving cluster-DNS pod; returns the slow-DNS fronts to add."""
+        os.makedirs(self.file("dns"), exist_ok=True)
+        hosts = self.file("dns", "hosts")
+        _write(hosts, dns.hosts_file(self.objects))
+        slow, waiting = [], []
+        for pod in self._dns_pods():
+            serving, delay = behaviour.dns_mode(pod)
+            if not serving:
+                continue
+            config = dns.dnsmasq_config(hosts, self._dns_file(pod, "log"), self._dns_file(pod, "pid"),
+                                        5353 if delay else 53) + "\n".join(dns.srv_records(self.objects)) + "\n"
+            _write(self._dns_file(pod, "conf"), config)
+            self._spawn(["ip", "netns", "exec", self.netns_of(pod), "dnsmasq", f"--conf-file={self._dns_file(pod, 'conf')}"],
+                        self._dns_file(pod, "out"))
+            waiting.append(self._dns_file(pod, "pid"))
+            if delay:
+                slow.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": "0.0.0.0", "port": 53,
+                             "upstream": 5353, "delay": delay})
+        self._wait_for(waiting, "dnsmasq")
+        return slow
+
+    def _dns_pods(self) -> list[dict]:
+        return [p for p in self.objects if p["kind"] == "Pod" and behaviour.is_dns_pod(p) and self.netns_of(p)
+                and any(port.number == 53 for c in p["spec"]["containers"] for port in behaviour.listening(p, c))]
+
+    def _listener_entries(self) -> list[dict]:
+        entries = []
+        for pod in (p for p in self.objects if p["kind"] == "Pod" and self.netns_of(p)):
+            ip = pod["status"]["podIP"] if pod["spec"].get("hostNetwork") else "0.0.0.0"
+            for container in pod["spec"]["containers"]:
+                for port in behaviour.listening(pod, container):
+                    if behaviour.is_dns_pod(pod) and port.number == 53:
+                        continue
+                    entries.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": ip, "port": port.number,
+                                    "protocol": port.protocol, "container": container["name"],
+                                    "pod": f"{pod['metadata']['namespace']}/{pod['metadata']['name']}",
+                                    "http_status": behaviour.http_status(pod, port.number)})
+        return entries + self._api_endpoint()
+
+    def _api_endpoint(self) -> list[dict]:
+        """Something answers on the `kubernetes` Service's endpoint (first node, 6443), as in a cluster."""
+        first = next(iter(self.nodes.values()), None)
+        return [{"netns": f"/run/netns/{self.fabric}", "ip": first.address, "port": 6443, "protocol": "TCP",
+                 "pod": "default/kubernetes", "container": "kube-apiserver", "http_status": 200}] if first else []
+
+    def _start_listeners(self, slow: list[dict]) -> None:
+        spec, ready = self.file("listeners.json"), self.file("listeners.ready")
+        _write(spec, json.dumps({"sockets": self._listener_entries(), "slow_dns": slow}))
+        self._spawn([sys.executable, "-m", "tests.sim.listeners", spec, ready], self.file("listeners.log"))
+        self._wait_for([ready], "listeners")
+
+    def _spawn(self, argv: list[str], log_path: str) -> None:
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True, cwd=REPO, close_fds=True)
+        self.processes.append(process)
+        self.registry.add_pid(process.pid)
+
+    def _wait_for(self, paths: list[str], what: str) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not all(os.path.exists(p) for p in paths):
+            dead = [p for p in self.processes if p.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start (see {self.registry.dir})")
+            time.sleep(0.005)
+
+    # -- teardown -----------------------------------------------------------------------------
+    def down(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        sweep(self.registry.name)
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(text)

@@ -1,0 +1,136 @@
+"""kube-proxy in iptables mode, as iptables-restore text for a pod namespace and for the fabric.
+
+Each pod namespace gets the ClusterIP rules in nat OUTPUT (a KUBE-SVC chain per Service port that
+picks a ready endpoint with `statistic --mode random --probability 1/n`), REJECT for Services without
+ready endpoints (like kube-proxy), and the pod's `sim.netdebug.io/drop` rules in filter. The fabric
+(the nodes' network) gets NodePort and LoadBalancer-IP rules in nat PREROUTING plus MASQUERADE.
+"""
+import hashlib
+from dataclasses import dataclass
+
+from .scenario import annotation
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    ref: str  # ns/name:port-name
+    cluster_ip: str | None
+    port: int
+    protocol: str
+    node_port: int | None
+    lb_ips: tuple
+    endpoints: tuple  # (ip, port) of ready endpoints
+    broken: bool  # sim.netdebug.io/clusterip: broken
+
+
+def service_ports(objects: list[dict]) -> list[ServicePort]:
+    slices = [o for o in objects if o["kind"] == "EndpointSlice"]
+    found = []
+    for service in (o for o in objects if o["kind"] == "Service"):
+        spec = service.get("spec") or {}
+        if spec.get("type") == "ExternalName":
+            continue
+        cluster_ip = spec.get("clusterIP") if spec.get("clusterIP") not in (None, "", "None") else None
+        lb_ips = tuple(p["ip"] for p in ((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+                       if p.get("ip"))
+        for port in spec.get("ports") or []:
+            ref = f"{service['metadata']['namespace']}/{service['metadata']['name']}:{port.get('name') or port['port']}"
+            found.append(ServicePort(ref, cluster_ip, port["port"], port.get("protocol", "TCP"), port.get("nodePort"),
+                                     lb_ips, _ready_endpoints(service, port, slices),
+                                     annotation(service, "clusterip") == "broken"))
+    return found
+
+
+def _ready_endpoints(service: dict, port: dict, slices: list[dict]) -> tuple:
+    found = []
+    for slice_ in slices:
+        labels = slice_["metadata"].get("labels") or {}
+        if slice_["metadata"].get("namespace") != service["metadata"]["namespace"] or \
+                labels.get("kubernetes.io/service-name") != service["metadata"]["name"]:
+            continue
+        target = next((p for p in slice_.get("ports") or [] if (p.get("name") or "") == (port.get("name") or "")
+                       and p.get("protocol", "TCP") == port.get("protocol", "TCP")), None)
+        if target is None or target.get("port") is None:
+            continue
+        for endpoint in slice_.get("endpoints") or []:
+            if (endpoint.get("conditions") or {}).get("ready", True) is not False:
+                found += [(address, target["port"]) for address in endpoint["addresses"]]
+    return tuple(sorted(set(found)))
+
+
+def _chain(kind: str, *parts) -> str:
+    return f"KUBE-{kind}-" + hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()[:16].upper()
+
+
+def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
+    """Chain declarations and rules shared by pods and the fabric: KUBE-SVC-* -> KUBE-SEP-* (DNAT)."""
+    declared, rules = [], []
+    for sp in ports:
+        if not sp.endpoints:
+            continue
+        svc = _chain("SVC", sp.ref, sp.protocol)
+        declared.append(f":{svc} - [0:0]")
+        for index, (ip, port) in enumerate(sp.endpoints):
+            sep = _chain("SEP", sp.ref, sp.protocol, ip, port)
+            declared.append(f":{sep} - [0:0]")
+            remaining = len(sp.endpoints) - index
+            chance = f"-m statistic --mode random --probability {1 / remaining:.11f} " if remaining > 1 else ""
+            rules.append(f'-A {svc} -m comment --comment "{sp.ref} -> {ip}:{port}" {chance}-j {sep}')
+            rules.append(f"-A {sep} -p {sp.protocol.lower()} -j DNAT --to-destination {ip}:{port}")
+    return declared, rules
+
+
+def pod_rules(ports: list[ServicePort], drops: list) -> str:
+    declared, rules = _svc_chains(ports)
+    nat = ["*nat", ":KUBE-SERVICES - [0:0]", *declared, "-A OUTPUT -j KUBE-SERVICES"]
+    reject = []
+    for sp in ports:
+        if not sp.cluster_ip or sp.broken:
+            continue
+        match = f"-d {sp.cluster_ip}/32 -p {sp.protocol.lower()} --dport {sp.port}"
+        if sp.endpoints:
+            nat.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} cluster IP" -j {_chain("SVC", sp.ref, sp.protocol)}')
+        else:
+            reject.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} has no endpoints" '
+                          f"-j REJECT --reject-with icmp-port-unreachable")
+    filt = ["*filter", ":KUBE-SERVICES - [0:0]", ":SIM-INGRESS - [0:0]", ":SIM-EGRESS - [0:0]",
+            "-A OUTPUT -j KUBE-SERVICES", *reject,
+            "-A INPUT -i eth0 -m conntrack --ctstate NEW -j SIM-INGRESS",
+            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-EGRESS", *_drop_rules(drops)]
+    return "\n".join(nat + rules + ["COMMIT"] + filt + ["COMMIT", ""])
+
+
+def _drop_rules(drops: list) -> list[str]:
+    """`sim.netdebug.io/drop` rules; only new connections are matched, as a stateful CNI does."""
+    lines = []
+    for rule in drops:
+        chain, peer_flag = ("SIM-INGRESS", "-s") if rule.direction == "ingress" else ("SIM-EGRESS", "-d")
+        for peer in rule.peers or ("0.0.0.0/0",):
+            for port in rule.ports or (None,):
+                match = f"{peer_flag} {peer}"
+                if port is not None:
+                    match += f" -p {port.protocol.lower()} --dport {port.number}"
+                action = rule.action
+                if action == "REJECT" and port is not None and port.protocol == "TCP":
+                    action += " --reject-with tcp-reset"
+                lines.append(f"-A {chain} {match} -j {action}")
+    return lines
+
+
+def fabric_rules(ports: list[ServicePort]) -> str:
+    declared, rules = _svc_chains(ports)
+    nat = ["*nat", ":KUBE-SERVICES - [0:0]", ":KUBE-NODEPORTS - [0:0]", *declared,
+           "-A PREROUTING -j KUBE-SERVICES", "-A OUTPUT -j KUBE-SERVICES",
+           "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS",
+           "-A POSTROUTING -m conntrack --ctstate DNAT -j MASQUERADE"]
+    for sp in ports:
+        if not sp.endpoints:
+            continue
+        svc, proto = _chain("SVC", sp.ref, sp.protocol), sp.protocol.lower()
+        if sp.cluster_ip and not sp.broken:
+            nat.append(f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {proto} --dport {sp.port} -j {svc}")
+        for ip in sp.lb_ips:
+            nat.append(f'-A KUBE-SERVICES -d {ip}/32 -p {proto} --dport {sp.port} -m comment --comment "{sp.ref} loadbalancer IP" -j {svc}')
+        if sp.node_port:
+            nat.append(f'-A KUBE-NODEPORTS -p {proto} --dport {sp.node_port} -m comment --comment "{sp.ref} nodePort" -j {svc}')
+    return "\n".join(nat + rules + ["COMMIT", ""])

@@ -1,0 +1,88 @@
+"""The network topology as `ip -batch` text, and the few commands that apply it.
+
+One fabric namespace stands for the nodes' network: a bridge per Node carrying the node's
+InternalIP and its podCIDR gateway; the fabric routes between bridges and blackholes everything
+else. Each pod namespace holds `eth0` (the far end of a veth created in the fabric) with the pod IP
+and a default route to its node's gateway. Nothing is created in the machine's own namespace.
+"""
+import asyncio
+import ipaddress
+import subprocess
+from dataclasses import dataclass
+
+
+class CommandError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class NodeNet:
+    bridge: str
+    gateway: str  # podCIDR's first address, with prefix length
+    address: str  # node InternalIP
+    cidr: str
+
+
+@dataclass(frozen=True)
+class PodNet:
+    netns: str
+    veth: str
+    address: str  # pod IP with prefix length
+    gateway: str
+    node: NodeNet
+
+
+def node_net(index: int, node: dict, internal_ip: str) -> NodeNet:
+    cidr = ipaddress.ip_network(node["spec"]["podCIDR"])
+    return NodeNet(f"br{index}", f"{cidr[1]}/{cidr.prefixlen}", internal_ip, str(cidr))
+
+
+def pod_net(netns: str, index: int, ip: str, node: NodeNet) -> PodNet:
+    inside = ipaddress.ip_address(ip) in ipaddress.ip_network(node.cidr)
+    length = ipaddress.ip_network(node.cidr).prefixlen if inside else 32
+    return PodNet(netns, f"v{index}", f"{ip}/{length}", node.gateway.split("/")[0], node)
+
+
+def fabric_batch(nodes: list[NodeNet], pods: list[PodNet], local_ips: list[str]) -> str:
+    lines = ["link set lo up"]
+    for node in nodes:
+        lines += [f"link add {node.bridge} type bridge", f"link set {node.bridge} up",
+                  f"addr add {node.gateway} dev {node.bridge}", f"addr add {node.address}/32 dev {node.bridge}"]
+    for pod in pods:
+        lines += [f"link add {pod.veth} type veth peer name eth0 netns {pod.netns}",
+                  f"link set {pod.veth} master {pod.node.bridge} up"]
+        if pod.address.endswith("/32"):
+            lines.append(f"route add {pod.address} dev {pod.node.bridge}")
+    lines += [f"addr add {ip}/32 dev lo" for ip in local_ips]
+    lines.append("route add blackhole default")
+    return "\n".join(lines) + "\n"
+
+
+def pod_batch(pod: PodNet) -> str:
+    return "\n".join(["link set lo up", f"addr add {pod.address} dev eth0", "link set eth0 up",
+                      f"route add default via {pod.gateway} dev eth0 onlink"]) + "\n"
+
+
+def run(argv: list[str], stdin: str | None = None) -> str:
+    result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise CommandError(f"{' '.join(argv)}: {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout
+
+
+async def run_async(argv: list[str], stdin: str | None = None, limit: asyncio.Semaphore | None = None) -> None:
+    async with limit or asyncio.Semaphore(1):
+        process = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        _, err = await process.communicate(stdin.encode() if stdin is not None else None)
+    if process.returncode != 0:
+        raise CommandError(f"{' '.join(argv)}: {err.decode(errors='replace').strip()}")
+
+
+def add_namespaces(names: list[str]) -> None:
+    run(["ip", "-batch", "-"], "".join(f"netns add {n}\n" for n in names))
+
+
+async def configure_pod(pod: PodNet, rules: str, limit: asyncio.Semaphore) -> None:
+    await run_async(["ip", "-n", pod.netns, "-batch", "-"], pod_batch(pod), limit)
+    await run_async(["ip", "netns", "exec", pod.netns, "iptables-restore"], rules, limit)

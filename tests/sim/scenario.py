@@ -1,0 +1,115 @@
+"""Load a scenario: plain Kubernetes YAML plus `sim.netdebug.io/*` annotations.
+
+A scenario is the same set of files `kubectl-netpolicy -f DIR` reads offline. Behaviour that YAML
+cannot express comes from annotations (documented in tests/sim/README.md) and from one optional
+ConfigMap labelled `sim.netdebug.io/scenario: "true"` (API faults). Objects the real API server or
+client would reject fail here, naming the file and the object.
+"""
+import os
+from dataclasses import dataclass, field
+
+import yaml
+
+from .validate import problems
+
+PREFIX = "sim.netdebug.io/"
+SCENARIO_LABEL = PREFIX + "scenario"
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names the file and the object."""
+
+
+@dataclass
+class Scenario:
+    path: str
+    objects: list[dict] = field(default_factory=list)
+    faults: list[dict] = field(default_factory=list)
+
+
+def load(path: str) -> Scenario:
+    scenario = Scenario(path=path)
+    for file in _files(path):
+        for obj in _documents(file):
+            _check(obj, file)
+            if _is_settings(obj):
+                scenario.faults += _faults(obj, file)
+            else:
+                scenario.objects.append(obj)
+    if not scenario.objects:
+        raise ScenarioError(f"{path}: no Kubernetes objects found")
+    return scenario
+
+
+def _files(path: str) -> list[str]:
+    if os.path.isfile(path):
+        return [path]
+    if not os.path.isdir(path):
+        raise ScenarioError(f"{path}: no such file or directory")
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        found += [os.path.join(root, f) for f in sorted(files) if f.endswith(SUFFIXES)]
+    return found
+
+
+def _documents(file: str) -> list[dict]:
+    try:
+        with open(file, encoding="utf-8") as stream:
+            docs = list(yaml.safe_load_all(stream))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else file
+        raise ScenarioError(f"{where}: invalid YAML: {getattr(err, 'problem', None) or err}") from None
+    found = []
+    for index, doc in enumerate(docs):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise ScenarioError(f"{file}: document {index + 1} is not a Kubernetes object")
+        found += doc.get("items") or [] if str(doc.get("kind", "")).endswith("List") else [doc]
+    return found
+
+
+def _check(obj: dict, file: str) -> None:
+    found = problems(obj)
+    if found:
+        raise ScenarioError(f"{file}: {describe(obj)}: {found[0]}")
+
+
+def describe(obj: dict) -> str:
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace")
+    name = meta.get("name") or "<no name>"
+    return f"{obj.get('kind') or '<no kind>'} {ns + '/' if ns else ''}{name}"
+
+
+def _is_settings(obj: dict) -> bool:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return obj.get("kind") == "ConfigMap" and labels.get(SCENARIO_LABEL) == "true"
+
+
+def _faults(obj: dict, file: str) -> list[dict]:
+    text = (obj.get("data") or {}).get("faults")
+    if not text:
+        return []
+    try:
+        faults = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"{file}: {describe(obj)}: data.faults is not YAML: {err}") from None
+    if not isinstance(faults, list) or not all(isinstance(f, dict) and "action" in f for f in faults):
+        raise ScenarioError(f"{file}: {describe(obj)}: data.faults must be a list of mappings with an action")
+    return faults
+
+
+def annotation(obj: dict, key: str, container: str | None = None) -> str | None:
+    """`sim.netdebug.io/<key>.<container>` if set, else the pod-wide `sim.netdebug.io/<key>`."""
+    notes = (obj.get("metadata") or {}).get("annotations") or {}
+    if container is not None and f"{PREFIX}{key}.{container}" in notes:
+        return notes[f"{PREFIX}{key}.{container}"]
+    return notes.get(PREFIX + key)
+
+
+def csv(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
