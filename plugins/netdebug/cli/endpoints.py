@@ -106,3 +106,20 @@ def workload_pods(snapshot: Snapshot, workload: dict) -> list[dict]:
         return []
     pods = [p for p in snapshot.in_namespace("Pod", objects.namespace(workload)) if matches(selector, objects.labels(p))]
     return sorted(pods, key=lambda p: (not objects.pod_ready(p), objects.name(p)))
+
+
+def workload_of(snapshot: Snapshot, pod: dict) -> tuple[str, str]:
+    """(kind, name) of the pod's top controller: Deployment above a ReplicaSet, CronJob above a Job."""
+    owner = objects.owner(pod)
+    if owner is None:
+        return "Pod", objects.name(pod)
+    kind, name = owner.get("kind", ""), owner.get("name", "")
+    if kind in ("ReplicaSet", "Job"):
+        parent = snapshot.get(kind, objects.namespace(pod), name)
+        above = objects.owner(parent) if parent is not None else None
+        if above is not None:
+            return above.get("kind", ""), above.get("name", "")
+        template_hash = objects.labels(pod).get("pod-template-hash")
+        if kind == "ReplicaSet" and template_hash and name.endswith(f"-{template_hash}"):
+            return "Deployment", name[: -len(template_hash) - 1]
+    return kind, name

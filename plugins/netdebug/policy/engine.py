@@ -78,6 +78,7 @@ class PolicyEngine:
             self.problems += problems
             if compiled is not None:
                 self.policies.append(compiled)
+        self.policies.sort(key=lambda p: p.ref)  # explanations list policies in one stable order
         self._by_namespace: dict[str, list[CompiledPolicy]] = {}
         for policy in self.policies:
             self._by_namespace.setdefault(policy.namespace, []).append(policy)

@@ -122,3 +122,31 @@ def _union(rules, signature, destination) -> ConnectionSet:
         if matched:
             result = result | rule.connections(destination)
     return result
+
+
+@dataclass
+class Group:
+    name: str  # e.g. "shop/frontend"
+    kind: str  # e.g. "Deployment"
+    positions: list  # pod positions in the matrix
+
+
+def group_cells(matrix: Matrix, groups: list[Group]) -> list[list[set]]:
+    """For each ordered pair of groups, the distinct connection sets between their (distinct) pods;
+    empty for a one-pod group with itself."""
+    members = [_class_counts(matrix, g) for g in groups]
+    cells = []
+    for i, sources in enumerate(members):
+        row = []
+        for j, destinations in enumerate(members):
+            row.append({matrix.grid[c][d] for c, n in sources.items() for d in destinations
+                        if i != j or c != d or n > 1})
+        cells.append(row)
+    return cells
+
+
+def _class_counts(matrix: Matrix, group: Group) -> dict:
+    counts: dict = {}
+    for position in group.positions:
+        counts[matrix.class_of[position]] = counts.get(matrix.class_of[position], 0) + 1
+    return counts

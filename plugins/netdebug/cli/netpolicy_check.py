@@ -1,0 +1,51 @@
+"""`kubectl netpolicy check SRC DST`: may SRC reach DST, and which rule decides."""
+import sys
+
+import click
+
+from ..errors import ExitCode
+from ..render.structured import write_structured
+from ..render.style import Style
+from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
+from .options import cluster_options, make_cluster_options, output_options, use_color
+
+EPILOG = """\b
+SRC, DST: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one of its pods) or an IP.
+Without --port: the set of allowed connections.  Exit: 0 allowed, 1 denied, 2 bad input, 3 cluster error."""
+
+
+@click.command(name="check", epilog=EPILOG)
+@click.argument("src")
+@click.argument("dst")
+@click.option("--port", default=None, help="Destination port: a number or a port name of DST's containers.")
+@click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
+              show_default=True)
+@cluster_options
+@output_options()
+def check(src, dst, port, protocol, output, no_color, **kwargs):
+    """May SRC reach DST? The verdict, each side (egress of SRC, ingress of DST) and the deciding rules."""
+    options = make_cluster_options(kwargs)
+    snapshot, engine = load_engine(options)
+    source, source_endpoint = resolve_endpoint(snapshot, src, options)
+    destination, destination_endpoint = resolve_endpoint(snapshot, dst, options)
+    if port is not None and port.isdigit():
+        port = int(port)
+    if port is None:
+        report = _connections_report(engine, source_endpoint, destination_endpoint)
+    else:
+        report = engine.check(source_endpoint, destination_endpoint, port, protocol).to_dict()
+    report = {"kind": "PolicyCheck", **report, "from": target_dict(source), "to": target_dict(destination)}
+    report["notes"] = notes(snapshot, [report["egress"], report["ingress"]])
+    if not write_structured(report, output, sys.stdout):
+        from ..render.netpolicy_text import write_check
+
+        write_check(report, sys.stdout, Style(use_color(no_color, sys.stdout)), wide=output == "wide")
+    return ExitCode.OK if report["allowed"] else ExitCode.PROBLEM
+
+
+def _connections_report(engine, source, destination) -> dict:
+    """No port given: what is allowed at all, and the rules admitting anything on each side."""
+    egress, ingress = (engine.side(d, source, destination) for d in ("egress", "ingress"))
+    allowed = egress.connections & ingress.connections
+    return {"protocol": None, "port": None, "portName": None, "allowed": not allowed.is_empty,
+            "connections": str(allowed), "egress": egress.to_dict(), "ingress": ingress.to_dict()}

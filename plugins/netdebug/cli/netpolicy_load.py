@@ -1,0 +1,69 @@
+"""What every evaluating netpolicy command shares: the snapshot, the engine, endpoints and notes."""
+import dataclasses
+
+import click
+
+from ..errors import InputError
+from ..model import objects
+from ..model.selectors import matches, parse
+from ..model.snapshot import Snapshot
+from ..policy.engine import PolicyEngine
+from ..policy.peers import Endpoint
+from .endpoints import Target, resolve
+from .options import ClusterOptions
+from .snapshot import load_snapshot
+
+EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+
+
+def load_engine(options: ClusterOptions) -> tuple[Snapshot, PolicyEngine]:
+    """Every namespace's pods and policies are read (peers cross namespaces); -n/-l only scope the answer.
+
+    A policy the API server would reject is bad input: one line naming it, exit 2."""
+    source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
+    snapshot = load_snapshot(source, EVAL_KINDS)
+    for message in snapshot.warnings:
+        click.echo(f"warning: {message}", err=True)
+    engine = PolicyEngine(snapshot)
+    if engine.problems:
+        more = f" (and {len(engine.problems) - 1} more problems)" if len(engine.problems) > 1 else ""
+        raise InputError(f"invalid NetworkPolicy {engine.problems[0]}{more}")
+    return snapshot, engine
+
+
+def endpoint(target: Target) -> Endpoint:
+    return Endpoint.for_pod(target.pod) if target.pod is not None else Endpoint.for_ip(target.ip)
+
+
+def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> tuple[Target, Endpoint]:
+    target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
+    return target, endpoint(target)
+
+
+def target_dict(target: Target) -> dict:
+    return {"ref": target.ref, "kind": "pod" if target.pod is not None else "ip", "workload": target.workload,
+            "pods": [objects.ref(p) for p in target.pods]}
+
+
+def scoped_pods(snapshot: Snapshot, options: ClusterOptions, default_all: bool = True) -> list[dict]:
+    """Pods in scope: -n NS (else every namespace when default_all), filtered by -l."""
+    pods = snapshot.of("Pod")
+    if options.namespace and not options.all_namespaces:
+        pods = [p for p in pods if objects.namespace(p) == options.namespace]
+    elif not default_all:
+        pods = []
+    if options.selector:
+        selector = parse(options.selector)
+        pods = [p for p in pods if matches(selector, objects.labels(p))]
+    return pods
+
+
+def notes(snapshot: Snapshot, sides=()) -> list[str]:
+    """What the answer could not see or cannot promise, as sentences for every output format."""
+    found = [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}; the answer may be wrong"
+             for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")]
+    for side in sides:  # DirectionVerdict dicts
+        if side["cniDefined"]:
+            found.append(f"{side['direction']}: a hostNetwork pod is involved; NetworkPolicy behaviour is CNI-defined "
+                         "(evaluated as not isolated)")
+    return found

@@ -1,0 +1,86 @@
+"""`kubectl netpolicy matrix`: the reachability grid of the selected pods."""
+import sys
+
+import click
+
+from ..model import objects
+from ..policy.matrix import Group, compute, group_cells
+from ..render.structured import write_structured
+from ..render.style import Style
+from .endpoints import workload_of
+from .netpolicy_load import load_engine, notes, scoped_pods
+from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
+
+EPILOG = """\b
+Pods: every namespace unless -n NS; -l filters them.  Text groups pods by workload;
+-o json/yaml/csv list every ordered pair of pods; -o dot draws workloads and allowed edges."""
+
+
+@click.command(name="matrix", epilog=EPILOG)
+@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Only this port: cells say allowed or not.")
+@click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
+              show_default=True)
+@cluster_options
+@output_options((*OUTPUT_FORMATS, "csv", "dot"))
+def matrix(port, protocol, output, no_color, **kwargs):
+    """Which selected pod may reach which: allowed connections for every ordered pair."""
+    options = make_cluster_options(kwargs)
+    snapshot, engine = load_engine(options)
+    grid = compute(engine, scoped_pods(snapshot, options))
+    protocol = protocol.upper()
+    if output in ("json", "yaml"):
+        report = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
+                  "pods": grid.refs(), "connections": pair_rows(grid, protocol, port), "notes": notes(snapshot)}
+        write_structured(report, output, sys.stdout)
+        return 0
+    from ..render import netpolicy_matrix as render
+
+    if output == "csv":
+        render.write_csv(pair_rows(grid, protocol, port), sys.stdout)
+        return 0
+    report = grouped_report(snapshot, grid, protocol, port)
+    report["notes"] = notes(snapshot)
+    if output == "dot":
+        render.write_dot(report, sys.stdout)
+    else:
+        render.write_text(report, sys.stdout, Style(use_color(no_color, sys.stdout)), wide=output == "wide")
+    return 0
+
+
+def pair_rows(grid, protocol: str, port: int | None):
+    refs = grid.refs()
+    for source, destination, connections in grid.pairs():
+        row = {"from": refs[source], "to": refs[destination]}
+        if port:
+            row.update(protocol=protocol, port=port, allowed=connections.contains(protocol, port))
+        else:
+            row.update(connections=str(connections), allowed=not connections.is_empty)
+        yield row
+
+
+def workload_groups(snapshot, grid) -> list[Group]:
+    by_key: dict = {}
+    for position, pod in enumerate(grid.pods):
+        kind, name = workload_of(snapshot, pod)
+        key = (objects.namespace(pod), name, kind)
+        by_key.setdefault(key, Group(f"{key[0]}/{name}", kind, [])).positions.append(position)
+    return [by_key[key] for key in sorted(by_key)]
+
+
+def grouped_report(snapshot, grid, protocol: str, port: int | None) -> dict:
+    groups = workload_groups(snapshot, grid)
+    cells = [[_cell(values, protocol, port) for values in row] for row in group_cells(grid, groups)]
+    return {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
+            "groups": [{"name": g.name, "kind": g.kind, "pods": [grid.refs()[p] for p in g.positions]} for g in groups],
+            "cells": cells}
+
+
+def _cell(values: set, protocol: str, port: int | None):
+    """None: no pair (one pod with itself); with a port True/False/"some"; else the set, or "mixed"."""
+    if not values:
+        return None
+    if port:
+        allowed = {v.contains(protocol, port) for v in values}
+        return allowed.pop() if len(allowed) == 1 else "some"
+    texts = sorted(str(v) for v in values)
+    return texts[0] if len(texts) == 1 else "mixed: " + " | ".join(texts)

@@ -1,0 +1,100 @@
+"""`netpolicy matrix` as a workload grid (text), one row per pod pair (csv) or a graph (dot)."""
+import csv
+
+from .style import MARKS, Style
+
+_PORT_CELLS = {True: MARKS["ok"], False: MARKS["fail"], "some": "~", None: "-"}
+
+
+def write_text(report: dict, stream, style: Style, wide: bool = False) -> None:
+    groups = report["groups"]
+    if not groups:
+        stream.write("no pods in scope\n")
+        return
+    stream.write(_title(report) + "\n")
+    headers = ["FROM \\ TO", *[str(i + 1) for i in range(len(groups))]]
+    rows = [[_row_label(i, g, wide), *[_cell(c, report) for c in cells]]
+            for i, (g, cells) in enumerate(zip(groups, report["cells"]))]
+    table = columns([headers, *rows])
+    if report["port"]:
+        table = table.replace(MARKS["ok"], style.paint(MARKS["ok"], "green"))
+        table = table.replace(MARKS["fail"], style.paint(MARKS["fail"], "red"))
+    stream.write(table + "\n")
+    stream.write(_legend(report) + "\n")
+    for note in report.get("notes") or []:
+        stream.write(f"note: {note}\n")
+
+
+def columns(rows: list[list[str]]) -> str:
+    """Left-aligned columns, two spaces apart."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+
+
+def _title(report: dict) -> str:
+    if report["port"]:
+        return f"Reachability on {report['protocol']} {report['port']} (rows: from, columns: to)"
+    return "Allowed connections (rows: from, columns: to)"
+
+
+def _row_label(index: int, group: dict, wide: bool) -> str:
+    count = len(group["pods"])
+    label = f"{index + 1} {group['name']}"
+    if wide:
+        return f"{label} ({group['kind']}, {count} pod{'s' if count != 1 else ''})"
+    return label if count == 1 else f"{label} ({count})"
+
+
+def _cell(cell, report: dict) -> str:
+    if report["port"]:
+        return _PORT_CELLS[cell]
+    return "-" if cell is None else cell
+
+
+def _legend(report: dict) -> str:
+    if report["port"]:
+        return (f"{MARKS['ok']} allowed  {MARKS['fail']} denied  ~ between some of the pods only  "
+                "- a single pod (it always reaches itself)")
+    return "- a single pod (it always reaches itself); (n) pods in the workload"
+
+
+def write_csv(rows, stream) -> None:
+    writer = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(stream, fieldnames=list(row), lineterminator="\n")
+            writer.writeheader()
+        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+
+
+def write_dot(report: dict, stream) -> None:
+    """Workloads as nodes clustered by namespace; an edge for each allowed workload pair."""
+    stream.write("digraph netpolicy {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n")
+    by_namespace: dict = {}
+    for group in report["groups"]:
+        by_namespace.setdefault(group["name"].split("/", 1)[0], []).append(group)
+    for namespace, groups in by_namespace.items():
+        stream.write(f"  subgraph {_quote('cluster_' + namespace)} {{\n    label={_quote(namespace)};\n")
+        for group in groups:
+            label = f"{group['name'].split('/', 1)[1]}\\n{group['kind']}, {len(group['pods'])} pod(s)"
+            stream.write(f"    {_quote(group['name'])} [label=\"{label}\"];\n")
+        stream.write("  }\n")
+    for source, cells in zip(report["groups"], report["cells"]):
+        for destination, cell in zip(report["groups"], cells):
+            edge = _edge(cell, report)
+            if edge and source is not destination:
+                stream.write(f"  {_quote(source['name'])} -> {_quote(destination['name'])} [{edge}];\n")
+    stream.write("}\n")
+
+
+def _edge(cell, report: dict) -> str | None:
+    if cell is None or cell is False or cell == "none":
+        return None
+    if report["port"]:
+        label = f"{report['protocol']} {report['port']}"
+        return f"label={_quote(label)}" + (", style=dashed" if cell == "some" else "")
+    return f"label={_quote(cell)}" + (", style=dashed" if cell.startswith("mixed") else "")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
