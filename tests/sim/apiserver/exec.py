@@ -24,7 +24,7 @@ async def exec_pod(request: web.Request, info: RequestInfo) -> web.WebSocketResp
     if request.headers.get("Upgrade", "").lower() != "websocket" or not protocol:
         raise StatusError(status(400, "unable to upgrade connection: websocket with subprotocol "
                                       f"{' or '.join(PROTOCOLS)} required"))
-    ws = web.WebSocketResponse(protocols=[protocol], max_msg_size=0)
+    ws = web.WebSocketResponse(protocols=[protocol], max_msg_size=0, timeout=2)
     await ws.prepare(request)
     flags = {k: request.query.get(k, "").lower() in ("true", "1") for k in ("stdin", "stdout", "stderr", "tty")}
     await _Session(ws, protocol, flags).run(request, pod, container, argv)

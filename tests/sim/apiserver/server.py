@@ -81,8 +81,8 @@ def _run_in_thread(handle: ServerHandle, app: web.Application, listener: socket.
             return
         ready.set()
         await handle._stopped.wait()
-        await _kill_processes(handle._ctx)
         await runner.cleanup()
+        await _kill_processes(handle._ctx)
 
     handle._thread = threading.Thread(target=asyncio.run, args=(serve(),), name="sim-apiserver", daemon=True)
     handle._thread.start()
