@@ -1,8 +1,106 @@
-"""kubectl netpath: What stands between two endpoints, which hop breaks and why."""
-from .errors import run_main
-from .placeholder import placeholder_command
+"""kubectl netpath SRC DST: every hop between two endpoints, the first broken one, and the proof."""
+import sys
 
-command = placeholder_command("netpath", "What stands between two endpoints, which hop breaks and why.")
+import click
+
+from .. import __version__
+from ..diagnose.path import PathQuery, walk
+from ..diagnose.target import Target, parse_destination, parse_source
+from ..errors import ExitCode, InputError, NotFoundError
+from ..model import objects
+from ..render.structured import write_structured
+from ..render.style import Style
+from .endpoints import resolve
+from .errors import run_main
+from .options import cluster_options, make_cluster_options, output_options, use_color
+
+EPILOG = """\b
+SRC: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one ready pod of it) or `external`.
+DST: the same, svc/NAME[:PORT], a DNS name[:PORT], an IP[:PORT] or a URL http://HOST[:PORT]/PATH.
+Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
+
+
+@click.command(name="netpath", epilog=EPILOG,
+               help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.")
+@click.argument("src")
+@click.argument("dst")
+@click.option("--port", default=None, help="Destination port (number or name); default: the only one declared.")
+@click.option("--protocol", type=click.Choice(["TCP", "UDP"], case_sensitive=False), default="TCP", show_default=True)
+@click.option("-c", "--container", default=None, help="Source container (probes run in it).")
+@click.option("--to-container", default=None, help="Destination container (container-to-container: same pod).")
+@click.option("--http", "http_path", default=None, help="Also send an HTTP GET for this path and show the status.")
+@click.option("--no-probe", is_flag=True, help="Only the static walk: send no packets.")
+@click.option("--ephemeral", default=None, metavar="IMAGE",
+              help="Probe from an ephemeral container with this image when SRC has no tools (cannot be removed!).")
+@click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
+@cluster_options
+@output_options(("text", "json", "yaml"))
+@click.version_option(__version__, prog_name="kubectl-netpath")
+def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
+            output, no_color, **kwargs):
+    options = make_cluster_options(kwargs)
+    source, destination = parse_source(src), parse_destination(dst)
+    port = int(port) if port and port.isdigit() else port
+    http_path = http_path or (destination.path if destination.scheme == "http" else None)
+    if options.offline:
+        from .snapshot import load_snapshot
+
+        snapshot, cluster, namespace = load_snapshot(options, ()), None, options.namespace
+    else:
+        from ..kube.client import connect
+        from .path_fetch import fetch
+
+        cluster = connect(options)
+        namespace = cluster.namespace
+        snapshot = fetch(cluster, source, destination, namespace)
+    query = build_query(snapshot, source, destination, namespace, port=port, protocol=protocol.upper(),
+                        source_container=container, to_container=to_container)
+    report = walk(snapshot, query)
+    if cluster is not None and not no_probe:
+        from .path_probe import probe_path
+
+        probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
+    data = report.to_dict()
+    data["gaps"] = [f"{g.kind}{' in ' + g.namespace if g.namespace else ''}: {g.reason}" for g in snapshot.gaps]
+    if not write_structured(data, output, sys.stdout):
+        from ..render.netpath_text import render
+
+        render(data, sys.stdout, Style(use_color(no_color, sys.stdout)))
+    return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
+
+
+def build_query(snapshot, source: Target, destination: Target, namespace: str | None, **extra) -> PathQuery:
+    """Resolve SRC (and DST when it names pods) against the snapshot."""
+    pod, chosen_from = None, None
+    if source.form != "external":
+        found = resolve(snapshot, source.name, namespace)
+        pod, chosen_from = found.pod, found.workload
+        _check_container(pod, extra.get("source_container"), "-c")
+    client_ns = objects.namespace(pod) if pod else namespace or "default"
+    pods = _destination_pods(snapshot, destination, namespace if source.form == "external" else namespace or client_ns)
+    if pods:
+        _check_container(pods[0], extra.get("to_container"), "--to-container")
+    return PathQuery(source=pod, target=destination, destination_pods=pods, source_from=chosen_from,
+                     namespace=namespace or client_ns, **extra)
+
+
+def _destination_pods(snapshot, destination: Target, namespace: str | None) -> list[dict]:
+    if destination.form == "workload":
+        return list(resolve(snapshot, destination.name, namespace).pods)
+    if destination.form == "ip":
+        return list(resolve(snapshot, destination.name, namespace).pods)
+    if destination.maybe_pod and snapshot.get("Service", namespace, destination.name) is None:
+        try:
+            return list(resolve(snapshot, destination.name, namespace).pods)
+        except NotFoundError:
+            return []  # not a pod: a DNS name
+    return []
+
+
+def _check_container(pod: dict, name: str | None, flag: str) -> None:
+    names = [c.get("name") for c in objects.pod_containers(pod)]
+    if name and name not in names:
+        raise InputError(f"{flag} {name}: pod {objects.ref(pod)} has containers {', '.join(names)}")
 
 
 def main(argv: list[str] | None = None) -> None:

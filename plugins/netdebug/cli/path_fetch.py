@@ -1,0 +1,149 @@
+"""A targeted live snapshot for one SRC/DST pair: only the objects the walk reads, no cluster-wide pod list.
+
+Typically 6-9 API calls (at most 10), made by three independent threads: the common part
+(Namespaces, NetworkPolicies), the source and the destination.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+from ..diagnose.dns import CLUSTER_DOMAIN
+from ..diagnose.target import Target
+from ..model import objects
+from ..model.selectors import to_string
+from ..model.snapshot import Snapshot
+from .endpoints import KIND_ALIASES
+
+DNS_LABELS = "k8s-app=kube-dns"
+
+
+def fetch(cluster, source: Target, destination: Target, namespace: str) -> Snapshot:
+    """Objects for the walk; cluster.gaps (RBAC, missing kinds) become snapshot.gaps."""
+    gaps_before = len(cluster.gaps)
+    jobs = [lambda: _common(cluster), lambda: _endpoint(cluster, source, namespace)]
+    if source.form != "external":
+        jobs.append(lambda: _destination(cluster, destination, namespace, _ref_namespace(source.name, namespace)))
+    else:
+        jobs.append(lambda: _external(cluster, destination, namespace))
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        batches = list(pool.map(lambda job: job(), jobs))
+    snapshot = Snapshot(origin="live")
+    seen = set()
+    for obj in (o for batch in batches for o in batch):
+        key = (obj.get("kind"), objects.namespace(obj), objects.name(obj))
+        if key not in seen:
+            seen.add(key)
+            snapshot.add(obj)
+    snapshot.gaps.extend(cluster.gaps[gaps_before:])
+    return snapshot
+
+
+def _common(cluster) -> list[dict]:
+    """Namespaces (labels for namespaceSelectors) and every NetworkPolicy: small lists, two calls."""
+    return cluster.list("Namespace") + cluster.list("NetworkPolicy")
+
+
+def _ref_namespace(text: str, default: str) -> str:
+    parts = text.split("/")
+    if len(parts) == 3 or (len(parts) == 2 and parts[0].lower() not in KIND_ALIASES):
+        return parts[0]
+    return default
+
+
+def _endpoint(cluster, target: Target, namespace: str) -> list[dict]:
+    """A pod or workload reference: the pod (1 call) or the workload and its pods (2 calls)."""
+    if target.form != "workload" and not target.maybe_pod:
+        return []
+    parts = target.name.split("/")
+    alias, name = (parts[-2], parts[-1]) if len(parts) == 3 or (len(parts) == 2 and parts[0].lower() in KIND_ALIASES) \
+        else ("pod", parts[-1])
+    kind = KIND_ALIASES.get(alias.lower())
+    if kind is None:
+        return []  # cli/endpoints says what is wrong with the reference
+    ns = _ref_namespace(target.name, namespace)
+    obj = cluster.get(kind, ns, name)
+    if obj is None or kind == "Pod":
+        return [obj] if obj else []
+    selector = objects.spec(obj).get("selector")
+    return [obj] + (cluster.list("Pod", ns, label_selector=to_string(selector)) if selector else [])
+
+
+def _destination(cluster, target: Target, namespace: str, client_ns: str) -> list[dict]:
+    found = _endpoint(cluster, target, namespace)
+    if target.form == "workload":
+        return found
+    if target.form == "ip":
+        return _by_ip(cluster, target.name)
+    if target.form == "service":
+        found = _service(cluster, target.namespace or namespace, target.name)
+    else:
+        found += _by_name(cluster, target.name, client_ns)
+    return found + _dns_pods(cluster)
+
+
+def _dns_pods(cluster) -> list[dict]:
+    """The cluster DNS pods, for the egress-to-DNS check (the path starts with a lookup)."""
+    return cluster.list("Pod", "kube-system", label_selector=DNS_LABELS)
+
+
+def _service(cluster, namespace: str, name: str, service: dict | None = None) -> list[dict]:
+    """A Service, its EndpointSlices and the pods its selector picks (3 calls)."""
+    service = service or cluster.get("Service", namespace, name)
+    if service is None:
+        return cluster.list("Service", namespace)  # for "did you mean"
+    found = [service] + cluster.list("EndpointSlice", namespace, label_selector=f"kubernetes.io/service-name={name}")
+    selector = objects.spec(service).get("selector")
+    if selector:
+        found += cluster.list("Pod", namespace, label_selector=to_string({"matchLabels": selector}))
+    return found
+
+
+def _by_ip(cluster, ip: str) -> list[dict]:
+    pods = cluster.list("Pod", None, field_selector=f"status.podIP={ip}")
+    if pods:
+        return pods
+    for service in cluster.list("Service"):
+        spec = objects.spec(service)
+        if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
+            return _service(cluster, objects.namespace(service), objects.name(service), service)
+    return []
+
+
+def _by_name(cluster, name: str, client_ns: str) -> list[dict]:
+    """The Services a DNS name can land on; a short name also finds same-named Services elsewhere."""
+    labels = name.rstrip(".").removesuffix("." + CLUSTER_DOMAIN).split(".")
+    if len(labels) == 1:
+        named = cluster.list("Service", None, field_selector=f"metadata.name={labels[0]}")
+        here = next((s for s in named if objects.namespace(s) == client_ns), None)
+        chosen = here or (named[0] if len(named) == 1 else None)  # the walk goes on to a lone other one
+        return named + (_service(cluster, objects.namespace(chosen), labels[0], chosen)[1:] if chosen else [])
+    if len(labels) == 2 or (len(labels) == 3 and labels[2] == "svc"):
+        return _service(cluster, labels[1], labels[0])
+    if len(labels) == 4 and labels[3] == "svc":
+        return _service(cluster, labels[2], labels[1])
+    return []
+
+
+def _external(cluster, target: Target, namespace: str) -> list[dict]:
+    """From outside: the Service (direct, or behind the Ingress for a host), nodes, classes, TLS secrets."""
+    ingresses = cluster.list("Ingress", target.namespace or namespace if target.form == "service" else None)
+    found = cluster.list("Node") + cluster.list("IngressClass") + ingresses
+    if target.form == "service":
+        found += _service(cluster, target.namespace or namespace, target.name)
+    else:
+        backend = _backend_for_host(ingresses, target.name)
+        found += _service(cluster, *backend) if backend else []
+    for ingress in ingresses:
+        for tls in objects.spec(ingress).get("tls") or []:
+            secret = tls.get("secretName") and cluster.get("Secret", objects.namespace(ingress), tls["secretName"])
+            found += [secret] if secret else []
+    return found
+
+
+def _backend_for_host(ingresses: list[dict], host: str) -> tuple[str, str] | None:
+    for ingress in ingresses:
+        for rule in objects.spec(ingress).get("rules") or []:
+            if rule.get("host") in (None, host):
+                for path in (rule.get("http") or {}).get("paths") or []:
+                    service = ((path.get("backend") or {}).get("service") or {}).get("name")
+                    if service:
+                        return objects.namespace(ingress), service
+    return None

@@ -1,0 +1,148 @@
+"""The policy hop (egress on the source, ingress on each destination pod) and the destination hop.
+
+Policy verdicts come from the shared engine, with the deciding policy and rule kept as data.
+Which node each side is on is reported (it does not change what policy allows).
+"""
+from dataclasses import dataclass
+
+from ..model import objects
+from ..policy.engine import Endpoint, PolicyEngine
+from .findings import Finding
+from .hops import FAIL, Hop, pod_facts
+from .pod_state import not_ready_reason, pod_events
+
+# Stand-in for "a client outside the cluster" when the real client address is unknown (TEST-NET-3).
+OUTSIDE_CLIENT = "203.0.113.10"
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One destination the traffic may land on: a pod (with its resolved port) or a plain IP."""
+
+    endpoint: Endpoint
+    port: int | None
+    node: str | None = None
+
+
+def legs_for_pods(pods: list[dict], ports: dict) -> list[Leg]:
+    """ports: pod ref -> container port number (None when it could not be resolved)."""
+    return [Leg(Endpoint.for_pod(p), ports.get(objects.ref(p)), objects.spec(p).get("nodeName")) for p in pods]
+
+
+def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol: str) -> Hop:
+    hop = Hop("policy", facts={"source": source.ref, "sourceNode": _node(source), "checks": []})
+    if engine.problems:
+        hop.facts["policyProblems"] = list(engine.problems)
+    denied, cni_defined = [], False
+    for leg in legs:
+        if leg.endpoint.is_pod and leg.port is None:
+            continue  # the service hop already says the port cannot be resolved on this pod
+        verdict = engine.check(source, leg.endpoint, leg.port, protocol)
+        check = {"to": leg.endpoint.ref, "node": leg.node, "port": leg.port, "allowed": verdict.allowed,
+                 "egress": _side(verdict.egress), "ingress": _side(verdict.ingress)}
+        hop.facts["checks"].append({k: v for k, v in check.items() if v is not None})
+        cni_defined |= verdict.egress.cni_defined or verdict.ingress.cni_defined
+        if not verdict.allowed:
+            denied.append(verdict)
+    if denied:
+        hop.fail(_denied(engine, source, denied, len(hop.facts["checks"]), protocol))
+    elif cni_defined:
+        hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: whether NetworkPolicy applies is up to the CNI")
+    return hop
+
+
+def localhost_policy_hop() -> Hop:
+    return Hop("policy", facts={"localhost": True})
+
+
+def _node(endpoint: Endpoint) -> str | None:
+    return objects.spec(endpoint.pod).get("nodeName") if endpoint.pod else None
+
+
+def _side(side) -> dict:
+    data = {"evaluated": side.pod is not None, "isolated": side.isolated, "allowed": side.allowed,
+            "policies": list(side.policies), "rules": [r.to_dict() for r in side.rules]}
+    if side.cni_defined:
+        data["cniDefined"] = True
+    return data
+
+
+def _denied(engine: PolicyEngine, source: Endpoint, denied: list, total: int, protocol: str) -> Finding:
+    first = denied[0]
+    side = first.egress if not first.egress.allowed else first.ingress
+    port = f"{protocol} {first.port}" if first.port else protocol
+    evidence = {"denied": [{"to": v.destination, "by": "egress" if not v.egress.allowed else "ingress",
+                            "policies": (v.egress if not v.egress.allowed else v.ingress).policies} for v in denied]}
+    message = (f"{side.direction} {port} from {source.ref} to {first.destination} is denied: "
+               f"{', '.join(side.policies)} select{'s' if len(side.policies) == 1 else ''} {side.pod} "
+               f"for {side.direction} and no rule admits it")
+    if len(denied) < total:
+        message += f" ({len(denied)} of {total} destinations denied)"
+    policy = _policy_to_extend(engine, side)
+    return Finding("policy-denied", "error", message, evidence, _fix(side, policy, source, first, port),
+                   f"NetworkPolicy {policy or side.policies[0]}")
+
+
+def _policy_to_extend(engine: PolicyEngine, side) -> str | None:
+    """The first selecting policy that already has rules for this direction (a default-deny has none)."""
+    return next((ref for ref in side.policies if engine.policy(ref).rules(side.direction)), None)
+
+
+def _fix(side, policy: str | None, source: Endpoint, verdict, port: str) -> str:
+    where = f"to {policy}" if policy else f"in a new NetworkPolicy selecting {side.pod}"
+    if side.direction == "egress":
+        return f"add an egress rule {where} allowing {port} to {verdict.destination}"
+    peer = f"pods {_labels(source)} in namespace {source.namespace}" if source.is_pod else f"ipBlock {source.ref}/32"
+    return f"add an ingress rule {where} allowing {port} from {peer}"
+
+
+def _labels(endpoint: Endpoint) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(endpoint.labels.items())) or "<all>"
+
+
+def destination_hop(snapshot, pods: list[dict], ports: dict, protocol: str, container: str | None = None) -> Hop:
+    hop = Hop("destination", facts={"pods": []})
+    for pod in pods:
+        facts = pod_facts(pod)
+        facts["port"] = ports.get(objects.ref(pod))
+        facts["declaredBy"] = declaring_container(pod, facts["port"], protocol, container)
+        hop.facts["pods"].append(facts)
+    _judge_ready(snapshot, hop, pods)
+    undeclared = [f for f in hop.facts["pods"] if f["port"] and not f["declaredBy"]]
+    if undeclared and hop.status != FAIL:
+        hop.findings.append(_undeclared(undeclared, protocol, container))
+        hop.unknown("port-not-declared", "no container declares the port: it may still listen (a probe tells)")
+    return hop
+
+
+def _judge_ready(snapshot, hop: Hop, pods: list[dict]) -> None:
+    known = [p for p in pods if objects.status(p)]
+    if known and not any(objects.pod_ready(p) for p in known):
+        reasons = [not_ready_reason(p, pod_events(snapshot, p)) for p in known]
+        hop.fail(Finding("destination-not-ready", "error", f"no destination pod is ready ({len(known)} checked)",
+                         {"not ready": reasons}, "make the pod ready (kubectl describe pod shows why it is not)",
+                         f"Pod {objects.ref(known[0])}"))
+
+
+def declaring_container(pod: dict, port: int | None, protocol: str, only: str | None = None) -> str | None:
+    for container in objects.pod_containers(pod):
+        if only and container.get("name") != only:
+            continue
+        for declared in container.get("ports") or []:
+            if declared.get("containerPort") == port and (declared.get("protocol") or "TCP") == protocol:
+                return container.get("name")
+    return None
+
+
+def _undeclared(facts: list[dict], protocol: str, container: str | None) -> Finding:
+    where = f"container {container}" if container else "any container"
+    return Finding("port-not-declared", "warning",
+                   f"{protocol} port {facts[0]['port']} is not declared by {where} of {facts[0]['pod']}",
+                   {"pods": [f["pod"] for f in facts]},
+                   "declare the port in the container spec (ports: containerPort) if the app listens there; "
+                   "otherwise use the port the app really listens on", f"Pod {facts[0]['pod']}")
+
+
+def outside_destination_hop(address: str) -> Hop:
+    hop = Hop("destination", facts={"outside": address})
+    return hop.unknown("outside-cluster", "outside the cluster: only a probe can tell whether it answers")

@@ -1,0 +1,141 @@
+"""The hops of a path (source, dns, service, policy, destination), each judged from a Snapshot.
+
+A hop is data: its facts (for the renderer and JSON), a status (ok / fail / unknown), the code
+of the finding that decided it, and the findings themselves. Pure: no API calls, no printing.
+"""
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..model import objects
+from . import dns, service as service_checks
+from .endpoints import service_endpoints
+from .findings import Finding, has_errors
+from .service import service_type
+from .service_ports import port_findings, port_label, resolve_target_port, select_ports, service_ports, target_port
+
+OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
+
+
+@dataclass
+class Hop:
+    name: str  # source | dns | entry | service | policy | destination
+    status: str = OK
+    facts: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    code: str | None = None  # the deciding finding (fail) or why it is unknown
+    reason: str = ""  # for unknown: why
+
+    def fail(self, finding: Finding) -> "Hop":
+        self.findings.append(finding)
+        if self.status != FAIL:
+            self.status, self.code = FAIL, finding.code
+        return self
+
+    def unknown(self, code: str, reason: str) -> "Hop":
+        if self.status == OK:
+            self.status, self.code, self.reason = UNKNOWN, code, reason
+        return self
+
+    def judge(self, findings: list[Finding]) -> "Hop":
+        """Add findings; the first error-level one fails the hop."""
+        for finding in findings:
+            if finding.severity == "error":
+                self.fail(finding)
+            else:
+                self.findings.append(finding)
+        return self
+
+    def to_dict(self) -> dict:
+        data = {"name": self.name, "status": self.status}
+        if self.status != OK and self.code:
+            data["code"] = self.code
+        if self.reason:
+            data["reason"] = self.reason
+        data["facts"] = self.facts
+        return data
+
+
+def pod_facts(pod: dict) -> dict:
+    st, spec = objects.status(pod), objects.spec(pod)
+    facts = {"pod": objects.ref(pod), "phase": st.get("phase"), "ready": objects.pod_ready(pod) if st else None,
+             "ip": (objects.pod_ips(pod) or [None])[0], "node": spec.get("nodeName"),
+             "hostNetwork": bool(spec.get("hostNetwork"))}
+    if not st:
+        facts["declared"] = True  # from manifests: no runtime state
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+def source_hop(pod: dict | None, chosen_from: str | None = None, container: str | None = None) -> Hop:
+    if pod is None:
+        return Hop("source", facts={"external": True})
+    hop = Hop("source", facts=pod_facts(pod))
+    if chosen_from:
+        hop.facts["chosenFrom"] = chosen_from
+    if container:
+        hop.facts["container"] = container
+    if hop.facts.get("declared"):
+        return hop
+    phase = hop.facts.get("phase")
+    if phase != "Running" or not hop.facts.get("ip"):
+        hop.fail(Finding("source-not-running", "error", f"source pod {objects.ref(pod)} is {phase or 'not running'}"
+                         f"{'' if hop.facts.get('ip') else ' and has no IP'}", {"phase": phase},
+                         "start the source pod first (kubectl describe pod)", f"Pod {objects.ref(pod)}"))
+    return hop
+
+
+def dns_hop(snapshot, name: str, pod: dict | None, namespace: str) -> tuple[Hop, dns.DnsAnswer]:
+    result = dns.answer(snapshot, name, pod, namespace)
+    client = f"Pod {objects.ref(pod)}" if pod else f"namespace {namespace}"
+    hop = Hop("dns", facts=result.to_dict()).judge(dns.findings_for(result, client))
+    if result.kind == "outside" and hop.status == OK:
+        hop.unknown("dns-upstream", "an outside name is answered by the upstream resolvers, not the cluster")
+    return hop, result
+
+
+def service_port(service: dict, wanted: int | str | None, protocol: str) -> dict:
+    """The Service port the user means: by number or name; the only one when none is given."""
+    ports = [p for p in select_ports(service, None if wanted is None else str(wanted))
+             if (p.get("protocol") or "TCP") == protocol]
+    if len(ports) != 1:
+        have = ", ".join(port_label(p) for p in service_ports(service)) or "none"
+        what = "choose one with --port or svc/NAME:PORT" if ports else f"it has no {protocol} port {wanted or ''}"
+        raise InputError(f"Service {objects.ref(service)} has ports {have}: {what}")
+    return ports[0]
+
+
+def service_hop(snapshot, service: dict, svc_port: dict | None, backends: list[dict]) -> Hop:
+    spec = objects.spec(service)
+    view = service_endpoints(snapshot, service)
+    facts = {"service": objects.ref(service), "type": service_type(service), "clusterIP": spec.get("clusterIP"),
+             "sessionAffinity": spec.get("sessionAffinity") or "None",
+             "internalTrafficPolicy": spec.get("internalTrafficPolicy") or "Cluster",
+             "endpoints": {"source": view.source, "ready": len(view.ready),
+                           "notReady": len([e for e in view.not_ready if not e.terminating]),
+                           "terminating": len([e for e in view.endpoints if e.terminating])}}
+    if facts["type"] in ("NodePort", "LoadBalancer"):
+        facts["externalTrafficPolicy"] = spec.get("externalTrafficPolicy") or "Cluster"
+    if svc_port is not None:
+        facts["port"] = port_mapping(service, svc_port, backends)
+    if view.source is None:
+        facts["endpoints"] = {"source": None, "selectedPods": len(backends)}
+    hop = Hop("service", facts=facts)
+    hop.judge(service_checks.selector_findings(snapshot, service, view))
+    hop.judge(service_checks.endpoint_findings(snapshot, service, view))
+    if svc_port is not None:
+        hop.judge(port_findings(service, [svc_port], snapshot))
+    return hop
+
+
+def port_mapping(service: dict, svc_port: dict, backends: list[dict]) -> dict:
+    """Service port -> targetPort -> the container port on each backend (headless: no remapping)."""
+    headless = service_checks.is_headless(service)
+    numbers = {objects.ref(p): svc_port.get("port") if headless else resolve_target_port(svc_port, p) for p in backends}
+    mapping = {"port": svc_port.get("port"), "name": svc_port.get("name"), "protocol": svc_port.get("protocol") or "TCP",
+               "targetPort": target_port(svc_port), "nodePort": svc_port.get("nodePort"), "targetPorts": numbers}
+    if headless:
+        mapping["headless"] = True
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def errors_in(hops: list[Hop]) -> bool:
+    return any(has_errors(h.findings) for h in hops)

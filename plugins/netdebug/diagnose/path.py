@@ -1,0 +1,282 @@
+"""The walk from SRC to DST: source, dns, entry, service, policy, destination — judged from a Snapshot.
+
+Pure. The caller resolves SRC (and DST when it names pods) with cli/endpoints; everything else
+(Services, DNS names, IPs, URLs) is resolved here. The report also says what probes should hit
+(`targets`); path_probes turns observed results into the final verdict.
+"""
+from dataclasses import dataclass, field
+
+from ..errors import InputError, NotFoundError
+from ..model import objects
+from ..policy.engine import Endpoint, PolicyEngine
+from . import service as service_checks
+from .findings import Finding, by_severity
+from .hop_entry import entry_hop, ingress_addresses, node_addresses
+from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
+                         outside_destination_hop, policy_hop)
+from .service_types import lb_addresses
+from .hops import FAIL, UNKNOWN, Hop, dns_hop, service_hop, service_port, source_hop
+from .target import Target
+
+DNS_PORT = 53
+
+
+@dataclass
+class PathQuery:
+    source: dict | None  # the source pod; None for `external`
+    target: Target
+    destination_pods: list[dict] = field(default_factory=list)  # when DST named pods or a workload
+    port: int | str | None = None
+    protocol: str = "TCP"
+    namespace: str = "default"  # for DST names without a namespace
+    source_from: str | None = None  # "Deployment shop/web" when SRC named a workload
+    source_container: str | None = None
+    to_container: str | None = None
+
+
+@dataclass
+class PathReport:
+    source: str
+    destination: str
+    protocol: str
+    port: int | str | None = None
+    target_host: str | None = None  # the DNS name of DST (URL host), for HTTP probes
+    hops: list[Hop] = field(default_factory=list)
+    targets: dict = field(default_factory=dict)  # what probes should hit (see _targets_* below)
+    probes: list[dict] = field(default_factory=list)
+    observed: str | None = None  # the verdict the probes proved, when they ran
+    observations: list[Finding] = field(default_factory=list)  # declared vs observed
+
+    def hop(self, name: str) -> Hop | None:
+        return next((h for h in self.hops if h.name == name), None)
+
+    @property
+    def verdict(self) -> str:
+        if self.observed:
+            return self.observed
+        broken = next((h for h in self.hops if h.status == FAIL), None)
+        if broken:
+            return f"blocked at {broken.name}"
+        return "unknown" if any(h.status == UNKNOWN for h in self.hops) else "reachable"
+
+    @property
+    def findings(self) -> list[Finding]:
+        return by_severity([f for h in self.hops for f in h.findings] + self.observations)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "destination": self.destination, "protocol": self.protocol,
+                "port": self.port, "verdict": self.verdict, "hops": [h.to_dict() for h in self.hops],
+                "findings": [f.to_dict() for f in self.findings], "probes": self.probes}
+
+
+def walk(snapshot, query: PathQuery) -> PathReport:
+    source = objects.ref(query.source) if query.source else "external"
+    report = PathReport(source, query.target.raw, query.protocol.upper(),
+                        target_host=query.target.name if query.target.form == "dns" else None)
+    report.hops.append(source_hop(query.source, query.source_from, query.source_container))
+    engine = PolicyEngine(snapshot)
+    if query.source is None:
+        _walk_external(snapshot, engine, query, report)
+    elif query.destination_pods:
+        _walk_to_pods(snapshot, engine, query, report, query.destination_pods)
+    else:
+        _walk_to_name(snapshot, engine, query, report)
+    return report
+
+
+def _walk_to_name(snapshot, engine, query: PathQuery, report: PathReport) -> None:
+    target = query.target
+    if target.form == "service":
+        service = _find_service(snapshot, target.namespace or query.namespace, target.name)
+        asked = target.name if objects.namespace(service) == objects.namespace(query.source) else \
+            f"{target.name}.{objects.namespace(service)}"
+        _resolve_name(snapshot, engine, query, report, asked)
+        return _walk_to_service(snapshot, engine, query, report, service)
+    if target.form == "ip":
+        service = _service_by_ip(snapshot, target.name)
+        if service is not None:
+            return _walk_to_service(snapshot, engine, query, report, service)
+        return _walk_outside(engine, query, report, target.name)
+    answer = _resolve_name(snapshot, engine, query, report, target.name)
+    if answer.kind == "pod":
+        pods = [p for p in snapshot.of("Pod") if set(answer.addresses) & set(objects.pod_ips(p))]
+        return _walk_to_pods(snapshot, engine, query, report, pods) if pods else None
+    service = answer.service or _only_other_namespace(snapshot, answer)
+    if service is not None and answer.kind != "externalname":
+        return _walk_to_service(snapshot, engine, query, report, service)
+    if answer.kind in ("outside", "externalname"):
+        return _walk_outside(engine, query, report, answer.cname or answer.name, known_ip=False)
+    return None  # the name does not resolve: the dns hop says why; nothing further to judge
+
+
+def _resolve_name(snapshot, engine, query: PathQuery, report: PathReport, name: str):
+    hop, answer = dns_hop(snapshot, name, query.source, objects.namespace(query.source))
+    _check_dns_egress(snapshot, engine, query.source, hop)
+    report.hops.append(hop)
+    report.targets["dns"] = name
+    return answer
+
+
+def _check_dns_egress(snapshot, engine: PolicyEngine, source: dict, hop: Hop) -> None:
+    """A pod isolated for egress must be allowed UDP 53 to the cluster DNS pods to resolve anything."""
+    dns_pods = [p for p in snapshot.in_namespace("Pod", "kube-system") if objects.labels(p).get("k8s-app") == "kube-dns"]
+    if not dns_pods:
+        return
+    verdict = engine.check(Endpoint.for_pod(source), Endpoint.for_pod(dns_pods[0]), DNS_PORT, "UDP")
+    if not verdict.egress.allowed:
+        hop.fail(Finding("policy-blocks-dns", "error",
+                         f"egress policies {', '.join(verdict.egress.policies)} select {objects.ref(source)} and "
+                         f"allow no UDP 53 to the cluster DNS ({objects.ref(dns_pods[0])}): names cannot resolve",
+                         {"policies": verdict.egress.policies}, "add an egress rule allowing UDP and TCP 53 to "
+                         "namespace kube-system pods k8s-app=kube-dns", f"NetworkPolicy {verdict.egress.policies[0]}"))
+
+
+def _only_other_namespace(snapshot, answer) -> dict | None:
+    """A short name that lives in exactly one other namespace: walk on to it to show the rest."""
+    if len(answer.other_namespaces) != 1:
+        return None
+    return snapshot.get("Service", answer.other_namespaces[0], answer.name)
+
+
+def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, service: dict, entry=False,
+                     port: int | str | None = None) -> None:
+    backends = service_checks.selected_pods(snapshot, service)
+    svc_port = None if service_checks.service_type(service) == "ExternalName" else \
+        service_port(service, port or query.port or query.target.port, report.protocol)
+    if entry:
+        report.hops.append(entry_hop(snapshot, service, svc_port, _host(query.target)))
+    hop = service_hop(snapshot, service, svc_port, backends)
+    report.hops.append(hop)
+    if svc_port is None:
+        return _walk_outside(engine, query, report, objects.spec(service).get("externalName", ""), known_ip=False)
+    report.port = svc_port.get("port")
+    ports = hop.facts["port"]["targetPorts"]
+    report.targets["service"] = _service_target(snapshot, service, svc_port, entry)
+    _walk_to_backends(snapshot, engine, query, report, backends, ports)
+
+
+def _walk_to_pods(snapshot, engine, query: PathQuery, report: PathReport, pods: list[dict]) -> None:
+    wanted = query.port or query.target.port
+    ports = {objects.ref(p): pod_port(p, wanted, report.protocol, query.to_container) for p in pods}
+    if not any(ports.values()):
+        raise InputError(f"no container of {objects.ref(pods[0])} declares a {report.protocol} port named {wanted!r}")
+    report.port = next((n for n in ports.values() if n), wanted)
+    if query.source is not None and pods == [query.source] and (query.to_container or query.source_container):
+        report.hops.append(localhost_policy_hop())
+        report.hops.append(destination_hop(snapshot, pods, ports, report.protocol, query.to_container))
+        report.targets["localhost"] = {"port": report.port, "container": query.to_container}
+        return
+    _walk_to_backends(snapshot, engine, query, report, pods, ports)
+
+
+def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[dict], ports: dict) -> None:
+    report.hops.append(policy_hop(engine, _source_endpoint(query), legs_for_pods(pods, ports), report.protocol))
+    report.hops.append(destination_hop(snapshot, pods, ports, report.protocol, query.to_container))
+    report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
+                                    "port": ports.get(objects.ref(p))} for p in pods]
+
+
+def _walk_outside(engine, query: PathQuery, report: PathReport, address: str, known_ip: bool = True) -> None:
+    report.port = query.port or query.target.port
+    legs = [Leg(Endpoint.for_ip(address), report.port)] if known_ip else []
+    hop = policy_hop(engine, _source_endpoint(query), legs, report.protocol)
+    if not known_ip:
+        _egress_unknown(engine, query.source, hop)
+    report.hops.append(hop)
+    report.hops.append(outside_destination_hop(address))
+    report.targets["outside"] = {"address": address, "port": report.port}
+
+
+def _egress_unknown(engine: PolicyEngine, source: dict, hop: Hop) -> None:
+    policies = [p.ref for p in engine.policies_selecting(Endpoint.for_pod(source), "egress")]
+    hop.facts["egressPolicies"] = policies
+    if policies:
+        hop.unknown("policy-depends-on-address", "egress is limited by policy and the address the name "
+                    "resolves to is not known here")
+
+
+def _walk_external(snapshot, engine, query: PathQuery, report: PathReport) -> None:
+    target = query.target
+    if target.form == "service":
+        service = _find_service(snapshot, target.namespace or query.namespace, target.name)
+        return _walk_to_service(snapshot, engine, query, report, service, entry=True)
+    ingress, backend = _ingress_for_host(snapshot, target)
+    port = backend.get("port") or {}
+    service = _find_service(snapshot, objects.namespace(ingress), backend.get("name", ""))
+    _walk_to_service(snapshot, engine, query, report, service, entry=True, port=port.get("number") or port.get("name"))
+    report.port = target.port
+    if "service" in report.targets:
+        report.targets["service"]["entry"] = [{"address": a, "port": target.port, "via": f"Ingress {objects.ref(ingress)}"}
+                                              for a in ingress_addresses(ingress)]
+
+
+def _ingress_for_host(snapshot, target: Target) -> tuple[dict, dict]:
+    """An outside name or URL: the Ingress rule for that host (and path), and its Service backend."""
+    for ingress in snapshot.of("Ingress"):
+        for rule in objects.spec(ingress).get("rules") or []:
+            if rule.get("host") not in (None, target.name):
+                continue
+            for path in (rule.get("http") or {}).get("paths") or []:
+                backend = (path.get("backend") or {}).get("service") or {}
+                if backend and (target.path or "/").startswith(path.get("path") or "/"):
+                    return ingress, backend
+    raise InputError(f"external to {target.raw!r}: no Ingress rule matches that host; "
+                     "use DST svc/NAME[:PORT] for a NodePort or LoadBalancer Service")
+
+
+def _source_endpoint(query: PathQuery) -> Endpoint:
+    return Endpoint.for_pod(query.source) if query.source else Endpoint.for_ip(OUTSIDE_CLIENT)
+
+
+def _service_target(snapshot, service: dict, svc_port: dict, entry: bool) -> dict:
+    spec = objects.spec(service)
+    found = {"service": objects.ref(service), "ip": spec.get("clusterIP"), "port": svc_port.get("port")}
+    if service_checks.is_headless(service):
+        found["ip"] = None
+    if entry:
+        found["entry"] = _entry_addresses(snapshot, service, svc_port)
+    return found
+
+
+def _entry_addresses(snapshot, service: dict, svc_port: dict) -> list[dict]:
+    """Where traffic from outside comes in: the load balancer on the port, each node on the nodePort."""
+    found = [{"address": a, "port": svc_port.get("port"), "via": "loadBalancer"} for a in lb_addresses(service)]
+    if svc_port.get("nodePort"):
+        found += [{"address": a["address"], "port": svc_port["nodePort"], "via": f"node {a['node']}"}
+                  for a in node_addresses(snapshot)]
+    return found
+
+
+def pod_port(pod: dict, wanted: int | str | None, protocol: str, container: str | None = None) -> int | None:
+    """A port number on a pod: the number given, a named container port, or the only declared one."""
+    declared = [(c.get("name"), p) for c in objects.pod_containers(pod) for p in c.get("ports") or []
+                if (p.get("protocol") or "TCP") == protocol and (container is None or c.get("name") == container)]
+    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit()):
+        return int(wanted)
+    if wanted is not None:
+        return next((p.get("containerPort") for _, p in declared if p.get("name") == wanted), None)
+    numbers = sorted({p.get("containerPort") for _, p in declared})
+    if len(numbers) != 1:
+        have = ", ".join(str(n) for n in numbers) or "none"
+        raise InputError(f"pod {objects.ref(pod)} declares {protocol} ports {have}: give the port with --port")
+    return numbers[0]
+
+
+def _find_service(snapshot, namespace: str, name: str) -> dict:
+    service = snapshot.get("Service", namespace, name)
+    if service is None:
+        finding = service_checks.not_found(snapshot, namespace, name)
+        raise NotFoundError(f"{finding.message} ({finding.fix})")
+    return service
+
+
+def _service_by_ip(snapshot, ip: str) -> dict | None:
+    for service in snapshot.of("Service"):
+        spec = objects.spec(service)
+        if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
+            return service
+    return None
+
+
+def _host(target: Target) -> str | None:
+    return target.name if target.form == "dns" else None

@@ -1,0 +1,178 @@
+"""The path drawn in the terminal: one line per hop, the first broken hop highlighted, the verdict,
+then findings with their fixes and the probes that were run."""
+from ..render.style import SEVERITY_COLOR, Style
+
+MARK = {"ok": "ok", "fail": "fail", "unknown": "unknown"}
+WIDTH = 12
+
+
+def render(report: dict, stream, style: Style) -> None:
+    port = f" {report['protocol']} {report['port']}" if report.get("port") else f" {report['protocol']}"
+    stream.write(style.paint(f"{report['source']} → {report['destination']}{port}", "bold") + "\n\n")
+    broken = next((h["name"] for h in report["hops"] if h["status"] == "fail"), None)
+    for hop in report["hops"]:
+        stream.write(_hop_line(hop, style, hop["name"] == broken) + "\n")
+    stream.write("\n" + _verdict_line(report["verdict"], style) + "\n")
+    _findings(report["findings"], stream, style)
+    _probes(report["probes"], stream, style)
+
+
+def _hop_line(hop: dict, style: Style, first_broken: bool) -> str:
+    name = hop["name"].ljust(WIDTH)
+    text = SUMMARY[hop["name"]](hop["facts"])
+    if hop["status"] == "unknown" and hop.get("reason"):
+        text += f" — ? {hop['reason']}"
+    if first_broken:
+        return f"  {style.mark('fail')} {style.paint(name, 'red', 'bold')}{style.paint(text, 'red')}" \
+               f"  {style.paint('<- first broken hop: ' + hop.get('code', ''), 'red', 'bold')}"
+    return f"  {style.mark(MARK[hop['status']])} {name}{text}"
+
+
+def _verdict_line(verdict: str, style: Style) -> str:
+    color = "green" if verdict == "reachable" else "yellow" if verdict == "unknown" else "red"
+    return f"verdict: {style.paint(verdict, color, 'bold')}"
+
+
+def _source(facts: dict) -> str:
+    if facts.get("external"):
+        return "external (this machine, outside the cluster)"
+    text = facts["pod"] + (f" ({facts['chosenFrom']})" if facts.get("chosenFrom") else "")
+    text += f" container {facts['container']}" if facts.get("container") else ""
+    return text + " · " + _pod_state(facts)
+
+
+def _pod_state(facts: dict) -> str:
+    if facts.get("declared"):
+        return "declared in manifests (no runtime state)"
+    state = [facts.get("phase") or "no phase", "ready" if facts.get("ready") else "not ready"]
+    where = f"{facts.get('ip', 'no IP')} on {facts.get('node', '<unscheduled>')}"
+    host = " · hostNetwork (policy is CNI-defined)" if facts.get("hostNetwork") else ""
+    return f"{', '.join(state)} · {where}{host}"
+
+
+def _dns(facts: dict) -> str:
+    answer = facts.get("fqdn") or facts["name"]
+    kind = facts["kind"]
+    if kind in ("service", "headless", "pod"):
+        addresses = ", ".join(facts.get("addresses") or []) or "no address"
+        result = f"{answer} → {addresses} ({kind})"
+    elif kind == "externalname":
+        result = f"{answer} → CNAME {facts.get('cname')}"
+    elif kind == "outside":
+        result = f"outside the cluster domain, asked upstream after {len(facts['queries']) - 1} search names"
+    elif kind == "no-cluster-dns":
+        result = f"dnsPolicy {facts['dnsPolicy']}: not asked to the cluster DNS"
+    else:
+        result = f"NXDOMAIN after {len(facts.get('queries') or [])} queries"
+    return f"{facts['name']}: {result}"
+
+
+def _entry(facts: dict) -> str:
+    parts = [facts["type"]]
+    if facts.get("nodePort"):
+        nodes = ", ".join(a["address"] for a in facts.get("nodeAddresses") or []) or "<nodes not visible>"
+        parts.append(f"nodePort {facts['nodePort']} on {nodes}")
+    if "loadBalancer" in facts:
+        lb = facts["loadBalancer"]
+        parts.append(f"load balancer {lb if isinstance(lb, str) else ', '.join(lb)}")
+    for route in facts.get("ingresses") or []:
+        hosts = ",".join(route["hosts"]) or "*"
+        parts.append(f"Ingress {route['ingress']} ({hosts}, class {route.get('class') or '<default>'})")
+    return " · ".join(parts)
+
+
+def _service(facts: dict) -> str:
+    text = f"{facts['service']} ({facts['type']}"
+    text += f" {facts['clusterIP']})" if facts.get("clusterIP") and facts["clusterIP"] != "None" else ")"
+    port = facts.get("port")
+    if port:
+        landed = sorted({str(n) for n in port["targetPorts"].values() if n}) or ["unresolved"]
+        text += f" · {port['port']}/{port['protocol']} → targetPort {port['targetPort']} → {','.join(landed)}"
+    ends = facts["endpoints"]
+    if ends.get("source") is None:
+        return text + f" · {ends.get('selectedPods', 0)} pod(s) selected (endpoints not known)"
+    text += f" · endpoints {ends['ready']} ready, {ends['notReady']} not ready"
+    text += f", {ends['terminating']} terminating" if ends["terminating"] else ""
+    if facts.get("sessionAffinity") != "None":
+        text += f" · affinity {facts['sessionAffinity']}"
+    return text
+
+
+def _policy(facts: dict) -> str:
+    if facts.get("localhost"):
+        return "localhost inside one pod: NetworkPolicy does not apply"
+    checks = facts.get("checks") or []
+    if not checks:
+        limited = facts.get("egressPolicies")
+        return f"egress limited by {', '.join(limited)}" if limited else "no policy limits this traffic"
+    return "; ".join(_check(c, facts.get("sourceNode")) for c in checks)
+
+
+def _check(check: dict, source_node: str | None) -> str:
+    node = ""
+    if check.get("node"):
+        node = " (same node)" if check["node"] == source_node else f" (on {check['node']})"
+    sides = [f"{d} {_side(check[d])}" for d in ("egress", "ingress") if check[d]["evaluated"]]
+    return f"{'allowed' if check['allowed'] else 'DENIED'} to {check['to']}{node}: {', '.join(sides) or 'not isolated'}"
+
+
+def _side(side: dict) -> str:
+    if side.get("cniDefined"):
+        return "CNI-defined (hostNetwork)"
+    if not side["isolated"]:
+        return "not isolated"
+    if not side["allowed"]:
+        return f"denied (selected by {', '.join(side['policies'])}, no rule admits)"
+    rule = side["rules"][0]
+    return f"by {rule['policy']} rule {rule['rule']}"
+
+
+def _destination(facts: dict) -> str:
+    if "outside" in facts:
+        return f"{facts['outside']} (outside the cluster)"
+    lines = []
+    for pod in facts["pods"]:
+        declared = f"declared by {pod['declaredBy']}" if pod.get("declaredBy") else "not declared"
+        listening = {True: " · listening", False: " · NOT listening"}.get(pod.get("listening"), "")
+        lines.append(f"{pod['pod']} {_pod_state(pod)} · port {pod.get('port')} {declared}{listening}")
+    return ("\n" + " " * (WIDTH + 4)).join(lines) or "no pods"
+
+
+SUMMARY = {"source": _source, "dns": _dns, "entry": _entry, "service": _service, "policy": _policy,
+           "destination": _destination}
+
+
+def _findings(findings: list[dict], stream, style: Style) -> None:
+    if not findings:
+        return
+    stream.write("\nfindings:\n")
+    for finding in findings:
+        severity = finding["severity"]
+        head = style.paint(f"{severity}", SEVERITY_COLOR[severity], "bold")
+        stream.write(f"  {head} {finding['code']}: {finding['message']}\n")
+        for key, value in (finding.get("evidence") or {}).items():
+            stream.write(f"      {key}: {_compact(value)}\n")
+        if finding.get("fix"):
+            stream.write(f"      {style.paint('fix:', 'bold')} {finding['fix']}\n")
+
+
+def _compact(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_compact(v) for v in value) or "<none>"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_compact(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _probes(probes: list[dict], stream, style: Style) -> None:
+    if not probes:
+        return
+    stream.write("\nprobes:\n")
+    for probe in probes:
+        good = probe["outcome"] in ("connected", "resolved", "http", "listening")
+        mark = style.mark("ok" if good else "fail" if probe["outcome"] in ("refused", "timeout", "nxdomain") else "unknown")
+        where = f"{probe['target']}" + (f":{probe['port']}" if probe.get("port") else "")
+        detail = f" {probe['detail']}" if probe.get("detail") else ""
+        tool = f" [{probe['tool']}]" if probe.get("tool") else ""
+        stream.write(f"  {mark} {probe['kind']:<9} {where} from {probe['from']}: {probe['outcome']}{detail}"
+                     f" ({probe['elapsedMs']:.0f} ms){tool}\n")

@@ -1,0 +1,52 @@
+"""Run kubectl-netpath in-process, scenario paths and golden files for the netpath tests."""
+import io
+import json
+import os
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from netdebug.cli.netpath import command
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "tests" / "scenarios" / "netpath"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = bool(os.environ.get("NETDEBUG_UPDATE_GOLDEN"))
+
+
+def netpath(*args: str) -> tuple[int, str]:
+    """(exit code, stdout) of `kubectl netpath ARGS`, run as run_main runs it, without exiting."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = command.main(args=list(args), prog_name="kubectl-netpath", standalone_mode=False)
+    return int(code or 0), out.getvalue()
+
+
+def offline(scenario: str, *args: str) -> tuple[int, dict]:
+    code, out = netpath(*args, "-f", str(SCENARIOS / scenario), "-o", "json")
+    return code, json.loads(out)
+
+
+def hop(report: dict, name: str) -> dict:
+    found = [h for h in report["hops"] if h["name"] == name]
+    assert found, f"no {name} hop in {[h['name'] for h in report['hops']]}"
+    return found[0]
+
+
+def codes(report: dict) -> list[str]:
+    return [f["code"] for f in report["findings"]]
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/netpath/golden/NAME; NETDEBUG_UPDATE_GOLDEN=1 rewrites it instead."""
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual)
+    assert path.exists(), f"golden file {path} missing (run with NETDEBUG_UPDATE_GOLDEN=1 once)"
+    assert actual == path.read_text(), f"output differs from {path}"
+
+
+@pytest.fixture
+def golden():
+    return check_golden
