@@ -70,7 +70,7 @@ def offline_report(options: ClusterOptions, request: Request) -> dict:
 
 
 def live_report(options: ClusterOptions, request: Request) -> dict:
-    from .svc_live import live_report as run_live
+    from .svc_live import live_report as run_live  # imports the kubernetes client: live runs only
 
     return run_live(options, request)
 

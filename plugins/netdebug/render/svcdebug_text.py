@@ -2,9 +2,10 @@
 from .style import SEVERITY_COLOR, Style
 
 VERDICT_MARK = {"error": "fail", "warning": "warn", "ok": "ok"}
-PROBE_MARK = {"connected": "ok", "resolved": "ok", "http": "ok", "listening": "ok", "read": "ok",
+PROBE_MARK = {"connected": "ok", "resolved": "ok", "http": "ok", "ok": "ok",
               "refused": "fail", "timeout": "fail", "nxdomain": "fail", "dns-error": "fail"}
 INLINE_WIDTH = 90
+GROUP = 3
 
 
 def write_text(report: dict, stream, style: Style) -> None:
@@ -12,7 +13,7 @@ def write_text(report: dict, stream, style: Style) -> None:
     for finding in report["findings"]:
         lines += [""] + _finding(finding, style)
     if report.get("probes"):
-        lines += ["", style.paint("probes:", "bold")] + [_probe(p, style) for p in report["probes"]]
+        lines += ["", style.paint("probes:", "bold")] + _probe_lines(report["probes"], style)
     if report.get("notes"):
         lines += ["", style.paint("notes:", "bold")] + [f"  - {note}" for note in report["notes"]]
     stream.write("\n".join(lines) + "\n")
@@ -67,9 +68,35 @@ def _item(item, indent: str) -> list[str]:
     return lines
 
 
+def _probe_lines(probes: list[dict], style: Style) -> list[str]:
+    """One line per probe; more than GROUP probes alike (kind, client, port, outcome) share one line."""
+    groups: dict = {}
+    for probe in probes:
+        groups.setdefault((probe["kind"], probe["from"], probe.get("port"), probe["outcome"]), []).append(probe)
+    lines = []
+    for (kind, client, port, outcome), members in groups.items():
+        if len(members) > GROUP and kind in ("tcp", "udp"):
+            slowest = max(m.get("elapsed_ms") or 0 for m in members)
+            mark = style.mark(PROBE_MARK.get(outcome, "unknown"))
+            lines.append(f"  {mark} {kind:9} {client} -> {len(members)} targets:{port}: {outcome} "
+                         f"(slowest {slowest:.0f} ms)")
+        else:
+            lines += [_probe(m, style) for m in members]
+    return lines
+
+
 def _probe(probe: dict, style: Style) -> str:
     mark = style.mark(PROBE_MARK.get(probe["outcome"], "unknown"))
-    port = f":{probe['port']}" if probe.get("port") else ""
-    detail = f" {probe['detail']}" if probe.get("detail") else ""
-    took = f" ({probe['ms']:.0f} ms)" if probe.get("ms") is not None else ""
-    return f"  {mark} {probe['kind']:9} {probe['from']} -> {probe['target']}{port}: {probe['outcome']}{detail}{took}"
+    if probe["kind"] == "resolv" and probe["outcome"] == "ok":
+        return (f"  {mark} {'resolv':9} {probe['from']}: search {' '.join(probe.get('search') or []) or '<none>'}, "
+                f"ndots {probe.get('ndots')}, nameservers {' '.join(probe.get('nameservers') or []) or '<none>'}")
+    if probe["kind"] == "listening" and probe["outcome"] == "ok":
+        sockets = ", ".join(f"{s['address']}:{s['port']}/{s['protocol']}" for s in probe.get("sockets") or [])
+        return f"  {style.mark('info')} {'listening':9} {probe['from']}: {sockets or 'nothing'}"
+    target = probe.get("target", "") + (f":{probe['port']}" if probe.get("port") else "")
+    arrow = f" -> {target}" if target else ""
+    detail = " ".join(probe.get("addresses") or [])
+    if PROBE_MARK.get(probe["outcome"]) != "ok":
+        detail = probe.get("detail") or ""
+    took = f" ({probe['elapsed_ms']:.0f} ms)" if probe.get("elapsed_ms") else ""
+    return f"  {mark} {probe['kind']:9} {probe['from']}{arrow}: {probe['outcome']}{' ' + detail if detail else ''}{took}"

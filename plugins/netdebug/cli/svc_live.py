@@ -1,0 +1,33 @@
+"""svcdebug against a live cluster: targeted fetch, static checks, then (unless --no-probe) probes."""
+from ..diagnose.service import not_found, parse_service_ref
+from ..diagnose.service_ports import select_ports
+from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
+from ..errors import NotFoundError
+from ..kube.client import connect
+from .svc_fetch import fetch_service_snapshot
+from .svc_probes import Progress, run_service_probes
+
+
+def live_report(options, request, progress: Progress | None = None) -> dict:
+    cluster = connect(options)
+    ns, name = parse_service_ref(request.service, cluster.namespace)
+    client_ref = pod_ref(request.from_pod, ns) if request.from_pod else None
+    snapshot = fetch_service_snapshot(cluster, ns, name, client_ref)
+    service = snapshot.get("Service", ns, name)
+    if service is None:
+        return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)], notes=gap_notes(snapshot))
+    facts = ServiceFacts.gather(snapshot, service, select_ports(service, request.port))
+    from_pod = snapshot.get("Pod", *client_ref) if client_ref else None
+    if client_ref and from_pod is None:
+        raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
+    findings, probes, notes = static_findings(facts, from_pod), [], []
+    if request.probe:
+        found, probes, notes = run_service_probes(cluster, facts, from_pod, request.timeout, request.ephemeral_image,
+                                                  progress or Progress())
+        findings += found
+    snapshot.gaps = list(dict.fromkeys(cluster.gaps))
+    return build_report(facts.ref, findings, facts, probes, gap_notes(snapshot) + notes)
+
+
+def pod_ref(text: str, default_namespace: str) -> tuple[str, str]:
+    return tuple(text.split("/", 1)) if "/" in text else (default_namespace, text)

@@ -1,0 +1,168 @@
+"""Live probes for svcdebug: pick the client pods, run the planned probes in parallel, read what
+refusing pods listen on, scan backend logs, and hand everything to the pure conclusions."""
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from ..diagnose import logscan
+from ..diagnose.findings import Finding
+from ..diagnose.mesh import SIDECARS
+from ..diagnose.probe_verdicts import ProbeFacts, conclude
+from ..diagnose.service_policy import check_pair
+from ..diagnose.svc_probe_plan import Client, choose_client_pods, dns_names, plan_probes
+from ..diagnose.svcdebug import ServiceFacts
+from ..model import objects
+from ..model.objects import pod_ready
+from ..probe.model import ProbeSpec
+from ..probe.run import run_probes
+from ..probe.source import prepare_source
+
+LOG_PODS = 5  # backends whose logs are scanned (not-ready ones first)
+LOG_LINES = 50
+DEFAULT_DOMAIN = "cluster.local"
+
+
+class Progress:
+    """One transient status line on stderr while probes run (only on a terminal); notes always."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def note(self, text: str) -> None:
+        self.stream.write(f"svcdebug: {text}\n")
+
+    def show(self, text: str) -> None:
+        if self.live:
+            self.stream.write(f"\r\033[K{text}")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, timeout: float,
+                       ephemeral_image: str | None, progress: Progress) -> tuple[list[Finding], list[dict], list[str]]:
+    """(findings, probe result dicts, notes)."""
+    ns = objects.namespace(facts.service)
+    chosen = choose_client_pods(facts.snapshot.in_namespace("Pod", ns), facts.backends, from_pod)
+    if not chosen:
+        return [], [], ["no ready pod to probe from in " + ns + ": probes skipped (use --from POD)"]
+    progress.show(f"svcdebug: preparing {len(chosen)} probe client(s)...")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sources = list(pool.map(lambda item: prepare_source(cluster, item[0], None, ephemeral_image, timeout + 2,
+                                                            notify=progress.note), chosen))
+        clients = [Client(pod, source.container, role) for (pod, role), source in zip(chosen, sources)]
+        toolsets = {source.key: source.toolset for source in sources}
+        logs = pool.submit(scan_backend_logs, cluster, f"Service {facts.ref}", facts.backends)
+        results = _probe(cluster, facts, clients, toolsets, timeout, progress)
+        results += _listening(cluster, facts, results, toolsets, timeout)
+        log_findings = logs.result()
+    progress.clear()
+    notes = [note for source in sources for note in source.notes]
+    findings = conclude(results, _probe_facts(cluster, facts, clients, results)) + log_findings
+    return findings, [r.to_dict() for r in results], notes
+
+
+def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float, progress) -> list:
+    resolv = run_probes(cluster, [ProbeSpec("resolv", *_source(c)) for c in clients], timeout, toolsets=toolsets)
+    domain = cluster_domain(resolv, objects.namespace(facts.service))
+    pods = {objects.ref(p): p for p in facts.snapshot.of("Pod")}
+    specs = [s for s in plan_probes(facts.service, facts.ports, facts.view, clients, pods, domain) if s.kind != "resolv"]
+    progress.show(f"svcdebug: running {len(specs)} probes against {facts.ref} (timeout {timeout:g}s)...")
+    return resolv + run_probes(cluster, specs, timeout, toolsets=toolsets)
+
+
+def _source(client: Client) -> tuple[str, str, str]:
+    return objects.namespace(client.pod), objects.name(client.pod), client.container
+
+
+def cluster_domain(resolv_results: list, namespace: str) -> str:
+    """From a search list like `shop.svc.cluster.local svc.cluster.local cluster.local`."""
+    for result in resolv_results:
+        for entry in result.search:
+            if entry.startswith(f"{namespace}.svc."):
+                return entry[len(f"{namespace}.svc."):]
+            if entry.startswith("svc."):
+                return entry[4:]
+    return DEFAULT_DOMAIN
+
+
+def _listening(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:
+    """What the pods that refused connections do listen on (read from /proc/net in the pod)."""
+    by_ip = {e.ip: e.pod for e in facts.view.endpoints if e.pod}
+    refused = sorted({by_ip[r.spec.target] for r in results if r.outcome == "refused" and r.spec.target in by_ip})
+    specs = []
+    for ref in refused:
+        pod = facts.snapshot.get("Pod", *ref.split("/", 1))
+        container = _first_container(pod) if pod else None
+        if container:
+            specs.append(ProbeSpec("listening", objects.namespace(pod), objects.name(pod), container))
+    return run_probes(cluster, specs, timeout, toolsets=toolsets) if specs else []
+
+
+def _first_container(pod: dict) -> str | None:
+    names = [c.get("name") for c in objects.pod_containers(pod)]
+    return next((n for n in names if n not in SIDECARS), names[0] if names else None)
+
+
+def _probe_facts(cluster, facts: ServiceFacts, clients: list[Client], results: list) -> ProbeFacts:
+    spec = objects.spec(facts.service)
+    cluster_ips = set(spec.get("clusterIPs") or []) | ({spec["clusterIP"]} if spec.get("clusterIP") else set())
+    domain = next((r.spec.target.split(".svc.", 1)[1] for r in results
+                   if r.spec.kind == "dns" and ".svc." in r.spec.target), DEFAULT_DOMAIN)
+    listening = {f"{r.spec.namespace}/{r.spec.pod}": list(r.sockets) for r in results if r.spec.kind == "listening"
+                 and r.outcome not in ("no-tool", "exec-failed", "error")}
+    names = dns_names(facts.service, domain)
+    dns_failed = any(names.get(r.spec.target) == "cluster-dns" and r.outcome in ("nxdomain", "dns-error", "timeout")
+                     for r in results if r.spec.kind == "dns")
+    return ProbeFacts(f"Service {facts.ref}", objects.namespace(facts.service), frozenset(cluster_ips - {"None"}),
+                      {e.ip: e.pod or e.ip for e in facts.view.endpoints}, frozenset(objects.ref(p) for p in facts.backends),
+                      _policy_map(facts, clients, results), names, listening,
+                      cluster_dns_facts(cluster) if dns_failed else {})
+
+
+def _policy_map(facts: ServiceFacts, clients: list[Client], results: list) -> dict:
+    """(client, endpoint IP, port) -> allowed, for every direct endpoint probe (when policies are readable)."""
+    if not facts.snapshot.complete("NetworkPolicy"):
+        return {}
+    pods = {objects.ref(c.pod): c.pod for c in clients}
+    backends = {e.ip: facts.snapshot.get("Pod", *e.pod.split("/", 1)) for e in facts.view.endpoints if e.pod}
+    found = {}
+    for r in results:
+        backend, client = backends.get(r.spec.target), pods.get(f"{r.spec.namespace}/{r.spec.pod}")
+        if r.spec.kind in ("tcp", "udp") and backend and client:
+            check = check_pair(facts.engine, client, backend, r.spec.port, r.spec.kind.upper())
+            found[(objects.ref(client), r.spec.target, r.spec.port)] = check.allowed
+    return found
+
+
+def cluster_dns_facts(cluster) -> dict:
+    """Evidence for dns-down: the kube-dns Service, its endpoints and the CoreDNS pods."""
+    service = cluster.get("Service", "kube-system", "kube-dns")
+    slices = cluster.list("EndpointSlice", "kube-system", label_selector="kubernetes.io/service-name=kube-dns")
+    pods = cluster.list("Pod", "kube-system", label_selector="k8s-app=kube-dns")
+    ready = sum(1 for s in slices for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready") is not False)
+    return {"kube-dns Service": "present" if service else "missing",
+            "kube-dns ready endpoints": ready,
+            "CoreDNS pods": [f"{objects.ref(p)} {'ready' if pod_ready(p) else 'not ready'}" for p in pods] or ["<none>"]}
+
+
+def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list[Finding]:
+    pods = sorted(backends, key=pod_ready)[:LOG_PODS]
+    targets = [(p, c.get("name")) for p in pods for c in objects.pod_containers(p) if c.get("name") not in SIDECARS]
+    if not targets:
+        return []
+    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+        texts = list(pool.map(lambda t: cluster.logs(objects.namespace(t[0]), objects.name(t[0]), t[1], LOG_LINES),
+                              targets))
+    hits = {f"{objects.ref(p)}/{c}": [f"[{h['kind']}] {h['line']}" for h in logscan.scan(text)]
+            for (p, c), text in zip(targets, texts)}
+    hits = {k: v for k, v in hits.items() if v}
+    if not hits:
+        return []
+    return [Finding("backend-log-network-errors", "warning",
+                    f"{len(hits)} backend container(s) logged network errors recently", hits,
+                    "read the full logs: the backend may itself fail to reach its dependencies",
+                    subject)]

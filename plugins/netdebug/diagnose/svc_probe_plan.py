@@ -1,0 +1,97 @@
+"""Which probes prove a Service works, from which pods (pure: builds ProbeSpecs, sends nothing).
+
+Clients: the --from pod, else a ready pod of the namespace that is not a backend, plus a ready backend
+(the hairpin case: a backend reaching itself through its own Service). Each client resolves the
+Service's names and connects to the ClusterIP; the first client also connects to every endpoint.
+"""
+from dataclasses import dataclass
+
+from ..model import objects
+from ..probe.model import ProbeSpec
+from .endpoints import EndpointView
+from .service import is_headless, service_type
+from .service_ports import resolve_target_port, target_port
+
+CLUSTER_DNS_CHECK = "kubernetes.default.svc"
+
+
+@dataclass(frozen=True)
+class Client:
+    pod: dict
+    container: str
+    role: str  # "--from" | "namespace pod" | "backend"
+
+    @property
+    def ref(self) -> str:
+        return objects.ref(self.pod)
+
+
+def choose_client_pods(namespace_pods: list[dict], backends: list[dict],
+                       from_pod: dict | None) -> list[tuple[dict, str]]:
+    """(pod, role): the --from pod; else a ready non-backend pod of the namespace and a ready backend."""
+    if from_pod is not None:
+        return [(from_pod, "--from")]
+    backend_refs = {objects.ref(p) for p in backends}
+    chosen = []
+    for role, pool in (("namespace pod", [p for p in namespace_pods if objects.ref(p) not in backend_refs]),
+                       ("backend", backends)):
+        pod = next((p for p in pool if objects.pod_ready(p) and objects.pod_ips(p)), None)
+        if pod is not None:
+            chosen.append((pod, role))
+    return chosen
+
+
+def dns_names(service: dict, domain: str) -> dict[str, str]:
+    """name -> what it tests: the short name, name.ns, the FQDN, and the cluster DNS itself."""
+    name, ns = objects.name(service), objects.namespace(service)
+    names = {name: "short", f"{name}.{ns}": "namespace", f"{name}.{ns}.svc.{domain}": "fqdn",
+             f"{CLUSTER_DNS_CHECK}.{domain}": "cluster-dns"}
+    if service_type(service) == "ExternalName" and objects.spec(service).get("externalName"):
+        names[objects.spec(service)["externalName"]] = "external-name"
+    return names
+
+
+def plan_probes(service: dict, ports: list[dict], view: EndpointView, clients: list[Client],
+                pods_by_ref: dict, domain: str = "cluster.local") -> list[ProbeSpec]:
+    specs = []
+    for index, client in enumerate(clients):
+        specs += _client_specs(service, ports, client, domain)
+        if index == 0:
+            specs += endpoint_specs(ports, view, client, pods_by_ref)
+    return specs
+
+
+def _client_specs(service: dict, ports: list[dict], client: Client, domain: str) -> list[ProbeSpec]:
+    ns, pod, container = objects.namespace(client.pod), objects.name(client.pod), client.container
+    specs = [ProbeSpec("resolv", ns, pod, container)]
+    specs += [ProbeSpec("dns", ns, pod, container, name) for name in dns_names(service, domain)]
+    cluster_ip = objects.spec(service).get("clusterIP")
+    if cluster_ip and cluster_ip != "None" and not is_headless(service) and service_type(service) != "ExternalName":
+        specs += [ProbeSpec(_kind(p), ns, pod, container, cluster_ip, p.get("port")) for p in ports if _kind(p)]
+    return specs
+
+
+def endpoint_specs(ports: list[dict], view: EndpointView, client: Client, pods_by_ref: dict) -> list[ProbeSpec]:
+    """One probe per endpoint address and Service port, straight to the pod (bypassing the Service)."""
+    ns, pod, container = objects.namespace(client.pod), objects.name(client.pod), client.container
+    specs = []
+    for endpoint in view.ready or view.endpoints:
+        for port in ports:
+            number = _endpoint_port(port, endpoint, pods_by_ref.get(endpoint.pod))
+            if number is not None and _kind(port):
+                specs.append(ProbeSpec(_kind(port), ns, pod, container, endpoint.ip, number))
+    return specs
+
+
+def _endpoint_port(port: dict, endpoint, pod: dict | None) -> int | None:
+    for entry in endpoint.ports:
+        if entry.get("name", "") == (port.get("name") or "") and entry.get("protocol") == port.get("protocol", "TCP"):
+            return entry.get("port")
+    if pod is not None:
+        return resolve_target_port(port, pod)
+    target = target_port(port)
+    return target if isinstance(target, int) else None
+
+
+def _kind(port: dict) -> str | None:
+    return {"TCP": "tcp", "UDP": "udp"}.get(port.get("protocol", "TCP"))
