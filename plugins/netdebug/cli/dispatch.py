@@ -1,32 +1,69 @@
 """One entry point for the frozen bundle: the plugin is chosen by the executable's name.
 
-`kubectl-netpath ...` (or kubectl_netpath, netpath.exe) runs netpath; any other name takes
-the plugin from the first argument: `netdebug netpath ...`.
+`kubectl-netpath ...` (or kubectl_netpath, netpath.exe) runs netpath; `kubectl_complete-netpath ARGS`
+prints completions for netpath the way kubectl >= 1.26 asks for them, as does `kubectl-netpath
+__complete ARGS`. Any other name takes the plugin from the first argument: `netdebug netpath ...`;
+`netdebug --self-test` imports every module, the live-mode client included (a check that a frozen
+build bundled everything).
 """
+import importlib
 import os
 import sys
 
 PLUGINS = ("netpath", "netpolicy", "svcdebug")
+COMPLETE_PREFIX = "kubectl_complete-"
+COMPLETE_ARG = "__complete"
 
 
-def plugin_for(argv0: str) -> str | None:
+def plugin_for(argv0: str) -> tuple[str | None, bool]:
+    """(plugin, completing) named by the executable; (None, False) for any other name."""
     base = os.path.basename(argv0).lower()
     base = base[:-4] if base.endswith(".exe") else base
     for plugin in PLUGINS:
+        if base == COMPLETE_PREFIX + plugin:
+            return plugin, True
         if base in (f"kubectl-{plugin}", f"kubectl_{plugin}", plugin):
-            return plugin
-    return None
+            return plugin, False
+    return None, False
+
+
+def usage() -> None:
+    sys.stderr.write(f"usage: netdebug {{{'|'.join(PLUGINS)}}} [ARGS...]\n"
+                     "       netdebug --self-test\n")
+    sys.exit(2)
+
+
+def self_test() -> int:
+    """Import every netdebug module and the kubernetes client pieces the live mode loads lazily."""
+    import pkgutil
+
+    import netdebug
+
+    names = [info.name for info in pkgutil.walk_packages(netdebug.__path__, "netdebug.")]
+    for name in names:
+        importlib.import_module(name)
+    client = importlib.import_module("netdebug.kube.library").load()
+    print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, "
+          f"live client pieces: {', '.join(sorted(vars(client)))}")
+    return 0
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    plugin = plugin_for(sys.argv[0])
+    plugin, completing = plugin_for(sys.argv[0])
     if plugin is None:
+        if argv[:1] == ["--self-test"]:
+            sys.exit(self_test())
         if not argv or argv[0] not in PLUGINS:
-            sys.stderr.write(f"usage: netdebug {{{'|'.join(PLUGINS)}}} [ARGS...]\n")
-            sys.exit(2)
+            usage()
         plugin, argv = argv[0], argv[1:]
-    module = __import__(f"netdebug.cli.{plugin}", fromlist=["main"])
+    if argv[:1] == [COMPLETE_ARG]:
+        completing, argv = True, argv[1:]
+    module = importlib.import_module(f"netdebug.cli.{plugin}")
+    if completing:
+        from netdebug.cli.completion import complete  # absolute: this file is also run as a script
+
+        sys.exit(complete(module.command, f"kubectl-{plugin}", argv))
     module.main(argv)
 
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Freeze the three plugins into one PyInstaller bundle and archive it for krew.
+
+    python krew/build.py          # -> krew/dist/netdebug-<version>-<os>-<arch>.tar.gz (.zip on Windows)
+
+One onedir bundle, one executable (`netdebug/netdebug`) that picks the plugin from the name it is
+started as (krew links it as kubectl-netpath, kubectl-netpolicy, kubectl-svcdebug). PyInstaller
+runs in a virtualenv of its own holding only the runtime dependencies, so nothing from a
+development environment (pytest, aiohttp, cryptography ...) ends up in the bundle. The virtualenv
+and the archive are reused while their inputs are unchanged.
+"""
+import argparse
+import configparser
+import hashlib
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "plugins" / "netdebug"
+BUILD_DIR = ROOT / "krew" / "build"
+DIST_DIR = ROOT / "krew" / "dist"
+BUNDLE = "netdebug"
+PYINSTALLER = "pyinstaller>=6,<7"
+# Modules that only tests or optional extras would drag in; the clean venv normally lacks them anyway.
+EXCLUDED = ("tkinter", "pytest", "_pytest", "aiohttp", "cryptography", "kubernetes.aio", "IPython")
+# Whatever the kube/ code imports lazily, the live path needs these; analysis finds most of them,
+# naming them keeps a dynamic import from silently dropping one.
+HIDDEN = ("kubernetes.client", "kubernetes.config", "kubernetes.stream", "kubernetes.watch")
+ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "i386": "386",
+          "i686": "386", "x86": "386", "armv7l": "arm", "ppc64le": "ppc64le"}
+
+
+def version() -> str:
+    text = (PACKAGE / "__init__.py").read_text()
+    return re.search(r'__version__\s*=\s*"([^"]+)"', text).group(1)
+
+
+def platform_tag() -> tuple[str, str]:
+    """krew's os/arch names for the machine we build on."""
+    os_name = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, "linux")
+    return os_name, ARCHES[platform.machine().lower()]
+
+
+def archive_name(os_name: str, arch: str, ver: str | None = None) -> str:
+    suffix = "zip" if os_name == "windows" else "tar.gz"
+    return f"netdebug-{ver or version()}-{os_name}-{arch}.{suffix}"
+
+
+def executable_name(os_name: str) -> str:
+    return f"{BUNDLE}.exe" if os_name == "windows" else BUNDLE
+
+
+def runtime_requirements() -> list[str]:
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    lines = cfg["options"]["install_requires"].splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _digest(parts) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else str(part).encode())
+        sha.update(b"\0")
+    return sha.hexdigest()[:16]
+
+
+def source_digest() -> str:
+    """Changes whenever anything that ends up in the bundle changes."""
+    files = sorted(PACKAGE.rglob("*.py")) + [ROOT / "setup.cfg", ROOT / "LICENSE", Path(__file__)]
+    return _digest(part for path in files for part in (path.relative_to(ROOT).as_posix(), path.read_bytes()))
+
+
+def venv_python(venv_dir: Path) -> Path:
+    return venv_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+def ensure_build_venv(build_dir: Path) -> Path:
+    """A virtualenv with PyInstaller and the runtime dependencies only; reused while they are unchanged."""
+    requirements = [PYINSTALLER, *runtime_requirements()]
+    venv_dir = build_dir / f"venv-{_digest([sys.version, *requirements])}"
+    python = venv_python(venv_dir)
+    ready = venv_dir / "ready"
+    if ready.exists():
+        return python
+    shutil.rmtree(venv_dir, ignore_errors=True)
+    venv.EnvBuilder(with_pip=True).create(venv_dir)
+    _run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements])
+    ready.write_text("\n".join(requirements) + "\n")
+    return python
+
+
+def _run(argv: list, **kwargs) -> None:
+    """Run quietly; show the output only when the step fails."""
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+    if done.returncode:
+        sys.stderr.write(done.stdout)
+        raise SystemExit(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
+
+
+def pyinstaller_args(work: Path) -> list[str]:
+    args = ["-m", "PyInstaller", "--noconfirm", "--onedir", "--strip", "--console", "--log-level", "WARN",
+            "--name", BUNDLE, "--distpath", str(work / "dist"), "--workpath", str(work / "work"),
+            "--specpath", str(work), "--paths", str(ROOT / "plugins"), "--collect-submodules", "netdebug"]
+    args += [arg for module in HIDDEN for arg in ("--hidden-import", module)]
+    args += [arg for module in EXCLUDED for arg in ("--exclude-module", module)]
+    if sys.platform == "win32":  # strip is a binutils tool; not there on Windows runners
+        args.remove("--strip")
+    return args + [str(PACKAGE / "cli" / "dispatch.py")]
+
+
+def freeze(python: Path, work: Path) -> Path:
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))  # --collect-submodules imports netdebug
+    _run([python, *pyinstaller_args(work)], cwd=work, env=env)
+    return work / "dist" / BUNDLE
+
+
+def glibc_floor(bundle: Path) -> str | None:
+    """The newest GLIBC_x.y symbol version any bundled ELF file asks for (None off Linux)."""
+    versions = set()
+    for path in bundle.rglob("*"):
+        if path.is_file() and path.open("rb").read(4) == b"\x7fELF":
+            versions.update(re.findall(rb"GLIBC_(\d+)\.(\d+)", path.read_bytes()))
+    newest = max(((int(a), int(b)) for a, b in versions), default=None)
+    return f"{newest[0]}.{newest[1]}" if newest else None
+
+
+def write_readme(path: Path, ver: str, glibc: str | None) -> None:
+    needs = f"Linux builds need glibc >= {glibc}.\n" if glibc else ""
+    path.write_text(
+        f"netdebug {ver}: kubectl plugins that troubleshoot Kubernetes networking.\n{needs}\n"
+        "netdebug/netdebug is one executable holding three plugins; the name it is started as picks\n"
+        "the plugin (kubectl-netpath, kubectl-netpolicy, kubectl-svcdebug), any other name takes the\n"
+        "plugin as first argument: netdebug netpolicy --help.\n"
+        "Shell completion (kubectl >= 1.26): link the executable as kubectl_complete-netpath (and\n"
+        "kubectl_complete-netpolicy, kubectl_complete-svcdebug) next to the kubectl-* links.\n")
+
+
+def stage(bundle: Path, staging: Path, ver: str) -> Path:
+    """The archive's contents: netdebug/ (the bundle), LICENSE, README."""
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copytree(bundle, staging / BUNDLE, symlinks=False)  # symlinks become real files: krew rejects links
+    shutil.copy2(ROOT / "LICENSE", staging / "LICENSE")
+    write_readme(staging / "README", ver, glibc_floor(bundle))
+    return staging
+
+
+def write_archive(staging: Path, target: Path) -> Path:
+    """tar.gz (zip for Windows) of regular files and directories only, owned by root, sorted."""
+    paths = sorted(staging.rglob("*"))
+    partial = target.with_name(target.name + ".partial")
+    if target.name.endswith(".zip"):
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, path.relative_to(staging).as_posix())
+    else:
+        with tarfile.open(partial, "w:gz", dereference=True) as archive:
+            for path in paths:
+                archive.add(path, path.relative_to(staging).as_posix(), recursive=False, filter=_as_root)
+    partial.replace(target)
+    return target
+
+
+def _as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    if not (info.isfile() or info.isdir()):
+        raise ValueError(f"{info.name}: krew accepts only regular files and directories in archives")
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+def build(force: bool = False, build_dir: Path = BUILD_DIR, dist_dir: Path = DIST_DIR) -> Path:
+    """Return the archive for this platform, building it unless an identical one is there."""
+    os_name, arch = platform_tag()
+    ver = version()
+    target = dist_dir / archive_name(os_name, arch, ver)
+    stamp = build_dir / f"{target.name}.source"
+    digest = source_digest()
+    if not force and target.exists() and stamp.exists() and stamp.read_text() == digest:
+        return target
+    python = ensure_build_venv(build_dir)
+    bundle = freeze(python, build_dir / "pyinstaller")
+    staging = stage(bundle, build_dir / "staging", ver)
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    write_archive(staging, target)
+    stamp.write_text(digest)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="rebuild even when the inputs are unchanged")
+    parser.add_argument("--dist-dir", type=Path, default=DIST_DIR, help="where the archive goes")
+    args = parser.parse_args()
+    started = time.monotonic()
+    archive = build(force=args.force, dist_dir=args.dist_dir)
+    sha = hashlib.sha256(archive.read_bytes()).hexdigest()
+    size = archive.stat().st_size / 2**20
+    print(f"{archive}  {size:.1f} MiB  sha256 {sha}  ({time.monotonic() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
