@@ -1,12 +1,12 @@
 """Run the probes that prove a walked path: inside SRC over exec (contract C), or from this machine
 for `external`; all in parallel, each bounded by --timeout. Then let diagnose.path_probes conclude."""
+import http.client
 import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import path_probes
-from ..model import objects
 
 PARALLEL = 16
 
@@ -26,45 +26,42 @@ def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str 
 
 def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) -> list[dict]:
     from ..probe.run import ProbeSpec, run_probes
-    from ..probe.tools import detect_tools
+    from ..probe.source import choose_container, prepare_source
 
-    ns, pod = objects.namespace(query.source), objects.name(query.source)
-    container = query.source_container or objects.pod_containers(query.source)[0]["name"]
-    if ephemeral and detect_tools(cluster, ns, pod, container, timeout=max(timeout, 2)).empty:
-        stream.write(f"adding ephemeral container ({ephemeral}) to {ns}/{pod}: it cannot be removed afterwards\n")
-        container = cluster.add_ephemeral_container(ns, pod, ephemeral, target_container=container)
-    specs = [_spec(ProbeSpec, snapshot, p, ns, pod, container) for p in planned]
-    results = run_probes(cluster, specs, timeout, parallel=PARALLEL)
+    source = prepare_source(cluster, query.source, query.source_container, ephemeral, timeout=max(timeout, 2),
+                            notify=lambda notice: stream.write(notice + "\n"))
+    specs = [_spec(ProbeSpec, snapshot, p, source, choose_container) for p in planned]
+    results = run_probes(cluster, specs, timeout, parallel=PARALLEL, toolsets={source.key: source.toolset})
     return [{**p, **_outcome(r), "from": f"{s.namespace}/{s.pod} ({s.container})"}
             for p, s, r in zip(planned, specs, results)]
 
 
-def _spec(ProbeSpec, snapshot, probe: dict, ns: str, pod: str, container: str):
+def _spec(ProbeSpec, snapshot, probe: dict, source, choose_container):
     """A listening-table read runs in the destination pod (or the sibling container); the rest in SRC."""
-    if probe["kind"] == "listening":
-        if probe.get("local"):
-            return ProbeSpec("listening", ns, pod, probe.get("container") or container, "", None, None)
-        dst_ns, _, dst_name = probe["pod"].partition("/")
-        target = snapshot.get("Pod", dst_ns, dst_name)
-        dst_container = probe.get("container") or objects.pod_containers(target)[0]["name"]
-        return ProbeSpec("listening", dst_ns, dst_name, dst_container, "", None, None)
-    return ProbeSpec(probe["kind"], ns, pod, container, probe["target"], probe.get("port"), probe.get("path"))
+    if probe["kind"] != "listening":
+        return ProbeSpec(probe["kind"], *source.key, probe["target"], probe.get("port"), probe.get("path"))
+    namespace, _, name = probe["pod"].partition("/")
+    pod = snapshot.get("Pod", namespace, name)
+    return ProbeSpec("listening", namespace, name, choose_container(pod, probe.get("container")))
 
 
 def _outcome(result) -> dict:
     found = {"outcome": result.outcome, "detail": result.detail, "elapsedMs": result.elapsed_ms, "tool": result.tool}
-    for key in ("addresses", "sockets"):
-        if getattr(result, key, None) is not None:
-            found[key] = getattr(result, key)
-    if result.outcome == "listening" or (result.spec.kind == "listening" and found.get("sockets") is not None):
-        found["outcome"] = "listening"
+    if result.spec.kind == "dns":
+        found["addresses"] = list(result.addresses)
+    if result.spec.kind == "listening" and result.outcome == "ok":
+        found.update(outcome="listening", sockets=[dict(s) for s in result.sockets])
     return found
 
 
 def _run_local(planned: list[dict], timeout: float) -> list[dict]:
+    def run(probe: dict) -> dict:
+        if probe["kind"] == "http":
+            return {**probe, **local_http(probe["target"], probe["port"], probe["path"], timeout), "from": "this machine"}
+        return {**probe, **local_tcp(probe["target"], probe["port"], timeout), "from": "this machine"}
+
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(planned))) as pool:
-        return list(pool.map(lambda p: {**p, **local_tcp(p["target"], p["port"], timeout), "from": "this machine"},
-                             planned))
+        return list(pool.map(run, planned))
 
 
 def local_tcp(host: str, port: int, timeout: float) -> dict:
@@ -80,6 +77,24 @@ def local_tcp(host: str, port: int, timeout: float) -> dict:
     except OSError as err:
         outcome, detail = "error", str(err)
     return {"outcome": outcome, "detail": detail, "elapsedMs": (time.monotonic() - start) * 1000, "tool": "socket"}
+
+
+def local_http(host: str, port: int, path: str, timeout: float) -> dict:
+    """An HTTP GET from this machine: outcome "http" with the status code as detail."""
+    start = time.monotonic()
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        outcome, detail = "http", str(connection.getresponse().status)
+    except ConnectionRefusedError:
+        outcome, detail = "refused", "connection refused"
+    except (socket.timeout, TimeoutError):
+        outcome, detail = "timeout", f"no answer within {timeout:g}s"
+    except (OSError, http.client.HTTPException) as err:
+        outcome, detail = "error", str(err)
+    finally:
+        connection.close()
+    return {"outcome": outcome, "detail": detail, "elapsedMs": (time.monotonic() - start) * 1000, "tool": "http.client"}
 
 
 def _public(result: dict) -> dict:

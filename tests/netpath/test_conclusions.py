@@ -1,0 +1,79 @@
+"""Declared vs observed: what probe outcomes mean for a walked path (pure logic, real walks from manifests)."""
+from netdebug.cli.netpath import build_query
+from netdebug.diagnose import path_probes
+from netdebug.diagnose.path import walk
+from netdebug.diagnose.target import parse_destination, parse_source
+from netdebug.manifests.loader import load
+
+from .conftest import SCENARIOS
+
+
+def walked(scenario: str, src: str, dst: str, **extra):
+    snapshot = load([str(SCENARIOS / scenario)])
+    for index, pod in enumerate(snapshot.of("Pod")):  # the runtime state the probes assume
+        pod["status"] = {"phase": "Running", "podIP": f"10.244.0.{index + 2}",
+                         "conditions": [{"type": "Ready", "status": "True"}]}
+    query = build_query(snapshot, parse_source(src), parse_destination(dst), None, **extra)
+    return walk(snapshot, query)
+
+
+def outcomes(report, **by_role) -> list[dict]:
+    planned = path_probes.plan(report, report.protocol, None, None)
+    return [{**p, "outcome": by_role.get(p["role"], "connected"), "detail": ""} for p in planned]
+
+
+def test_plan_hits_dns_service_and_every_endpoint():
+    report = walked("services", "shop/client", "web")
+    roles = [p["role"] for p in path_probes.plan(report, "TCP", "/healthz", None)]
+    assert roles.count("endpoint") == 2 and roles.count("listening") == 2
+    assert roles[:2] == ["dns", "service"] and roles[-1] == "http"
+
+
+def test_service_connected_is_reachable():
+    report = walked("services", "shop/client", "web")
+    path_probes.conclude(report, outcomes(report, dns="resolved"))
+    assert report.verdict == "reachable"
+
+
+def test_pods_answer_but_clusterip_does_not():
+    report = walked("services", "shop/client", "svc/noproxy")
+    path_probes.conclude(report, outcomes(report, dns="resolved", service="timeout"))
+    assert report.verdict == "blocked at service" and report.hop("service").code == "clusterip-path-broken"
+
+
+def test_refused_on_pod_ip_is_not_listening_with_what_listens():
+    report = walked("services", "shop/client", "svc/wrongport")
+    results = outcomes(report, dns="resolved", service="refused", endpoint="refused", listening="listening")
+    for result in results:
+        if result["role"] == "listening":
+            result["sockets"] = [{"address": "0.0.0.0", "port": 8080, "protocol": "TCP"}]
+    path_probes.conclude(report, results)
+    assert report.verdict == "blocked at destination"
+    finding = next(f for f in report.findings if f.code == "not-listening")
+    assert finding.evidence["listening"] == ["0.0.0.0:8080/TCP"]
+
+
+def test_denied_but_connected_is_policy_not_enforced():
+    report = walked("pods", "app/client", "app/unenforced")
+    path_probes.conclude(report, outcomes(report))
+    assert report.verdict == "reachable" and "policy-not-enforced" in [f.code for f in report.findings]
+
+
+def test_denied_and_timed_out_is_consistent():
+    report = walked("pods", "app/client", "app/locked")
+    path_probes.conclude(report, outcomes(report, endpoint="timeout"))
+    assert report.verdict == "blocked at policy" and "policy-not-enforced" not in [f.code for f in report.findings]
+
+
+def test_allowed_but_timed_out_is_dropped_unexplained():
+    report = walked("pods", "app/client", "app/firewalled")
+    path_probes.conclude(report, outcomes(report, endpoint="timeout"))
+    assert report.verdict == "blocked at destination"
+    assert [f.code for f in report.findings][:1] == ["dropped-unexplained"]
+
+
+def test_dns_timeout_is_dns_down_and_no_tool_says_ephemeral():
+    report = walked("services", "shop/client", "web")
+    path_probes.conclude(report, outcomes(report, dns="dns-error", service="no-tool", endpoint="no-tool"))
+    assert report.hop("dns").code == "dns-down" and report.verdict == "blocked at dns"
+    assert "--ephemeral" in next(f for f in report.findings if f.code == "probe-not-run").fix
