@@ -62,8 +62,7 @@ def notes(snapshot: Snapshot, sides=()) -> list[str]:
     """What the answer could not see or cannot promise, as sentences for every output format."""
     found = [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}; the answer may be wrong"
              for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")]
-    for side in sides:  # DirectionVerdict dicts
-        if side["cniDefined"]:
-            found.append(f"{side['direction']}: a hostNetwork pod is involved; NetworkPolicy behaviour is CNI-defined "
-                         "(evaluated as not isolated)")
+    if any(side["cniDefined"] for side in sides):  # DirectionVerdict dicts
+        found.append("a hostNetwork pod is involved: NetworkPolicy behaviour is CNI-defined "
+                     "(its own side is evaluated as not isolated, its labels as a peer)")
     return found

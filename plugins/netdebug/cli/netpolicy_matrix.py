@@ -30,7 +30,7 @@ def matrix(port, protocol, output, no_color, **kwargs):
     protocol = protocol.upper()
     if output in ("json", "yaml"):
         report = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
-                  "pods": grid.refs(), "connections": pair_rows(grid, protocol, port), "notes": notes(snapshot)}
+                  "pods": grid.refs(), "connections": list(pair_rows(grid, protocol, port)), "notes": notes(snapshot)}
         write_structured(report, output, sys.stdout)
         return 0
     from ..render import netpolicy_matrix as render

@@ -1,0 +1,90 @@
+"""Golden outputs of check, matrix, who-can-reach and reachable-from, from manifests (-f) and from
+the simulated cluster (live): both must produce the very same bytes."""
+import io
+import os
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from netdebug.cli.netpolicy import command
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+SCENARIO = "tests/policy/manifests/golden"
+ROOT = HERE.parents[1]
+SHOP = str(ROOT / "examples" / "shop")
+UPDATE = bool(os.environ.get("NETDEBUG_UPDATE_GOLDEN"))
+
+# golden file -> (arguments, exit code)
+COMMANDS = {
+    "check-allowed.txt": (["check", "web-7f9c4-aaaaa", "api-0", "--port", "grpc"], 0),
+    "check-denied.txt": (["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000"], 1),
+    "check-denied.json": (["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "-o", "json"], 1),
+    "check-connections.txt": (["check", "ops/probe", "api-0"], 0),
+    "check-connections.yaml": (["check", "ops/probe", "api-0", "-o", "yaml"], 0),
+    "check-external-wide.txt": (["check", "10.244.2.99", "api-0", "--port", "9150", "-o", "wide"], 0),
+    "check-hostnetwork.txt": (["check", "ops/agent", "app/db", "--port", "5432"], 1),
+    "check-egress-to-ip.txt": (["check", "-n", "app", "db", "203.0.113.7", "--port", "443"], 1),
+    "matrix.txt": (["matrix"], 0),
+    "matrix-port.txt": (["matrix", "--port", "9000"], 0),
+    "matrix-wide.txt": (["matrix", "-o", "wide", "--port", "8080"], 0),
+    "matrix-port.json": (["matrix", "-o", "json", "--port", "9000"], 0),
+    "matrix-app.json": (["matrix", "-o", "json", "-n", "app"], 0),
+    "matrix-ops.yaml": (["matrix", "-o", "yaml", "-n", "ops"], 0),
+    "matrix.csv": (["matrix", "-o", "csv"], 0),
+    "matrix-port.csv": (["matrix", "-o", "csv", "--port", "8080", "-l", "app in (web,api)"], 0),
+    "matrix.dot": (["matrix", "-o", "dot"], 0),
+    "matrix-port.dot": (["matrix", "-o", "dot", "--port", "9000"], 0),
+    "who-can-reach-wide.txt": (["who-can-reach", "api-0", "-o", "wide"], 0),
+    "who-can-reach-port.json": (["who-can-reach", "web-7f9c4-aaaaa", "--port", "http", "-o", "json"], 0),
+    "reachable-from.txt": (["reachable-from", "app/api-0"], 0),
+    "reachable-from-port.yaml": (["reachable-from", "ops/probe", "--port", "8080", "-o", "yaml"], 0),
+}
+SHOP_COMMANDS = {
+    "shop-matrix.txt": (["matrix", "-f", SHOP], 0),
+    "shop-check.txt": (["check", "-f", SHOP, "monitoring/prometheus", "shop/deploy/backend", "--port", "api"], 1),
+    "shop-check-allowed.txt": (["check", "-f", SHOP, "frontend", "backend", "--port", "8080"], 0),
+    "shop-who-can-reach.txt": (["who-can-reach", "-f", SHOP, "shop/frontend", "--port", "80"], 0),
+}
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = command.main(args=args, prog_name="kubectl-netpolicy", standalone_mode=False)
+    return int(code or 0), out.getvalue()
+
+
+def compare(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual)
+    assert path.exists(), f"{path} missing (NETDEBUG_UPDATE_GOLDEN=1 writes it)"
+    assert actual == path.read_text(), f"output differs from {path}"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_golden_from_manifests(name):
+    args, expected_code = COMMANDS[name]
+    code, out = run([*args, "-f", str(ROOT / SCENARIO)])
+    assert code == expected_code
+    compare(name, out)
+
+
+@pytest.mark.parametrize("name", sorted(SHOP_COMMANDS))
+def test_golden_shop(name):
+    args, expected_code = SHOP_COMMANDS[name]
+    code, out = run(args)
+    assert code == expected_code
+    compare(name, out)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim_cluster", [SCENARIO], indirect=True)
+def test_golden_from_live_simulated_cluster(sim_cluster):
+    """Every golden, again, with the objects listed from the (simulated) API server."""
+    for name, (args, expected_code) in sorted(COMMANDS.items()):
+        code, out = run([*args, "--kubeconfig", sim_cluster.kubeconfig, "--context", "sim"])
+        assert (name, code) == (name, expected_code)
+        assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
