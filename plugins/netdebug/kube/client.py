@@ -19,8 +19,9 @@ PAGE_SIZE = 500
 
 
 class Cluster:
-    def __init__(self, config: ClusterConfig, request_timeout: float = 10.0):
+    def __init__(self, config: ClusterConfig, request_timeout: float = 10.0, page_size: int = PAGE_SIZE):
         self.config = config
+        self.page_size = page_size
         self.namespace = config.namespace
         self.context = config.context
         self.request_timeout = request_timeout
@@ -49,7 +50,7 @@ class Cluster:
         what = f"list {resource.plural}" + (f" in namespace {namespace}" if namespace else "")
         items, token = [], None
         while True:
-            query = [("limit", PAGE_SIZE), *filters] + ([("continue", token)] if token else [])
+            query = [("limit", self.page_size), *filters] + ([("continue", token)] if token else [])
             page = self._read(resource.path(namespace), query, kind, namespace, what)
             if page is None:
                 return []

@@ -25,6 +25,7 @@ class ExecResult:
     error: str | None = None  # the command could not run at all
     timed_out: bool = False
     elapsed_ms: float = 0.0
+    started: bool = True  # False: the exec stream itself was refused (forbidden, no such pod/container)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,7 @@ def run_exec(api_client, namespace: str, pod: str, container: str, argv: list[st
         failure = err if isinstance(err, lib.ApiException) else err.__context__
         if not isinstance(failure, lib.ApiException):
             raise
-        return ExecResult("", "", None, error=handshake_error(failure), elapsed_ms=_since(started))
+        return ExecResult("", "", None, error=handshake_error(failure), elapsed_ms=_since(started), started=False)
     try:
         return _collect(socket, stdin, timeout, started)
     except (OSError, ValueError, lib.websocket.WebSocketException) as err:
