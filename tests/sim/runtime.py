@@ -32,7 +32,7 @@ class SimRuntime:
             raise BinaryNotFound.for_binary(argv[0], self.plane.container_id(pod, container))
         env = {"PATH": path, "HOME": "/root", "HOSTNAME": pod["metadata"]["name"], "LANG": "C.UTF-8"}
         return await asyncio.create_subprocess_exec(
-            "ip", "netns", "exec", netns, program, *argv[1:], env=env, cwd="/",
+            shutil.which("ip") or "ip", "netns", "exec", netns, program, *argv[1:], env=env, cwd="/",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
     def logs(self, pod: dict, container: str) -> list[str]:
