@@ -68,10 +68,8 @@ def _slices(service: dict, pods: list[dict]) -> list[dict]:
 
 def _endpoint(pod: dict) -> dict:
     terminating = bool(pod["metadata"].get("deletionTimestamp"))
-    containers_ready = all(s.get("ready") for s in pod["status"].get("containerStatuses") or [{}])
     return {"addresses": [pod["status"]["podIP"]],
-            "conditions": {"ready": pod_ready(pod) and not terminating,
-                           "serving": containers_ready if terminating else pod_ready(pod),
+            "conditions": {"ready": pod_ready(pod) and not terminating, "serving": pod_ready(pod),
                            "terminating": terminating},
             "nodeName": pod["spec"].get("nodeName"),
             "targetRef": {"kind": "Pod", "namespace": pod["metadata"]["namespace"],

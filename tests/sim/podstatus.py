@@ -46,7 +46,7 @@ def _container(pod: dict, container: dict, now: str) -> tuple[dict, list[dict]]:
     if failure:
         return {**running, "ready": False}, [event(pod, "Unhealthy", f"Readiness probe failed: {failure}", now,
                                                    container=name)]
-    return {**running, "ready": pod_state(pod) != "terminating"}, []
+    return {**running, "ready": True}, []
 
 
 def _readiness_failure(pod: dict, container: dict) -> str | None:
@@ -72,7 +72,7 @@ def _pod_level(pod: dict, status: dict, statuses: list[dict], now: str) -> None:
     waiting = [s for s in statuses if "waiting" in s["state"]]
     pulling = any(s["state"]["waiting"]["reason"] == "ImagePullBackOff" for s in waiting)
     unready = [s["name"] for s in statuses if not s["ready"]]
-    ready = not unready and pod_state(pod) != "terminating"
+    ready = not unready  # a terminating pod stays Ready until its containers stop
     message = f"containers with unready status: [{' '.join(unready)}]" if unready else None
     status.update(
         phase="Pending" if pulling else "Running", startTime=now, qosClass=status.get("qosClass", "BestEffort"),

@@ -1,0 +1,84 @@
+"""Scenario loading: the examples load (also offline, with netdebug's own loader); bad input fails
+naming the file and the object."""
+import os
+
+import pytest
+
+from netdebug.manifests.loader import load as offline_load
+from tests.sim import controllers, scenario
+from tests.sim.scenario import ScenarioError
+from tests.simtests.simnet_support import REPO
+
+EXAMPLES = sorted(os.path.join(REPO, "examples", d) for d in os.listdir(os.path.join(REPO, "examples")))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
+def test_example_is_a_complete_cluster(path):
+    objects = controllers.reconcile(scenario.load(path).objects)
+    kinds = {o["kind"] for o in objects}
+    assert {"Node", "Namespace", "Pod", "Service", "EndpointSlice", "Endpoints"} <= kinds
+    dns = [o for o in objects if o["kind"] == "Service" and o["metadata"]["name"] == "kube-dns"]
+    assert dns and dns[0]["metadata"]["namespace"] == "kube-system"
+    assert any(o["kind"] == "Pod" and o["metadata"]["labels"].get("k8s-app") == "kube-dns" for o in objects)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
+def test_example_reads_offline_without_warnings(path):
+    snapshot = offline_load([path])
+    assert snapshot.of("Pod") and not snapshot.warnings
+
+
+def _scenario(tmp_path, text: str, name: str = "bad.yaml") -> str:
+    (tmp_path / name).write_text(text)
+    return str(tmp_path)
+
+
+def test_invalid_yaml_names_file_and_line(tmp_path):
+    with pytest.raises(ScenarioError, match=r"bad\.yaml:3: invalid YAML"):
+        scenario.load(_scenario(tmp_path, "kind: Pod\nmetadata:\n  name: a: b\n"))
+
+
+def test_container_without_name_names_file_and_object(tmp_path):
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers:\n  - image: nginx\n"
+    with pytest.raises(ScenarioError) as err:
+        scenario.load(_scenario(tmp_path, text))
+    assert str(err.value) == f"{tmp_path}/bad.yaml: Pod shop/web: spec.containers[0].name is required"
+
+
+def test_endpointslice_without_address_type(tmp_path):
+    text = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-abc}\nendpoints: []\n"
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: EndpointSlice web-abc: addressType is required"):
+        scenario.load(_scenario(tmp_path, text))
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}, {port: 81}]}\n",
+     "spec.ports[0].name is required when there are several ports"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c, image: i}]}}}\n",
+     "spec.selector is required"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {sim.netdebug.io/state: sleepy}}\n"
+     "spec: {containers: [{name: c, image: i}]}\n", "'sleepy' is not one of"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: P_1}\nspec: {containers: [{name: c, image: i}]}\n",
+     "is not a valid DNS subdomain"),
+    ("kind: Pod\nmetadata: {name: p}\n", "apiVersion is required"),
+])
+def test_objects_the_api_would_reject(tmp_path, text, problem):
+    with pytest.raises(ScenarioError, match="bad.yaml: .*" + problem.replace("[", r"\[").replace("]", r"\]")
+                       .replace("(", r"\(").replace(")", r"\)")):
+        scenario.load(_scenario(tmp_path, text))
+
+
+def test_missing_path_and_empty_dir(tmp_path):
+    with pytest.raises(ScenarioError, match="no such file"):
+        scenario.load(str(tmp_path / "nope"))
+    with pytest.raises(ScenarioError, match="no Kubernetes objects"):
+        scenario.load(str(tmp_path))
+
+
+def test_scenario_configmap_gives_faults_and_is_not_an_object(tmp_path):
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sim, labels: {sim.netdebug.io/scenario: 'true'}}\n"
+            "data:\n  faults: |\n    - {user: limited, verb: list, resource: pods, action: forbid}\n---\n"
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n")
+    loaded = scenario.load(_scenario(tmp_path, text, "s.yaml"))
+    assert loaded.faults == [{"user": "limited", "verb": "list", "resource": "pods", "action": "forbid"}]
+    assert [o["kind"] for o in loaded.objects] == ["Namespace"]
