@@ -62,7 +62,27 @@ def sample_store() -> Store:
     store.add({"kind": "Event", "metadata": {"name": "web-1.1", "namespace": "shop"},
                "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "shop"},
                "reason": "Started", "type": "Normal", "message": "Started container app"})
+    for obj in network_objects():
+        store.add(obj)
     return store
+
+
+def network_objects() -> list[dict]:
+    meta = {"namespace": "shop"}
+    return [
+        {"kind": "NetworkPolicy", "metadata": {"name": "web-in", **meta},
+         "spec": {"podSelector": {"matchLabels": {"app": "web"},
+                                  "matchExpressions": [{"key": "tier", "operator": "Exists"}]},
+                  "ingress": [{"ports": [{"port": 8080}]}]}},
+        {"kind": "Endpoints", "metadata": {"name": "web", **meta}, "subsets": [{
+            "addresses": [{"ip": f"10.244.1.{i}"} for i in range(5, 10)], "ports": [{"port": 8080}]}]},
+        {"kind": "EndpointSlice", "apiVersion": "discovery.k8s.io/v1", "addressType": "IPv4",
+         "metadata": {"name": "web-abcde", "labels": {"kubernetes.io/service-name": "web"}, **meta},
+         "endpoints": [{"addresses": ["10.244.1.5"]}, {"addresses": ["10.244.1.6"]}], "ports": [{"port": 8080}]},
+        {"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": {"name": "shop", **meta},
+         "spec": {"ingressClassName": "nginx", "rules": [{"host": "shop.example"}]},
+         "status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.10"}]}}},
+    ]
 
 
 @pytest.fixture

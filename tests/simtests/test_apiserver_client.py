@@ -91,7 +91,7 @@ def test_secret_values_are_blanked_keys_and_type_kept(core):
 
 
 def test_watch_streams_existing_objects_then_changes(core, server):  # noqa: F811
-    events = watch.Watch().stream(core.list_namespaced_pod, "shop", timeout_seconds=3)
+    events = watch.Watch().stream(core.list_namespaced_pod, "shop", timeout_seconds=1)
     initial = [next(events) for _ in range(3)]
     assert [(e["type"], e["object"].metadata.name) for e in initial] == [
         ("ADDED", "db-0"), ("ADDED", "web-1"), ("ADDED", "web-2")]

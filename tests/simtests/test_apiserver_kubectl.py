@@ -109,3 +109,17 @@ def test_other_kinds_are_served(kubectl):
                      "anp,banp,cnp,nodes,ns,cm,ep,sa", "-A")
     assert result.returncode == 0, result.stderr
     assert "NAME" in result.stdout and "namespace/shop" in result.stdout
+
+
+def test_network_kinds_print_kubectl_columns(kubectl):
+    policy = _table(kubectl("get", "netpol", "-n", "shop").stdout)
+    assert policy[0] == ["NAME", "POD-SELECTOR", "AGE"] and policy[1][:2] == ["web-in", "app=web,tier"]
+    result = kubectl("get", "endpoints", "-n", "shop")
+    assert "Warning: v1 Endpoints is deprecated in v1.33+" in result.stderr
+    endpoints = _table(result.stdout)
+    assert endpoints[1][:5] == ["web", "10.244.1.5:8080,10.244.1.6:8080,10.244.1.7:8080", "+", "2", "more..."]
+    slices = _table(kubectl("get", "endpointslices", "-n", "shop").stdout)
+    assert slices[0] == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    assert slices[1][:4] == ["web-abcde", "IPv4", "8080", "10.244.1.5,10.244.1.6"]
+    ingress = _table(kubectl("get", "ingress", "-n", "shop").stdout)
+    assert ingress[1][:5] == ["shop", "nginx", "shop.example", "172.18.0.10", "80"]

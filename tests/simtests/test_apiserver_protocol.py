@@ -89,7 +89,7 @@ def test_table_rendering_for_pods_and_generic_kinds(server):  # noqa: F811
     assert ("IP", 1) in columns and ("Node", 1) in columns
     assert body["rows"][1]["cells"][:4] == ["web-1", "1/1", "Running", 0]
     assert body["rows"][1]["cells"][5:7] == ["10.244.1.5", "node-1"]
-    generic = _request(server, "/api/v1/namespaces/shop/configmaps", headers={"Accept": TABLE})[1]
+    generic = _request(server, "/api/v1/namespaces/shop/serviceaccounts", headers={"Accept": TABLE})[1]
     assert [c["name"] for c in generic["columnDefinitions"]] == ["Name", "Age"]
 
 

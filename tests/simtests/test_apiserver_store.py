@@ -6,7 +6,8 @@ from tests.sim.apiserver.patches import PatchError, apply_json_patch, merge_list
 from tests.sim.apiserver.selectors import (SelectorError, fields_match, labels_match, parse_fields,
                                            parse_labels)
 from tests.sim.apiserver.store import Expired
-from tests.sim.apiserver.tables import human_duration, table
+from tests.sim.apiserver.cells import human_duration
+from tests.sim.apiserver.tables import table
 
 
 def test_add_fills_server_metadata_and_namespace_label():

@@ -14,11 +14,14 @@ from .status import StatusError, respond, status
 PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
 NOT_FOUND = "the server could not find the requested resource"
 USER = web.RequestKey("user", str)
+KIND = web.RequestKey("kind", str)
+DEPRECATED = {"Endpoints": '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"'}
 
 
 def build(ctx: Context) -> web.Application:
     app = web.Application(middlewares=[_errors, _authenticate])
     app[CONTEXT] = ctx
+    app.on_response_prepare.append(_warn_deprecated)
     app.add_routes(discovery.routes())
     methods = ("GET", "POST", "PATCH", "PUT", "DELETE")
     for prefix in ("/api/v1/{tail:.+}", "/apis/{group}/{version}/{tail:.+}"):
@@ -54,11 +57,19 @@ async def _resource(request: web.Request) -> web.StreamResponse:
     info = parse(request.method, request.path, request.query)
     if info.resource is None:
         raise StatusError(status(404, NOT_FOUND, details={}))
+    request[KIND] = info.resource.kind
     try:
         await inject(request, context(request).faults, request[USER], info)
     except Dropped:
         return web.Response()
     return await _dispatch(request, info)
+
+
+async def _warn_deprecated(request: web.Request, response: web.StreamResponse) -> None:
+    """kube-apiserver adds a Warning header when a deprecated kind is served."""
+    warning = DEPRECATED.get(request.get(KIND))
+    if warning:
+        response.headers["Warning"] = warning
 
 
 async def _dispatch(request: web.Request, info: RequestInfo) -> web.StreamResponse:

@@ -34,18 +34,16 @@ async def get_object(request: web.Request, info: RequestInfo) -> web.Response:
 async def list_objects(request: web.Request, info: RequestInfo) -> web.Response:
     resource, query = info.resource, request.query
     matches = _matcher(request, info)
-    items, version = context(request).store.snapshot(resource.kind, info.namespace)
+    items, version = context(request).store.snapshot(resource.kind, info.namespace, shared=True)
     items = [present(o) for o in items if matches(o)]
     page, meta = _paginate(items, query.get("limit"), query.get("continue"), version)
     if wants_table(request.headers.get("Accept")):
         body = table(resource.kind, page, _include(request))
         body["metadata"] = meta
         return web.json_response(body)
-    for item in page:
-        item.pop("kind", None)
-        item.pop("apiVersion", None)
+    items = [{k: v for k, v in item.items() if k not in ("kind", "apiVersion")} for item in page]
     return web.json_response({"kind": f"{resource.kind}List", "apiVersion": resource.api_version,
-                              "metadata": meta, "items": page})
+                              "metadata": meta, "items": items})
 
 
 async def watch_objects(request: web.Request, info: RequestInfo) -> web.StreamResponse:

@@ -71,7 +71,7 @@ def _run_in_thread(handle: ServerHandle, app: web.Application, listener: socket.
 
     async def serve():
         handle._loop, handle._stopped = asyncio.get_running_loop(), asyncio.Event()
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.25)
         try:
             await runner.setup()
             await web.SockSite(runner, listener, ssl_context=tls).start()

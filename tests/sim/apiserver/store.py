@@ -86,13 +86,17 @@ class Store:
         """Objects of a kind sorted by namespace and name, optionally from one namespace."""
         return self.snapshot(kind, ns)[0]
 
-    def snapshot(self, kind: str, ns: str | None = None) -> tuple[list[dict], str]:
-        """(objects, resourceVersion) taken atomically."""
+    def snapshot(self, kind: str, ns: str | None = None, shared: bool = False) -> tuple[list[dict], str]:
+        """(objects, resourceVersion) taken atomically.
+
+        With shared=True the stored dicts themselves are returned (fast; the caller must not
+        modify them — the store never changes a dict once stored, it replaces it).
+        """
         resource = lookup(kind)
         with self._lock:
             items = [o for (n, _), o in sorted(self._table(resource).items(), key=_sort_key)
                      if ns is None or n == ns]
-            return copy.deepcopy(items), self.resource_version
+            return (items if shared else copy.deepcopy(items)), self.resource_version
 
     def watch(self, kind: str, callback, since: str | None = None) -> tuple[list, callable]:
         """Subscribe `callback(type, obj)` to changes of a kind.
