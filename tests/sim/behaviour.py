@@ -19,6 +19,7 @@ IMAGE_TOOLS = {"distroless": "none", "pause": "none", "scratch": "none"}
 class Port:
     number: int
     protocol: str  # TCP | UDP
+    address: str = "0.0.0.0"  # `listen: "127.0.0.1:8080"` binds that address only
 
 
 def pod_state(pod: dict) -> str:
@@ -47,8 +48,9 @@ def listening(pod: dict, container: dict) -> list[Port]:
 
 
 def _port(item: str) -> Port:
+    address, _, item = item.rpartition(":")
     number, _, protocol = item.partition("/")
-    return Port(int(number), (protocol or "TCP").upper())
+    return Port(int(number), (protocol or "TCP").upper(), address or "0.0.0.0")
 
 
 def http_status(pod: dict, port: int) -> int:

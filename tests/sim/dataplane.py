@@ -159,7 +159,8 @@ class DataPlane:
                 for port in behaviour.listening(pod, container):
                     if behaviour.is_dns_pod(pod) and port.number == 53:
                         continue
-                    entries.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": ip, "port": port.number,
+                    bind = ip if port.address == "0.0.0.0" else port.address
+                    entries.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": bind, "port": port.number,
                                     "protocol": port.protocol, "container": container["name"],
                                     "pod": f"{pod['metadata']['namespace']}/{pod['metadata']['name']}",
                                     "http_status": behaviour.http_status(pod, port.number)})
