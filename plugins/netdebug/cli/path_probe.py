@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import path_probes
+from ..model import objects
 
 PARALLEL = 16
 
@@ -32,14 +33,32 @@ def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) 
                             notify=lambda notice: stream.write(notice + "\n"))
     specs = [_spec(ProbeSpec, snapshot, p, source, choose_container) for p in planned]
     results = run_probes(cluster, specs, timeout, parallel=PARALLEL, toolsets={source.key: source.toolset})
-    return [{**p, **_outcome(r), "from": f"{s.namespace}/{s.pod} ({s.container})"}
-            for p, s, r in zip(planned, specs, results)]
+    results = [_read_elsewhere(cluster, snapshot, r, timeout) if r.outcome == "no-tool" and r.spec.kind == "listening"
+               else r for r in results]
+    return [{**p, **_outcome(r), "from": f"{r.spec.namespace}/{r.spec.pod} ({r.spec.container})"}
+            for p, r in zip(planned, results)]
+
+
+def _read_elsewhere(cluster, snapshot, result, timeout: float):
+    """The containers of a pod share one network namespace: any sibling with `cat` can read its sockets."""
+    from dataclasses import replace
+
+    from ..probe.run import run_probes
+
+    pod = snapshot.get("Pod", result.spec.namespace, result.spec.pod)
+    for container in [c["name"] for c in objects.pod_containers(pod) if c["name"] != result.spec.container]:
+        retry = run_probes(cluster, [replace(result.spec, container=container)], timeout)[0]
+        if retry.outcome != "no-tool":
+            return retry
+    return result
 
 
 def _spec(ProbeSpec, snapshot, probe: dict, source, choose_container):
     """A listening-table read runs in the destination pod (or the sibling container); the rest in SRC."""
     if probe["kind"] != "listening":
         return ProbeSpec(probe["kind"], *source.key, probe["target"], probe.get("port"), probe.get("path"))
+    if probe.get("local"):  # same pod, same network namespace: the source container reads the table
+        return ProbeSpec("listening", *source.key)
     namespace, _, name = probe["pod"].partition("/")
     pod = snapshot.get("Pod", namespace, name)
     return ProbeSpec("listening", namespace, name, choose_container(pod, probe.get("container")))

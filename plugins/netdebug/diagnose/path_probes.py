@@ -107,11 +107,13 @@ def _observe_destination(report, endpoints: list[dict], listening: list[dict]) -
 
 def _not_listening(pod: dict, sockets: list | None, probe: dict) -> Finding:
     listens = [f"{s['address']}:{s['port']}/{s['protocol']}" for s in sockets or []]
+    if sockets is None:
+        listens = ["<unknown: the socket table could not be read>"]
     local_only = [s for s in sockets or [] if s["port"] == pod["port"] and s["address"] in (LOCALHOST, "::1")]
     fix = (f"the app listens on {local_only[0]['address']} only: make it bind 0.0.0.0 (or ::)" if local_only
            else "start the server on this port, or point the Service targetPort / client at a port it listens on")
     return Finding("not-listening", "error", f"{pod['pod']} refused {probe['target']}:{probe['port']}: "
-                   "nothing listens there", {"listening": listens or ["<unknown: socket table not readable>"]},
+                   "nothing listens there", {"listening": listens or ["<nothing>"]},
                    fix, f"Pod {pod['pod']}")
 
 
@@ -139,6 +141,9 @@ def _observe_policy(report, probes: list[dict]) -> None:
 
 
 def _verdict(report, by_role: dict) -> str | None:
+    dns = report.hop("dns")
+    if dns is not None and dns.status == FAIL:
+        return "blocked at dns"  # the name the user asked for does not work, whatever the IPs do
     entry = by_role.get("entry", [])
     if entry:
         if any(p["outcome"] in GOOD for p in entry):
@@ -172,7 +177,7 @@ def _clusterip_broken(service: dict, direct: list[dict]) -> Finding:
 
 
 def _untested(report, results: list[dict]) -> None:
-    failed = [r for r in results if r["outcome"] in ("no-tool", "exec-failed", "error")]
+    failed = [r for r in results if r["outcome"] in ("no-tool", "exec-failed", "error") and r["role"] != "listening"]
     if failed and not any(f.code == "probe-not-run" for f in report.observations):
         report.observations.append(Finding(
             "probe-not-run", "warning", f"{len(failed)} probe(s) could not run: {failed[0].get('detail') or failed[0]['outcome']}",

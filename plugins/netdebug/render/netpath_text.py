@@ -56,6 +56,8 @@ def _dns(facts: dict) -> str:
     if kind in ("service", "headless", "pod"):
         addresses = ", ".join(facts.get("addresses") or []) or "no address"
         result = f"{answer} → {addresses} ({kind})"
+        observed = (facts.get("observed") or {}).get("outcome", "resolved")
+        result += "" if observed == "resolved" else f" · but the lookup from the source: {observed}"
     elif kind == "externalname":
         result = f"{answer} → CNAME {facts.get('cname')}"
     elif kind == "outside":
@@ -169,10 +171,29 @@ def _probes(probes: list[dict], stream, style: Style) -> None:
         return
     stream.write("\nprobes:\n")
     for probe in probes:
-        good = probe["outcome"] in ("connected", "resolved", "http", "listening")
-        mark = style.mark("ok" if good else "fail" if probe["outcome"] in ("refused", "timeout", "nxdomain") else "unknown")
-        where = f"{probe['target']}" + (f":{probe['port']}" if probe.get("port") else "")
-        detail = f" {probe['detail']}" if probe.get("detail") else ""
+        outcome = probe["outcome"]
+        status = "ok" if outcome in GOOD else "fail" if outcome in BAD else "unknown"
         tool = f" [{probe['tool']}]" if probe.get("tool") else ""
-        stream.write(f"  {mark} {probe['kind']:<9} {where} from {probe['from']}: {probe['outcome']}{detail}"
-                     f" ({probe['elapsedMs']:.0f} ms){tool}\n")
+        stream.write(f"  {style.mark(status)} {probe['kind']:<9} {_probe_what(probe)}: {outcome}{_probe_detail(probe)}"
+                     f" ({probe.get('elapsedMs', 0):.0f} ms){tool}\n")
+
+
+GOOD = ("connected", "resolved", "http", "listening")
+BAD = ("refused", "timeout", "nxdomain", "dns-error")
+
+
+def _probe_what(probe: dict) -> str:
+    if probe["kind"] == "listening":
+        return f"sockets of {probe['from']}"
+    where = probe["target"] + (f":{probe['port']}" if probe.get("port") else "") + probe.get("path", "")
+    return f"{where} from {probe['from']}"
+
+
+def _probe_detail(probe: dict) -> str:
+    if probe["kind"] == "listening":
+        return " " + (", ".join(f"{s['address']}:{s['port']}/{s['protocol']}" for s in probe.get("sockets") or []) or "none")
+    if probe["kind"] == "dns":
+        return " " + (", ".join(probe.get("addresses") or []) or probe.get("detail", ""))
+    if probe["outcome"] in ("connected",) or not probe.get("detail"):
+        return ""
+    return f" {probe['detail']}"
