@@ -91,3 +91,40 @@ def test_ephemeral_container_is_added_and_runs(sim_cluster):
     assert cluster.exec("lab", "server", name, ["true"]).ok
     with pytest.raises(ClusterError, match="forbidden to add an ephemeral container to lab/server"):
         connect(options(sim_cluster, context="sim-limited")).add_ephemeral_container("lab", "server", "busybox")
+
+
+def test_exec_credential_plugin_authenticates_real_requests(sim_cluster, tmp_path):
+    import yaml
+
+    from tests.kube.test_config import exec_plugin
+
+    config = yaml.safe_load(open(sim_cluster.kubeconfig))
+    admin_token = sim_cluster.server.tokens["admin"]
+    plugin = exec_plugin(tmp_path, admin_token[:-2])
+    plugin["exec"]["args"] = [admin_token[-2:]]  # the helper appends its first argument
+    config["users"] = [{"name": "admin", "user": plugin}]
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    assert len(connect(ClusterOptions(kubeconfig=str(path), namespace="lab")).list("Pod", "lab")) == 2
+
+
+def test_api_failures_are_one_line_cluster_errors(sim_cluster, tmp_path):
+    import yaml
+
+    config = yaml.safe_load(open(sim_cluster.kubeconfig))
+    config["users"][0]["user"]["token"] = "wrong"
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    with pytest.raises(ClusterError, match=r"rejected the credentials of context sim \(401 Unauthorized\)"):
+        connect(ClusterOptions(kubeconfig=str(path))).list("Pod")
+    server = sim_cluster.server
+    try:
+        server.set_faults([{"verb": "list", "resource": "services", "action": "error"},
+                           {"verb": "list", "resource": "pods", "action": "delay", "seconds": 2},
+                           *sim_cluster.scenario.faults])
+        with pytest.raises(ClusterError, match=r"could not list services in namespace lab: 500 "):
+            connect(options(sim_cluster)).list("Service", "lab")
+        with pytest.raises(ClusterError, match=r"cannot reach the API server .*: timed out"):
+            connect(options(sim_cluster, request_timeout=0.5)).list("Pod", "lab")
+    finally:
+        server.set_faults(sim_cluster.scenario.faults)

@@ -1,0 +1,50 @@
+"""Choosing the source container, and the fast kubernetes import staying compatible with the full one."""
+import subprocess
+import sys
+
+import pytest
+
+from netdebug.errors import NotFoundError
+from netdebug.probe.source import choose_container
+
+
+def pod(*names, default=None, ephemeral=()):
+    meta = {"name": "p", "namespace": "ns"}
+    if default:
+        meta["annotations"] = {"kubectl.kubernetes.io/default-container": default}
+    return {"metadata": meta, "spec": {"containers": [{"name": n} for n in names],
+                                       "ephemeralContainers": [{"name": n} for n in ephemeral]}}
+
+
+def test_choose_container():
+    assert choose_container(pod("istio-proxy", "app")) == "app"
+    assert choose_container(pod("app", "sidecar", default="sidecar")) == "sidecar"
+    assert choose_container(pod("linkerd-proxy")) == "linkerd-proxy"
+    assert choose_container(pod("app", ephemeral=("netdebug-1",)), "netdebug-1") == "netdebug-1"
+    with pytest.raises(NotFoundError, match=r"container 'db' not found in pod ns/p \(containers: app, web\)"):
+        choose_container(pod("app", "web"), "db")
+
+
+def run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_fast_import_skips_generated_models_but_full_client_still_works():
+    out = run_python(
+        "import sys\n"
+        "from netdebug.kube import library\n"
+        "lib = library.load()\n"
+        "print(sum(m.startswith('kubernetes.client.models.') for m in sys.modules))\n"
+        "from kubernetes import client, config, watch\n"
+        "from kubernetes.client import CoreV1Api, V1Pod\n"
+        "from kubernetes.client.models import V1Service\n"
+        "assert client.ApiClient is lib.ApiClient and config.load_kube_config\n"
+        "print(sum(m.startswith('kubernetes.client.models.') for m in sys.modules) > 500)\n")
+    assert out.split() == ["0", "True"]
+
+
+def test_fast_import_after_a_full_import_reuses_it():
+    run_python("import kubernetes\nfrom netdebug.kube import library\n"
+               "assert library.load().ApiClient is kubernetes.client.ApiClient\n")
