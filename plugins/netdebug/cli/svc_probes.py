@@ -15,7 +15,10 @@ from ..model.objects import pod_ready
 from ..probe.model import ProbeSpec
 from ..probe.run import run_probes
 from ..probe.source import prepare_source
+from .svc_sweep import sweep_tool, tcp_sweep
 
+PARALLEL = 16
+SWEEP_MIN = 4  # endpoint probes from one container: from this many on, one exec runs them all
 LOG_PODS = 5  # backends whose logs are scanned (not-ready ones first)
 LOG_LINES = 50
 DEFAULT_DOMAIN = "cluster.local"
@@ -66,12 +69,35 @@ def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, time
 
 
 def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float, progress) -> list:
-    resolv = run_probes(cluster, [ProbeSpec("resolv", *_source(c)) for c in clients], timeout, toolsets=toolsets)
-    domain = cluster_domain(resolv, objects.namespace(facts.service))
     pods = {objects.ref(p): p for p in facts.snapshot.of("Pod")}
-    specs = [s for s in plan_probes(facts.service, facts.ports, facts.view, clients, pods, domain) if s.kind != "resolv"]
+    specs = plan_probes(facts.service, facts.ports, facts.view, clients, pods, DEFAULT_DOMAIN)
+    endpoint_ips = {e.ip for e in facts.view.endpoints}
+    batched = [s for s in specs if s.kind == "tcp" and s.target in endpoint_ips and sweep_tool(toolsets[s.source])]
+    single = [s for s in specs if s not in set(batched)] if len(batched) >= SWEEP_MIN else specs
+    batched = batched if len(batched) >= SWEEP_MIN else []
     progress.show(f"svcdebug: running {len(specs)} probes against {facts.ref} (timeout {timeout:g}s)...")
-    return resolv + run_probes(cluster, specs, timeout, toolsets=toolsets)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        swept = pool.submit(_sweep, cluster, batched, toolsets, timeout)
+        results = run_probes(cluster, single, timeout, parallel=PARALLEL, toolsets=toolsets) + swept.result()
+    return results + _other_domain(cluster, facts, results, toolsets, timeout)
+
+
+def _sweep(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: float) -> list:
+    by_source: dict = {}
+    for spec in specs:
+        by_source.setdefault(spec.source, []).append(spec)
+    return [r for source, group in by_source.items()
+            for r in tcp_sweep(cluster, group, sweep_tool(toolsets[source]), timeout)]
+
+
+def _other_domain(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:
+    """When a pod's search list shows a cluster domain other than cluster.local, look the FQDN up there too."""
+    domain = cluster_domain([r for r in results if r.spec.kind == "resolv"], objects.namespace(facts.service))
+    if domain == DEFAULT_DOMAIN:
+        return []
+    fqdn = f"{objects.name(facts.service)}.{objects.namespace(facts.service)}.svc.{domain}"
+    specs = [ProbeSpec("dns", *r.spec.source, fqdn) for r in results if r.spec.kind == "resolv"]
+    return run_probes(cluster, specs, timeout, toolsets=toolsets)
 
 
 def _source(client: Client) -> tuple[str, str, str]:
@@ -110,8 +136,7 @@ def _first_container(pod: dict) -> str | None:
 def _probe_facts(cluster, facts: ServiceFacts, clients: list[Client], results: list) -> ProbeFacts:
     spec = objects.spec(facts.service)
     cluster_ips = set(spec.get("clusterIPs") or []) | ({spec["clusterIP"]} if spec.get("clusterIP") else set())
-    domain = next((r.spec.target.split(".svc.", 1)[1] for r in results
-                   if r.spec.kind == "dns" and ".svc." in r.spec.target), DEFAULT_DOMAIN)
+    domain = cluster_domain([r for r in results if r.spec.kind == "resolv"], objects.namespace(facts.service))
     listening = {f"{r.spec.namespace}/{r.spec.pod}": list(r.sockets) for r in results if r.spec.kind == "listening"
                  and r.outcome not in ("no-tool", "exec-failed", "error")}
     names = dns_names(facts.service, domain)

@@ -7,12 +7,14 @@ Service's names and connects to the ClusterIP; the first client also connects to
 from dataclasses import dataclass
 
 from ..model import objects
+from ..errors import InputError
 from ..probe.model import ProbeSpec
+from ..probe.plan import checked_host
 from .endpoints import EndpointView
 from .service import is_headless, service_type
 from .service_ports import resolve_target_port, target_port
 
-CLUSTER_DNS_CHECK = "kubernetes.default.svc"
+CLUSTER_DNS_CHECK = "kubernetes.default"  # resolved through the search list, whatever the domain
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,19 @@ def dns_names(service: dict, domain: str) -> dict[str, str]:
     """name -> what it tests: the short name, name.ns, the FQDN, and the cluster DNS itself."""
     name, ns = objects.name(service), objects.namespace(service)
     names = {name: "short", f"{name}.{ns}": "namespace", f"{name}.{ns}.svc.{domain}": "fqdn",
-             f"{CLUSTER_DNS_CHECK}.{domain}": "cluster-dns"}
-    if service_type(service) == "ExternalName" and objects.spec(service).get("externalName"):
-        names[objects.spec(service)["externalName"]] = "external-name"
+             CLUSTER_DNS_CHECK: "cluster-dns"}
+    external = objects.spec(service).get("externalName") if service_type(service) == "ExternalName" else None
+    if external and _is_host(external):  # an invalid name is already a static finding
+        names[external] = "external-name"
     return names
+
+
+def _is_host(text: str) -> bool:
+    try:
+        checked_host(text)
+    except InputError:
+        return False
+    return True
 
 
 def plan_probes(service: dict, ports: list[dict], view: EndpointView, clients: list[Client],

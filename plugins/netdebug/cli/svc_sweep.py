@@ -1,0 +1,101 @@
+"""Many TCP probes from one container in ONE exec: a python connect sweep, or an `sh` loop of nc.
+
+A Service with 100 endpoints would otherwise cost 100 exec round trips through the API server and
+the kubelet. Targets are validated (IPs and port numbers) and passed as positional arguments to a
+fixed script; nothing user-supplied becomes script text. Each target's line is classified by the
+same rules as a single nc probe.
+"""
+import time
+
+from ..kube.exec import ExecResult
+from ..probe.model import ProbeResult, ProbeSpec
+from ..probe.outcome import classify
+from ..probe.plan import Plan, checked_host, checked_port
+from ..probe.run import EXEC_GRACE
+
+# $1 = timeout seconds; then host/port pairs. One line per target: "<exit code> <host> <port> <first line>".
+_LOOP = ('t=$1; shift; while [ $# -gt 1 ]; do '
+         '{ o=$(%s -v -z -w "$t" "$1" "$2" 2>&1 </dev/null); '
+         'printf "%%s %%s %%s %%s\\n" "$?" "$1" "$2" "${o%%%%\n*}"; } & shift 2; done; wait')
+SCRIPTS = {"nc": _LOOP % "nc", "busybox": _LOOP % "busybox nc"}
+# One process, non-blocking connects to every target at once. Lines: "<outcome> <host> <port> <detail>".
+PY_SWEEP = """
+import errno, os, selectors, socket, sys, time
+limit, args = float(sys.argv[1]), sys.argv[2:]
+sel = selectors.DefaultSelector()
+for host, port in zip(args[::2], args[1::2]):
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    code = sock.connect_ex((host, int(port)))
+    if code in (0, errno.EINPROGRESS):
+        sel.register(sock, selectors.EVENT_WRITE, (host, port))
+    else:
+        print("refused" if code == errno.ECONNREFUSED else "error", host, port, os.strerror(code))
+deadline = time.monotonic() + limit
+while sel.get_map() and time.monotonic() < deadline:
+    for key, _ in sel.select(max(0.0, deadline - time.monotonic())):
+        code = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        word = "connected" if code == 0 else "refused" if code == errno.ECONNREFUSED else "error"
+        print(word, *key.data, os.strerror(code) if code else "TCP handshake completed")
+        sel.unregister(key.fileobj)
+        key.fileobj.close()
+for key in list(sel.get_map().values()):
+    print("timeout", *key.data, "no answer in time")
+"""
+PYTHONS = ("python3", "python")
+SPAWN_ALLOWANCE = 0.01  # seconds per target for forking its nc, on top of the probe timeout
+
+
+def sweep_tool(toolset) -> str | None:
+    """python (one process for all targets), else nc or busybox nc under sh; None: probe one by one."""
+    if toolset.error:
+        return None
+    python = next((tool for tool in PYTHONS if toolset.has(tool)), None)
+    if python or not toolset.shell:
+        return python
+    return next((tool for tool in ("nc", "busybox") if toolset.has(tool)), None)
+
+
+def tcp_sweep(cluster, specs: list[ProbeSpec], tool: str, timeout: float) -> list[ProbeResult]:
+    """TCP probes that all start from the same container, run in one exec."""
+    namespace, pod, container = specs[0].source
+    seconds = str(max(1, round(timeout)))
+    argv = [tool, "-c", PY_SWEEP, f"{timeout:g}"] if tool in PYTHONS else ["sh", "-c", SCRIPTS[tool], "sh", seconds]
+    for spec in specs:
+        argv += [checked_host(spec.target), str(checked_port(spec.port))]
+    started = time.perf_counter()
+    result = cluster.exec(namespace, pod, container, argv,
+                          timeout=timeout + EXEC_GRACE + SPAWN_ALLOWANCE * len(specs))
+    elapsed = (time.perf_counter() - started) * 1000
+    lines = _lines(result.stdout)
+    return [_result(spec, lines.get((spec.target, str(spec.port))), result, tool, seconds, elapsed) for spec in specs]
+
+
+def _lines(stdout: str) -> dict:
+    """(host, port) -> (exit code or outcome word, first line of detail)."""
+    found = {}
+    for line in stdout.splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) >= 3:
+            first = int(parts[0]) if parts[0].isdigit() else parts[0]
+            found[(parts[1], parts[2])] = (first, parts[3] if len(parts) > 3 else "")
+    return found
+
+
+def _result(spec: ProbeSpec, line, whole: ExecResult, tool: str, seconds: str, elapsed: float) -> ProbeResult:
+    argv = _single_argv(tool, seconds, spec)
+    if line is not None and tool in PYTHONS:
+        return ProbeResult(spec, line[0], line[1], elapsed, tool, argv)
+    if line is None:  # the exec failed or was cut off before this target reported
+        single = ExecResult("", "", None, whole.error or "no result line from the sweep", whole.timed_out)
+    else:
+        single = ExecResult("", line[1], line[0])
+    outcome = classify(Plan("tcp", "nc", argv), single)
+    return ProbeResult(spec, outcome.outcome, outcome.detail, elapsed, tool, argv)
+
+
+def _single_argv(tool: str, seconds: str, spec: ProbeSpec) -> tuple:
+    """The one-target command the sweep performed for this spec (shown as evidence)."""
+    if tool in PYTHONS:
+        return (tool, "-c", "<connect sweep>", seconds, spec.target, str(spec.port))
+    return (*(("busybox",) if tool == "busybox" else ()), "nc", "-v", "-z", "-w", seconds, spec.target, str(spec.port))
