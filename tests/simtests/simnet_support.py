@@ -3,6 +3,8 @@ import os
 import subprocess
 import time
 
+import yaml
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIM_SCENARIOS = os.path.join("tests", "simtests", "scenarios")
 
@@ -50,3 +52,21 @@ def leftovers(name: str) -> list[str]:
         if state_dir(name) in cmdline or prefix(name) in cmdline:
             found.append(f"process {pid}: {cmdline[:120]}")
     return found
+
+
+def scaled_scenario(directory, replicas: int) -> None:
+    """2 nodes, cluster DNS, a client and a Deployment of `replicas` behind a Service (replicas + 2 pods)."""
+    with open(os.path.join(REPO, SIM_SCENARIOS, "faults", "cluster.yaml"), encoding="utf-8") as stream:
+        docs = list(yaml.safe_load_all(stream))
+    template = {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
+        {"name": "web", "image": "nginx:1.27",
+         "ports": [{"containerPort": 8080}, {"containerPort": 53, "protocol": "UDP"}]}]}}
+    docs += [{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-b"}},
+             {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client", "namespace": "load"},
+              "spec": {"containers": [{"name": "main", "image": "busybox:1.36"}]}},
+             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "load"},
+              "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}}, "template": template}},
+             {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "load"},
+              "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}]
+    with open(os.path.join(directory, "scenario.yaml"), "w", encoding="utf-8") as stream:
+        yaml.safe_dump_all(docs, stream)
