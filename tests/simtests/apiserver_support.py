@@ -49,7 +49,7 @@ def sample_store() -> Store:
     store = Store()
     for namespace in ("default", "shop", "other"):
         store.add({"kind": "Namespace", "metadata": {"name": namespace}})
-    store.add(pod("shop", "web-1", labels={"app": "web", "tier": "front"}))
+    web_1 = store.add(pod("shop", "web-1", labels={"app": "web", "tier": "front"}))
     store.add(pod("shop", "web-2", labels={"app": "web"}, ip="10.244.1.6"))
     store.add(pod("shop", "db-0", labels={"app": "db"}, phase="Pending", node="node-2", ip=None))
     store.add(pod("other", "multi", containers=("main", "sidecar"), ip="10.244.2.9"))
@@ -60,7 +60,8 @@ def sample_store() -> Store:
     store.add({"kind": "Secret", "metadata": {"name": "tls", "namespace": "shop"}, "type": "kubernetes.io/tls",
                "data": {"tls.crt": "Y2VydA==", "tls.key": "a2V5"}})
     store.add({"kind": "Event", "metadata": {"name": "web-1.1", "namespace": "shop"},
-               "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "shop"},
+               "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "shop",
+                                  "uid": web_1["metadata"]["uid"]},
                "reason": "Started", "type": "Normal", "message": "Started container app"})
     for obj in network_objects():
         store.add(obj)

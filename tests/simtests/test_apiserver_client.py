@@ -188,3 +188,27 @@ def test_stop_ends_the_thread_and_running_exec_processes(tmp_path, runtime):  # 
     assert runtime.spawned and all(p.returncode is not None for p in runtime.spawned)
     assert not [t for t in threading.enumerate() if t.name == "sim-apiserver"]
     ws.close()
+
+
+def test_watch_with_selector_sees_objects_enter_and_leave(core, server):  # noqa: F811
+    events = watch.Watch().stream(core.list_namespaced_pod, "shop", label_selector="app=web", timeout_seconds=1)
+    assert [next(events)["object"].metadata.name for _ in range(2)] == ["web-1", "web-2"]
+    relabel = server.store.get("Pod", "shop", "web-2")
+    relabel["metadata"]["labels"] = {"app": "old"}
+    server.store.update(relabel)
+    joined = server.store.get("Pod", "shop", "db-0")
+    joined["metadata"]["labels"] = {"app": "web"}
+    server.store.update(joined)
+    joined["status"]["phase"] = "Running"
+    server.store.update(joined)
+    changes = [(e["type"], e["object"].metadata.name) for e in events]
+    assert changes == [("DELETED", "web-2"), ("ADDED", "db-0"), ("MODIFIED", "db-0")]
+
+
+def test_watch_list_initial_events_end_with_a_bookmark(core):
+    response = core.list_namespaced_pod("shop", watch=True, send_initial_events=True, allow_watch_bookmarks=True,
+                                        resource_version_match="NotOlderThan", timeout_seconds=1,
+                                        _preload_content=False)
+    events = [json.loads(line) for line in response.read().decode().splitlines()]
+    assert [e["type"] for e in events] == ["ADDED", "ADDED", "ADDED", "BOOKMARK"]
+    assert events[-1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}

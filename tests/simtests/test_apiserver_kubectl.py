@@ -123,3 +123,12 @@ def test_network_kinds_print_kubectl_columns(kubectl):
     assert slices[1][:4] == ["web-abcde", "IPv4", "8080", "10.244.1.5,10.244.1.6"]
     ingress = _table(kubectl("get", "ingress", "-n", "shop").stdout)
     assert ingress[1][:5] == ["shop", "nginx", "shop.example", "172.18.0.10", "80"]
+
+
+def test_describe_pod_and_service(kubectl):
+    pod = kubectl("describe", "pod", "-n", "shop", "web-1")
+    assert pod.returncode == 0, pod.stderr
+    assert "Status:           Running" in pod.stdout and "Started container app" in pod.stdout
+    service = kubectl("describe", "svc", "-n", "shop", "web")
+    assert service.returncode == 0, service.stderr[-300:]
+    assert "Endpoints:                10.244.1.5:8080,10.244.1.6:8080" in service.stdout

@@ -134,9 +134,15 @@ def _template(obj: dict, _taken=None) -> None:
 
 
 def _ports_protocol(obj: dict, _taken) -> None:
-    for subset in obj.get("subsets") or [obj]:
+    for subset in obj.get("subsets") or []:
         for port in subset.get("ports") or []:
             port.setdefault("protocol", "TCP")
+
+
+def _endpoint_slice(obj: dict, _taken) -> None:
+    for port in obj.get("ports") or []:
+        port.setdefault("name", "")
+        port.setdefault("protocol", "TCP")
 
 
 def _secret(obj: dict, _taken) -> None:
@@ -147,5 +153,5 @@ _BY_KIND = {
     "Namespace": _namespace, "Pod": _pod, "Service": _service, "NetworkPolicy": _network_policy,
     "Deployment": _deployment, "StatefulSet": _template, "DaemonSet": _template,
     "ReplicaSet": _template, "Job": _template, "Endpoints": _ports_protocol,
-    "EndpointSlice": _ports_protocol, "Secret": _secret,
+    "EndpointSlice": _endpoint_slice, "Secret": _secret,
 }

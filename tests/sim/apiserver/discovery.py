@@ -4,7 +4,7 @@ from aiohttp import web
 from .resources import ALL_CATEGORY, group_versions, in_group_version
 from .status import StatusError, status
 
-VERSION = {"major": "1", "minor": "34", "gitVersion": "v1.34.0-netdebug-sim",
+VERSION = {"major": "1", "minor": "36", "gitVersion": "v1.36.0-netdebug-sim",
            "gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
            "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.24.0", "compiler": "gc",
            "platform": "linux/amd64"}

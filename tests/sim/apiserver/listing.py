@@ -47,41 +47,77 @@ async def list_objects(request: web.Request, info: RequestInfo) -> web.Response:
 
 
 async def watch_objects(request: web.Request, info: RequestInfo) -> web.StreamResponse:
-    matches, loop, queue = _matcher(request, info), asyncio.get_running_loop(), asyncio.Queue()
-    as_table = wants_table(request.headers.get("Accept"))
+    """Changes as JSON lines; with sendInitialEvents=true a BOOKMARK marks the end of the initial ADDED."""
+    loop, queue, store = asyncio.get_running_loop(), asyncio.Queue(), context(request).store
+    stream = _Stream(request, info, _matcher(request, info))
+    initial_end = request.query.get("sendInitialEvents", "").lower() == "true"
+    since = None if initial_end else request.query.get("resourceVersion")
     response = web.StreamResponse(headers={"Content-Type": "application/json"})
     await response.prepare(request)
+    if since and since != "0":
+        stream.visible = {_key(o) for o in store.snapshot(info.resource.kind, shared=True)[0] if stream.matches(o)}
     try:
-        initial, cancel = context(request).store.watch(
-            info.resource.kind, lambda t, o: loop.call_soon_threadsafe(queue.put_nowait, (t, o)),
-            request.query.get("resourceVersion"))
+        initial, cancel = store.watch(info.resource.kind,
+                                      lambda t, o: loop.call_soon_threadsafe(queue.put_nowait, (t, o)), since)
     except Expired as error:
         await response.write(_event("ERROR", status(410, str(error), "Expired")))
         return response
     try:
         for kind, obj in initial:
-            queue.put_nowait((kind, obj))
-        await _stream(request, response, queue, matches, as_table)
+            await stream.send(response, kind, obj)
+        if initial_end:
+            await response.write(_event("BOOKMARK", _bookmark(info, store.resource_version)))
+        await stream.follow(response, queue)
     finally:
         cancel()
     return response
 
 
-async def _stream(request, response, queue, matches, as_table) -> None:
-    timeout = float(request.query.get("timeoutSeconds") or 1800)
-    deadline, first = asyncio.get_running_loop().time() + timeout, True
-    while True:
-        remaining = deadline - asyncio.get_running_loop().time()
-        try:
-            kind, obj = await asyncio.wait_for(queue.get(), max(remaining, 0))
-        except asyncio.TimeoutError:
+class _Stream:
+    """One watch: translates store events into what this watcher sees through its selectors."""
+
+    def __init__(self, request: web.Request, info: RequestInfo, matches):
+        self.request, self.matches, self.visible = request, matches, set()
+        self.as_table, self.first = wants_table(request.headers.get("Accept")), True
+        self.timeout = float(request.query.get("timeoutSeconds") or 1800)
+
+    async def follow(self, response: web.StreamResponse, queue: asyncio.Queue) -> None:
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                kind, obj = await asyncio.wait_for(queue.get(), max(remaining, 0))
+            except asyncio.TimeoutError:
+                return
+            await self.send(response, kind, obj)
+
+    async def send(self, response: web.StreamResponse, kind: str, obj: dict) -> None:
+        kind = self._translate(kind, obj)
+        if kind is None:
             return
-        if not matches(obj):
-            continue
         obj = present(obj)
-        if as_table:
-            obj, first = table(obj["kind"], [obj], _include(request), columns=first), False
+        if self.as_table:
+            obj, self.first = table(obj["kind"], [obj], _include(self.request), columns=self.first), False
         await response.write(_event(kind, obj))
+
+    def _translate(self, kind: str, obj: dict) -> str | None:
+        """An object leaving the selector is DELETED for this watcher, one entering it ADDED."""
+        key, matched = _key(obj), self.matches(obj)
+        was = key in self.visible
+        if kind == "DELETED" or not matched:
+            self.visible.discard(key)
+            return "DELETED" if was or (matched and kind == "DELETED") else None
+        self.visible.add(key)
+        return "MODIFIED" if was and kind == "MODIFIED" else "ADDED"
+
+
+def _key(obj: dict) -> tuple:
+    return obj["metadata"].get("namespace"), obj["metadata"]["name"]
+
+
+def _bookmark(info: RequestInfo, version: str) -> dict:
+    return {"kind": info.resource.kind, "apiVersion": info.resource.api_version, "metadata": {
+        "resourceVersion": version, "annotations": {"k8s.io/initial-events-end": "true"}}}
 
 
 def _event(kind: str, obj: dict) -> bytes:
