@@ -50,3 +50,15 @@ def check_golden(name: str, actual: str) -> None:
 @pytest.fixture
 def golden():
     return check_golden
+
+
+def live(sim, *args: str) -> tuple[int, dict]:
+    """`kubectl netpath ARGS -o json` against a simulated cluster (real client, real probes)."""
+    code, out = netpath(*args, "--kubeconfig", sim.kubeconfig, "-o", "json")
+    return code, json.loads(out)
+
+
+def probe(report: dict, role: str, **match) -> dict:
+    found = [p for p in report["probes"] if p["role"] == role and all(p.get(k) == v for k, v in match.items())]
+    assert found, f"no {role} probe {match} in {report['probes']}"
+    return found[0]

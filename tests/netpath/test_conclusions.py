@@ -13,7 +13,7 @@ def walked(scenario: str, src: str, dst: str, **extra):
     for index, pod in enumerate(snapshot.of("Pod")):  # the runtime state the probes assume
         pod["status"] = {"phase": "Running", "podIP": f"10.244.0.{index + 2}",
                          "conditions": [{"type": "Ready", "status": "True"}]}
-    query = build_query(snapshot, parse_source(src), parse_destination(dst), None, **extra)
+    query = build_query(snapshot, parse_source(src), parse_destination(dst), None, False, **extra)
     return walk(snapshot, query)
 
 

@@ -52,8 +52,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
 
         cluster = connect(options)
         namespace = cluster.namespace
-        snapshot = fetch(cluster, source, destination, namespace)
-    query = build_query(snapshot, source, destination, namespace, port=port, protocol=protocol.upper(),
+        snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
+    query = build_query(snapshot, source, destination, namespace, bool(options.namespace), port=port, protocol=protocol.upper(),
                         source_container=container, to_container=to_container)
     report = walk(snapshot, query)
     if cluster is not None and not no_probe:
@@ -69,19 +69,22 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
 
 
-def build_query(snapshot, source: Target, destination: Target, namespace: str | None, **extra) -> PathQuery:
-    """Resolve SRC (and DST when it names pods) against the snapshot."""
+def build_query(snapshot, source: Target, destination: Target, namespace: str | None, explicit: bool,
+                **extra) -> PathQuery:
+    """Resolve SRC (and DST when it names pods) against the snapshot.
+
+    DST names without a namespace live in -n when given, else in SRC's namespace (like DNS names)."""
     pod, chosen_from = None, None
     if source.form != "external":
         found = resolve(snapshot, source.name, namespace)
         pod, chosen_from = found.pod, found.workload
         _check_container(pod, extra.get("source_container"), "-c")
-    client_ns = objects.namespace(pod) if pod else namespace or "default"
-    pods = _destination_pods(snapshot, destination, namespace if source.form == "external" else namespace or client_ns)
+    dst_namespace = namespace if explicit or pod is None else objects.namespace(pod)
+    pods = _destination_pods(snapshot, destination, dst_namespace)
     if pods:
         _check_container(pods[0], extra.get("to_container"), "--to-container")
     return PathQuery(source=pod, target=destination, destination_pods=pods, source_from=chosen_from,
-                     namespace=namespace or client_ns, **extra)
+                     namespace=dst_namespace or "default", **extra)
 
 
 def _destination_pods(snapshot, destination: Target, namespace: str | None) -> list[dict]:

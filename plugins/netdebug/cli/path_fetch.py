@@ -15,12 +15,15 @@ from .endpoints import KIND_ALIASES
 DNS_LABELS = "k8s-app=kube-dns"
 
 
-def fetch(cluster, source: Target, destination: Target, namespace: str) -> Snapshot:
-    """Objects for the walk; cluster.gaps (RBAC, missing kinds) become snapshot.gaps."""
+def fetch(cluster, source: Target, destination: Target, namespace: str, explicit: bool = False) -> Snapshot:
+    """Objects for the walk; cluster.gaps (RBAC, missing kinds) become snapshot.gaps.
+
+    DST names without a namespace are looked up in -n when given (`explicit`), else in SRC's namespace."""
     gaps_before = len(cluster.gaps)
     jobs = [lambda: _common(cluster), lambda: _endpoint(cluster, source, namespace)]
     if source.form != "external":
-        jobs.append(lambda: _destination(cluster, destination, namespace, _ref_namespace(source.name, namespace)))
+        client_ns = _ref_namespace(source.name, namespace)
+        jobs.append(lambda: _destination(cluster, destination, namespace if explicit else client_ns, client_ns))
     else:
         jobs.append(lambda: _external(cluster, destination, namespace))
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:

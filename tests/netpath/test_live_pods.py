@@ -1,0 +1,50 @@
+"""Pod-to-pod against the simulated cluster: same and other node, a policy the CNI enforces, one it
+does not, a drop nobody declared, nothing listening, a source without tools (with and without --ephemeral)."""
+import pytest
+
+from .conftest import codes, hop, live, probe
+
+pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", ["tests/scenarios/netpath/pods"], indirect=True)]
+
+
+@pytest.mark.parametrize("server,node", [("server-near", "node-1"), ("server-far", "node-2")])
+def test_same_and_other_node_reachable(sim_cluster, server, node):
+    code, report = live(sim_cluster, "app/client", f"app/{server}")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert hop(report, "policy")["facts"]["checks"][0]["node"] == node
+    assert probe(report, "endpoint")["outcome"] == "connected"
+    assert hop(report, "destination")["facts"]["pods"][0]["listening"] is True
+
+
+def test_policy_enforced_times_out_and_blocks_at_policy(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/locked", "--timeout", "1")
+    assert (code, report["verdict"]) == (1, "blocked at policy")
+    assert probe(report, "endpoint")["outcome"] == "timeout"
+    assert "policy-not-enforced" not in codes(report)
+
+
+def test_policy_not_enforced_connects(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/unenforced")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert hop(report, "policy")["status"] == "fail" and "policy-not-enforced" in codes(report)
+
+
+def test_drop_without_policy_is_dropped_unexplained(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/firewalled", "--timeout", "1")
+    assert (code, report["verdict"]) == (1, "blocked at destination")
+    assert codes(report)[0] == "dropped-unexplained"
+
+
+def test_nothing_listening_shows_what_does(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/closed")
+    assert (code, report["verdict"]) == (1, "blocked at destination")
+    finding = next(f for f in report["findings"] if f["code"] == "not-listening")
+    assert finding["evidence"]["listening"] == ["0.0.0.0:9090/TCP"]
+
+
+def test_tool_less_source_says_so_then_ephemeral_proves_it(sim_cluster):
+    code, report = live(sim_cluster, "app/bare", "app/server-far")
+    assert probe(report, "endpoint")["outcome"] == "no-tool" and "probe-not-run" in codes(report)
+    code, report = live(sim_cluster, "app/bare", "app/server-far", "--ephemeral", "busybox:1.36")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert probe(report, "endpoint")["outcome"] == "connected" and "netdebug" in probe(report, "endpoint")["from"]

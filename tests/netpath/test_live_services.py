@@ -1,0 +1,73 @@
+"""Pod-to-Service against the simulated cluster, and the targeted fetch's API call budget."""
+import pytest
+
+from netdebug.cli.options import ClusterOptions
+from netdebug.cli.path_fetch import fetch
+from netdebug.diagnose.target import parse_destination, parse_source
+from netdebug.kube.client import connect
+
+from .conftest import codes, hop, live, probe
+
+pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", ["tests/scenarios/netpath/services"], indirect=True)]
+
+
+def test_healthy_service_by_name_with_http(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "http://web/healthz")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert probe(report, "dns")["addresses"] == ["10.96.10.1"]
+    assert probe(report, "service")["outcome"] == "connected"
+    assert {p["target"] for p in report["probes"] if p["role"] == "endpoint"} == set(
+        p["ip"] for p in hop(report, "destination")["facts"]["pods"])
+    assert (probe(report, "http")["outcome"], probe(report, "http")["detail"]) == ("http", "200")
+
+
+def test_selector_mismatch(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "svc/typo")
+    assert (code, report["verdict"]) == (1, "blocked at service") and hop(report, "service")["code"] == "selector-no-match"
+
+
+def test_no_ready_endpoints(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "sick")
+    assert report["verdict"] == "blocked at service" and hop(report, "service")["code"] == "endpoints-not-ready"
+
+
+def test_wrong_target_port_refused(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "svc/wrongport")
+    assert (code, report["verdict"]) == (1, "blocked at destination")
+    assert "not-listening" in codes(report) and "target-port-not-exposed" in codes(report)
+
+
+def test_clusterip_path_broken_while_pods_answer(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "svc/noproxy", "--timeout", "1")
+    assert (code, report["verdict"]) == (1, "blocked at service")
+    assert hop(report, "service")["code"] == "clusterip-path-broken"
+    assert probe(report, "service")["outcome"] == "timeout"
+
+
+def test_short_name_across_namespaces(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "api:5000")
+    assert (code, report["verdict"]) == (1, "blocked at dns")
+    assert hop(report, "dns")["code"] == "dns-short-name-other-namespace"
+    assert probe(report, "dns")["outcome"] != "resolved" and probe(report, "service")["outcome"] == "connected"
+    code, report = live(sim_cluster, "shop/client", "api.data:5000")
+    assert (code, report["verdict"]) == (0, "reachable")
+
+
+@pytest.mark.parametrize("src,dst", [
+    ("shop/client", "web"), ("shop/client", "svc/typo"), ("shop/client", "api"), ("shop/client", "10.96.10.1"),
+    ("shop/client", "shop/web-2"), ("shop/client", "http://api.data:5000/"),
+])
+def test_targeted_fetch_stays_within_ten_calls_and_never_lists_all_pods(sim_cluster, src, dst):
+    cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig, namespace="shop"))
+    lists = []
+    original = cluster.list
+
+    def recording(kind, namespace=None, label_selector=None, field_selector=None):
+        lists.append((kind, namespace, label_selector, field_selector))
+        return original(kind, namespace, label_selector, field_selector)
+
+    cluster.list = recording
+    snapshot = fetch(cluster, parse_source(src), parse_destination(dst), "shop")
+    assert cluster.api_calls <= 10, lists
+    assert not [call for call in lists if call[0] == "Pod" and not (call[1] and call[2]) and not call[3]]
+    assert snapshot.get("Pod", "shop", "client") is not None
