@@ -212,3 +212,11 @@ def test_forbidden_message_for_cluster_scope_and_named_groups(tmp_path, runtime)
 def test_bad_faults_are_rejected(tmp_path, runtime):  # noqa: F811
     with pytest.raises(ValueError, match="action must be one of"):
         start_server(sample_store(), runtime, tmp_path, faults=[{"action": "explode"}])
+
+
+def test_malformed_query_parameters_are_bad_requests(server):  # noqa: F811
+    for path in ("/api/v1/pods?limit=many", "/api/v1/namespaces/shop/pods/web-1/log?tailLines=x",
+                 "/api/v1/pods?watch=1&resourceVersion=abc", "/api/v1/pods?continue=%%%",
+                 "/api/v1/pods?labelSelector=a%20in%20b"):
+        code, body = _request(server, path)
+        assert (code, body["kind"], body["reason"]) == (400, "Status", "BadRequest"), path

@@ -1,4 +1,7 @@
 """The aiohttp application: authentication, faults, and dispatch of resource requests."""
+import asyncio
+import logging
+
 from aiohttp import web
 
 from . import discovery
@@ -9,8 +12,9 @@ from .faults import Dropped, inject
 from .listing import get_object, list_objects, watch_objects
 from .pods import pod_logs
 from .routing import RequestInfo, parse
-from .status import StatusError, respond, status
+from .status import StatusError, internal_error, respond, status
 
+LOG = logging.getLogger(__name__)
 PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
 NOT_FOUND = "the server could not find the requested resource"
 USER = web.RequestKey("user", str)
@@ -39,6 +43,11 @@ async def _errors(request: web.Request, handler):
         return respond(status(404, NOT_FOUND, details={}))
     except web.HTTPMethodNotAllowed:
         return respond(status(405, "the server does not allow this method on the requested resource"))
+    except (web.HTTPException, asyncio.CancelledError, ConnectionError):
+        raise
+    except Exception as error:  # a simulator bug: answer like a real server, keep the traceback
+        LOG.exception("%s %s failed", request.method, request.path_qs)
+        return respond(internal_error(f"{type(error).__name__}: {error}"))
 
 
 @web.middleware

@@ -6,7 +6,7 @@ import json
 from aiohttp import web
 
 from .context import context
-from .routing import RequestInfo
+from .routing import RequestInfo, int_param
 from .selectors import SelectorError, fields_match, labels_match, parse_fields, parse_labels
 from .status import StatusError, not_found, status
 from .store import Expired
@@ -36,7 +36,7 @@ async def list_objects(request: web.Request, info: RequestInfo) -> web.Response:
     matches = _matcher(request, info)
     items, version = context(request).store.snapshot(resource.kind, info.namespace, shared=True)
     items = [present(o) for o in items if matches(o)]
-    page, meta = _paginate(items, query.get("limit"), query.get("continue"), version)
+    page, meta = _paginate(items, int_param(query, "limit", 0), query.get("continue"), version)
     if wants_table(request.headers.get("Accept")):
         body = table(resource.kind, page, _include(request))
         body["metadata"] = meta
@@ -52,13 +52,13 @@ async def watch_objects(request: web.Request, info: RequestInfo) -> web.StreamRe
     stream = _Stream(request, info, _matcher(request, info))
     initial_end = request.query.get("sendInitialEvents", "").lower() == "true"
     since = None if initial_end else request.query.get("resourceVersion")
+    int_param(request.query, "resourceVersion")  # only validated: 400 when not a number
     response = web.StreamResponse(headers={"Content-Type": "application/json"})
     await response.prepare(request)
     if since and since != "0":
         stream.visible = {_key(o) for o in store.snapshot(info.resource.kind, shared=True)[0] if stream.matches(o)}
     try:
-        initial, cancel = store.watch(info.resource.kind,
-                                      lambda t, o: loop.call_soon_threadsafe(queue.put_nowait, (t, o)), since)
+        initial, cancel = store.watch(info.resource.kind, _deliver_to(loop, queue), since)
     except Expired as error:
         await response.write(_event("ERROR", status(410, str(error), "Expired")))
         return response
@@ -79,7 +79,7 @@ class _Stream:
     def __init__(self, request: web.Request, info: RequestInfo, matches):
         self.request, self.matches, self.visible = request, matches, set()
         self.as_table, self.first = wants_table(request.headers.get("Accept")), True
-        self.timeout = float(request.query.get("timeoutSeconds") or 1800)
+        self.timeout = int_param(request.query, "timeoutSeconds", 1800)
 
     async def follow(self, response: web.StreamResponse, queue: asyncio.Queue) -> None:
         deadline = asyncio.get_running_loop().time() + self.timeout
@@ -111,6 +111,16 @@ class _Stream:
         return "MODIFIED" if was and kind == "MODIFIED" else "ADDED"
 
 
+def _deliver_to(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue):
+    """A store callback (any thread) feeding this watch's queue; silent once the loop is gone."""
+    def deliver(kind: str, obj: dict) -> None:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, (kind, obj))
+        except RuntimeError:
+            pass
+    return deliver
+
+
 def _key(obj: dict) -> tuple:
     return obj["metadata"].get("namespace"), obj["metadata"]["name"]
 
@@ -139,13 +149,13 @@ def _matcher(request: web.Request, info: RequestInfo):
     return matches
 
 
-def _paginate(items: list, limit: str | None, token: str | None, version: str) -> tuple[list, dict]:
+def _paginate(items: list, limit: int, token: str | None, version: str) -> tuple[list, dict]:
     start = 0
     if token:
         after = _decode(token)
         start = next((i for i, o in enumerate(items) if _position(o) > after), len(items))
     meta = {"resourceVersion": version}
-    count = int(limit) if limit and int(limit) > 0 else len(items)
+    count = limit if limit > 0 else len(items)
     page = items[start:start + count]
     if start + count < len(items):
         meta["continue"] = _encode(_position(page[-1]), version)

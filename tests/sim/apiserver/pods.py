@@ -2,7 +2,7 @@
 from aiohttp import web
 
 from .context import context
-from .routing import RequestInfo
+from .routing import RequestInfo, int_param
 from .status import StatusError, not_found, status
 
 
@@ -40,7 +40,7 @@ async def pod_logs(request: web.Request, info: RequestInfo) -> web.Response:
     pod = pod_or_404(request, info)
     container = container_for(pod, request.query.get("container"))
     lines = list(context(request).logs(pod, container))
-    tail = request.query.get("tailLines")
+    tail = int_param(request.query, "tailLines")
     if tail is not None:
-        lines = lines[-int(tail):] if int(tail) > 0 else []
+        lines = lines[-tail:] if tail > 0 else []
     return web.Response(text="".join(line.rstrip("\n") + "\n" for line in lines), content_type="text/plain")

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from .resources import Resource, by_path
+from .status import StatusError, status
 
 _VERBS = {"POST": "create", "PATCH": "patch", "PUT": "update", "DELETE": "delete"}
 
@@ -65,3 +66,14 @@ def _verb(method: str, info: RequestInfo, watch: bool) -> str:
     if method == "DELETE" and not info.name:
         return "deletecollection"
     return _VERBS.get(method, method.lower())
+
+
+def int_param(query, name: str, default: int | None = None) -> int | None:
+    """An integer query parameter; HTTP 400 like kube-apiserver when it is not a number."""
+    value = query.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise StatusError(status(400, f"{name}: Invalid value: {value!r}: must be an integer")) from None
