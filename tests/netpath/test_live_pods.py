@@ -48,3 +48,18 @@ def test_tool_less_source_says_so_then_ephemeral_proves_it(sim_cluster):
     code, report = live(sim_cluster, "app/bare", "app/server-far", "--ephemeral", "busybox:1.36")
     assert (code, report["verdict"]) == (0, "reachable")
     assert probe(report, "endpoint")["outcome"] == "connected" and "netdebug" in probe(report, "endpoint")["from"]
+
+
+def test_forbidden_policies_degrade_to_unknown_with_the_gap(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/locked", "--context", "sim-limited", "--timeout", "1")
+    assert hop(report, "policy")["status"] == "unknown" and hop(report, "policy")["code"] == "policy-not-visible"
+    assert any("NetworkPolicy" in gap for gap in report["gaps"])
+    assert (code, report["verdict"]) == (1, "blocked at policy") and "dropped-unexplained" not in codes(report)
+
+
+def test_udp_best_effort_echo_and_icmp_refusal(sim_cluster):
+    code, report = live(sim_cluster, "app/client", "app/syslog", "--protocol", "udp")
+    assert (code, report["verdict"], report["protocol"]) == (0, "reachable", "UDP")
+    assert probe(report, "endpoint")["kind"] == "udp" and probe(report, "endpoint")["outcome"] == "connected"
+    code, report = live(sim_cluster, "app/client", "app/syslog", "--protocol", "udp", "--port", "5999")
+    assert report["verdict"] == "blocked at destination" and "not-listening" in codes(report)

@@ -66,6 +66,8 @@ def _spec(ProbeSpec, snapshot, probe: dict, source, choose_container):
 
 def _outcome(result) -> dict:
     found = {"outcome": result.outcome, "detail": result.detail, "elapsedMs": result.elapsed_ms, "tool": result.tool}
+    if result.best_effort:  # UDP silence: open (and quiet) or filtered; it proves nothing either way
+        found.update(outcome="no-answer", detail="UDP is best effort: no reply means open or filtered")
     if result.spec.kind == "dns":
         found["addresses"] = list(result.addresses)
     if result.spec.kind == "listening" and result.outcome == "ok":

@@ -46,6 +46,9 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
             denied.append(verdict)
     if denied:
         hop.fail(_denied(engine, source, denied, len(hop.facts["checks"]), protocol))
+    elif not engine.snapshot.complete("NetworkPolicy"):
+        gaps = "; ".join(g.reason for g in engine.snapshot.gaps_for("NetworkPolicy"))
+        hop.unknown("policy-not-visible", f"NetworkPolicies could not be read ({gaps})")
     elif cni_defined:
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: whether NetworkPolicy applies is up to the CNI")
     return hop

@@ -6,7 +6,7 @@ them. `conclude` reads the results back: it marks hops as observed, adds the exp
 the observed verdict.
 """
 from .findings import Finding
-from .hops import FAIL, OK
+from .hops import FAIL, OK, UNKNOWN
 
 LOCALHOST = "127.0.0.1"
 MAX_DIRECT = 8  # endpoints probed directly (and listening tables read) per run
@@ -132,7 +132,7 @@ def _observe_policy(report, probes: list[dict]) -> None:
             "then these policies are documentation only", report.source))
         hop.facts["observed"] = "connected although denied"
     dropped = [p for p in probes if p["outcome"] == "timeout" and p.get("of") not in denied and p["role"] != "outside"]
-    if dropped and not denied:
+    if dropped and not denied and hop.code != "policy-not-visible":
         report.observations.append(Finding(
             "dropped-unexplained", "error", f"policy allows this traffic but {len(dropped)} probe(s) timed out: "
             "packets are dropped by something else", {"timed out": [f"{p['target']}:{p['port']}" for p in dropped]},
@@ -164,6 +164,7 @@ def _verdict(report, by_role: dict) -> str | None:
     broken = next((h for h in report.hops if h.status == FAIL), None)
     if broken is None and report.observations:
         broken = report.hop("destination")
+    broken = broken or next((h for h in report.hops if h.status == UNKNOWN), None)  # the hop we could not see
     return f"blocked at {broken.name}" if broken else "unknown"
 
 
