@@ -102,6 +102,14 @@ def test_exec_credential_plugin(env, tmp_path):
     assert load_config(ClusterOptions(kubeconfig=path)).configuration.api_key["BearerToken"] == "Bearer from-plugin-x"
 
 
+def test_failing_exec_credential_plugin_is_one_line(env, tmp_path, capsys):
+    users = {"u": {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": str(tmp_path / "absent")}}}
+    path = kubeconfig(tmp_path / "a", "one", {"one": {}}, users=users)
+    with pytest.raises(ClusterError, match=r"kubeconfig context 'one': could not get credentials: .*absent"):
+        load_config(ClusterOptions(kubeconfig=path))
+    assert capsys.readouterr().err == ""
+
+
 def test_client_certificate_auth(env, tmp_path):
     users = {"u": {"client-certificate-data": "Y2VydA==", "client-key-data": "a2V5"}}
     config = load_config(ClusterOptions(kubeconfig=kubeconfig(tmp_path / "a", "one", {"one": {}}, users=users)))

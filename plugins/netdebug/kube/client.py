@@ -100,7 +100,7 @@ class Cluster:
         try:
             return self._api.call_api(path, method, query_params=query or [], header_params=headers, body=body,
                                       auth_settings=["BearerToken"], _preload_content=False,
-                                      _request_timeout=self.request_timeout)
+                                      _return_http_data_only=True, _request_timeout=self.request_timeout)
         except (self._lib.urllib3.exceptions.HTTPError, OSError) as err:
             raise errors.unreachable(err, self.config.server, self.context) from None
 

@@ -5,7 +5,9 @@ plugins, auth providers); this module only decides *which* files and context, fo
 `--kubeconfig` alone, else every file in KUBECONFIG merged (the first file to define a name wins,
 the first `current-context` wins), else ~/.kube/config, else the in-cluster service account.
 """
+import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import yaml
@@ -86,10 +88,13 @@ def load_config(options) -> ClusterConfig:
     lib = library.load()
     configuration = lib.Configuration()
     try:
-        lib.kube_config.load_kube_config(config_file=os.pathsep.join(paths), context=name,
-                                         client_configuration=configuration, persist_config=False)
+        with _logged_errors() as logged:
+            lib.kube_config.load_kube_config(config_file=os.pathsep.join(paths), context=name,
+                                             client_configuration=configuration, persist_config=False)
     except (lib.ConfigException, KeyError, ValueError, OSError) as err:
         raise ClusterError(f"kubeconfig context {name!r}: {_first_line(err)}") from None
+    if logged:
+        raise ClusterError(f"kubeconfig context {name!r}: could not get credentials: {logged[0]}")
     _tune(configuration, lib)
     namespace = options.namespace or context.get("namespace") or "default"
     return ClusterConfig(configuration, name, namespace, configuration.host)
@@ -109,9 +114,29 @@ def _incluster(options) -> ClusterConfig:
     return ClusterConfig(configuration, "in-cluster", namespace, configuration.host)
 
 
+class _ErrorLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(_first_line(Exception(record.getMessage())))
+
+
+@contextmanager
+def _logged_errors():
+    """The kubeconfig loader reports a failing exec/auth plugin only with logging.error(); catch it."""
+    handler, root = _ErrorLog(), logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        root.removeHandler(handler)
+
+
 def _tune(configuration, lib) -> None:
-    # One retry at most: an unreachable API server should fail in about one timeout, not four.
-    configuration.retries = lib.urllib3.Retry(total=1, backoff_factor=0, raise_on_status=False)
+    # No retries: an unreachable API server fails after one timeout (not four) and urllib3 logs nothing.
+    configuration.retries = lib.urllib3.Retry(total=0, redirect=0, raise_on_status=False)
     if not configuration.verify_ssl:  # the user chose insecure-skip-tls-verify; don't warn per request
         lib.urllib3.disable_warnings(lib.urllib3.exceptions.InsecureRequestWarning)
 

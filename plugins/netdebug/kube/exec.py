@@ -43,7 +43,7 @@ class _PodExec:
             "/api/v1/namespaces/{namespace}/pods/{name}/exec", "GET",
             path_params={"namespace": namespace, "name": pod}, query_params=query,
             header_params={"Accept": "*/*"}, auth_settings=["BearerToken"],
-            _preload_content=False, _request_timeout=timeout)
+            _preload_content=False, _return_http_data_only=True, _request_timeout=timeout)
 
 
 def run_exec(api_client, namespace: str, pod: str, container: str, argv: list[str],
