@@ -97,6 +97,8 @@ def _service(facts: dict) -> str:
     text += f", {ends['terminating']} terminating" if ends["terminating"] else ""
     if facts.get("sessionAffinity") != "None":
         text += f" · affinity {facts['sessionAffinity']}"
+    for policy in ("internalTrafficPolicy", "externalTrafficPolicy"):
+        text += f" · {policy} Local" if facts.get(policy) == "Local" else ""
     return text
 
 
