@@ -142,10 +142,14 @@ def _probe_facts(cluster, facts: ServiceFacts, clients: list[Client], results: l
     names = dns_names(facts.service, domain)
     dns_failed = any(names.get(r.spec.target) == "cluster-dns" and r.outcome in ("nxdomain", "dns-error", "timeout")
                      for r in results if r.spec.kind == "dns")
-    return ProbeFacts(f"Service {facts.ref}", objects.namespace(facts.service), frozenset(cluster_ips - {"None"}),
-                      {e.ip: e.pod or e.ip for e in facts.view.endpoints}, frozenset(objects.ref(p) for p in facts.backends),
-                      _policy_map(facts, clients, results), names, listening,
-                      cluster_dns_facts(cluster) if dns_failed else {})
+    return ProbeFacts(subject=f"Service {facts.ref}", namespace=objects.namespace(facts.service),
+                      cluster_ips=frozenset(cluster_ips - {"None"}),
+                      endpoint_pods={e.ip: e.pod or e.ip for e in facts.view.endpoints},
+                      ready_ips=frozenset(e.ip for e in facts.view.ready),
+                      backends=frozenset(objects.ref(p) for p in facts.backends),
+                      policy=_policy_map(facts, clients, results), dns_names=names, listening=listening,
+                      cluster_dns=cluster_dns_facts(cluster) if dns_failed else {},
+                      external_name=spec.get("externalName") if spec.get("type") == "ExternalName" else None)
 
 
 def _policy_map(facts: ServiceFacts, clients: list[Client], results: list) -> dict:

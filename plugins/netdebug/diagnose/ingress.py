@@ -111,7 +111,7 @@ def _no_address(ingress: dict) -> list[Finding]:
         return []
     return [Finding("ingress-no-address", "warning",
                     f"Ingress {objects.ref(ingress)} has no address: no ingress controller has admitted it yet",
-                    {"status.loadBalancer.ingress": "<none>",
+                    {"ingress": objects.ref(ingress), "status.loadBalancer.ingress": "<none>",
                      "ingressClassName": objects.spec(ingress).get("ingressClassName", "<none>")},
                     "check that the ingress controller for its class runs, and read its logs for this Ingress",
                     f"Ingress {objects.ref(ingress)}")]

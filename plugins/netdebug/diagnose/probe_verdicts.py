@@ -19,11 +19,13 @@ class ProbeFacts:
     namespace: str  # the Service's namespace
     cluster_ips: frozenset = frozenset()
     endpoint_pods: dict = field(default_factory=dict)  # endpoint IP -> pod ref
+    ready_ips: frozenset = frozenset()  # the endpoints the Service sends traffic to
     backends: frozenset = frozenset()  # pod refs of the backends (hairpin clients)
     policy: dict = field(default_factory=dict)  # (client ref, IP, port) -> allowed (missing: unknown)
     dns_names: dict = field(default_factory=dict)  # name -> "short"|"namespace"|"fqdn"|"cluster-dns"|"external-name"
     listening: dict = field(default_factory=dict)  # pod ref -> [{"address","port","protocol"}]
     cluster_dns: dict = field(default_factory=dict)  # evidence about kube-dns (pods ready, endpoints)
+    external_name: str | None = None  # an ExternalName Service's target: its names resolve only through it
 
 
 def conclude(results: list, facts: ProbeFacts) -> list[Finding]:
@@ -36,12 +38,13 @@ def client_of(result) -> str:
 
 
 def _line(result) -> str:
-    return f"{client_of(result)} -> {result.spec.target}:{result.spec.port}: {result.outcome}"
+    return f"{client_of(result)} -> {result.spec.target}:{result.spec.port}/{result.spec.kind.upper()}: {result.outcome}"
 
 
 def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
-    direct = [r for r in results if r.spec.kind == "tcp" and r.spec.target in facts.endpoint_pods]
-    refused = [r for r in direct if r.outcome == "refused"]
+    direct = [r for r in results if r.spec.kind in ("tcp", "udp") and r.spec.target in facts.endpoint_pods]
+    refused = [r for r in direct if r.outcome == "refused"]  # for UDP: an ICMP port-unreachable came back
+    direct = [r for r in direct if r.spec.kind == "tcp"]  # UDP silence proves nothing
     dropped = [r for r in direct if r.outcome == "timeout" and facts.policy.get(_key(r)) is not False]
     unenforced = [r for r in direct if r.outcome == "connected" and facts.policy.get(_key(r)) is False]
     found = []
@@ -91,7 +94,7 @@ def _dropped(dropped: list, facts: ProbeFacts) -> Finding:
 
 def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     via_ip = [r for r in results if r.spec.target in facts.cluster_ips and r.spec.kind in ("tcp", "udp")]
-    direct_ok = {client_of(r) for r in results if r.spec.target in facts.endpoint_pods and r.outcome == "connected"}
+    direct_ok = {client_of(r) for r in results if r.spec.target in facts.ready_ips and r.outcome == "connected"}
     pods_answer = bool(direct_ok)
     broken = [r for r in via_ip if r.spec.kind == "tcp" and r.outcome in FAILED]
     worked = {client_of(r) for r in via_ip if r.outcome == "connected"}
@@ -138,6 +141,12 @@ def _client_dns(client: str, lookups: list, facts: ProbeFacts) -> list[Finding]:
     if "cluster-dns" in failed:
         return [_dns_down(client, role["cluster-dns"], resolv, facts)]
     found = []
+    if facts.external_name and failed & {"fqdn", "namespace", "short", "external-name"}:
+        lookup = role.get("external-name") or role.get("fqdn") or role.get("namespace") or role["short"]
+        return [Finding("externalname-unresolvable", "error",
+                        f"{facts.subject} is an alias for {facts.external_name}, which does not resolve",
+                        {"lookup": _dns_line(lookup)},
+                        "point externalName at a name that resolves from inside the cluster", facts.subject)]
     if "fqdn" in failed:
         found.append(Finding("dns-service-unresolved", "error",
                              f"cluster DNS answers, but not for {facts.subject}", {"lookup": _dns_line(role["fqdn"])},
@@ -145,11 +154,6 @@ def _client_dns(client: str, lookups: list, facts: ProbeFacts) -> list[Finding]:
                              "cluster domain", facts.subject))
     elif "short" in failed:
         found.append(_short_name(client, role["short"], resolv, facts))
-    if "external-name" in failed:
-        found.append(Finding("externalname-unresolvable", "error",
-                             f"{facts.subject} is an alias for {role['external-name'].spec.target}, which does not resolve",
-                             {"lookup": _dns_line(role["external-name"])},
-                             "point externalName at a name that resolves from inside the cluster", facts.subject))
     return found
 
 

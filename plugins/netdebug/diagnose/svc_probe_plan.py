@@ -37,7 +37,8 @@ def choose_client_pods(namespace_pods: list[dict], backends: list[dict],
     chosen = []
     for role, pool in (("namespace pod", [p for p in namespace_pods if objects.ref(p) not in backend_refs]),
                        ("backend", backends)):
-        pod = next((p for p in pool if objects.pod_ready(p) and objects.pod_ips(p)), None)
+        pod = next((p for p in pool if objects.pod_ready(p) and objects.pod_ips(p)
+                    and not objects.meta(p).get("deletionTimestamp")), None)
         if pod is not None:
             chosen.append((pod, role))
     return chosen
@@ -86,12 +87,19 @@ def endpoint_specs(ports: list[dict], view: EndpointView, client: Client, pods_b
     """One probe per endpoint address and Service port, straight to the pod (bypassing the Service)."""
     ns, pod, container = objects.namespace(client.pod), objects.name(client.pod), client.container
     specs = []
-    for endpoint in view.ready or view.endpoints:
+    for endpoint in view.ready or [e for e in view.endpoints if _running(pods_by_ref.get(e.pod))]:
         for port in ports:
             number = _endpoint_port(port, endpoint, pods_by_ref.get(endpoint.pod))
             if number is not None and _kind(port):
                 specs.append(ProbeSpec(_kind(port), ns, pod, container, endpoint.ip, number))
     return specs
+
+
+def _running(pod: dict | None) -> bool:
+    """A not-ready endpoint is worth probing only when some container of its pod runs."""
+    if pod is None:
+        return True
+    return any("running" in (s.get("state") or {}) for s in objects.status(pod).get("containerStatuses") or [])
 
 
 def _endpoint_port(port: dict, endpoint, pod: dict | None) -> int | None:

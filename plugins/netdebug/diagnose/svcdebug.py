@@ -135,7 +135,9 @@ def _service_facts(facts: ServiceFacts) -> dict:
     spec = objects.spec(facts.service)
     view = facts.view
     endpoints = {"source": view.source or "unknown"}
-    if view.source is not None:
+    if service_type(facts.service) == "ExternalName":
+        endpoints = {"source": "none (ExternalName: DNS alias only)"}
+    elif view.source is not None:
         endpoints.update(ready=len(view.ready), total=len(view.endpoints))
     address = spec.get("externalName") if service_type(facts.service) == "ExternalName" else spec.get("clusterIP")
     return {"type": service_type(facts.service), "address": address or "<unassigned>",
