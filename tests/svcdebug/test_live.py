@@ -234,3 +234,21 @@ def test_dns_down(sim_cluster):
     assert item["evidence"]["CoreDNS pods"][0].startswith("kube-system/coredns-")
     assert item["evidence"]["nameservers"] == ["10.96.0.10"]
     assert {p["outcome"] for p in probes(report, "tcp")} == {"connected"}  # only DNS is broken
+
+
+@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/probes"], indirect=True)
+@pytest.mark.parametrize("tool", ["python3", "nc"])
+def test_connect_sweep_classifies_each_target(sim_cluster, tool):
+    """One exec probes many endpoints; each target's outcome is its own (refused, timeout, connected)."""
+    from netdebug.cli.options import ClusterOptions
+    from netdebug.cli.svc_sweep import tcp_sweep
+    from netdebug.kube.client import connect
+    from netdebug.probe.model import ProbeSpec
+
+    pods = {p["metadata"]["labels"]["app"]: p["status"]["podIP"] for p in sim_cluster.pods("shop")}
+    targets = [(pods["web"], 9090), (pods["web"], 8080), (pods["api"], 9000), (pods["bare"], 1)]
+    cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
+    specs = [ProbeSpec("tcp", "shop", "tester", "tester", ip, port) for ip, port in targets]
+    outcomes = [r.outcome for r in tcp_sweep(cluster, specs, tool, 1.0)]
+    assert outcomes == ["connected", "refused", "timeout", "refused"]
+    assert cluster.api_calls == 1

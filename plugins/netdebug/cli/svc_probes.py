@@ -18,7 +18,7 @@ from ..probe.source import prepare_source
 from .svc_sweep import sweep_tool, tcp_sweep
 
 PARALLEL = 16
-SWEEP_MIN = 4  # endpoint probes from one container: from this many on, one exec runs them all
+SWEEP_MIN = 2  # endpoint probes from one container: from this many on, one exec runs them all
 LOG_PODS = 5  # backends whose logs are scanned (not-ready ones first)
 LOG_LINES = 50
 DEFAULT_DOMAIN = "cluster.local"

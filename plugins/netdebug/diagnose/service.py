@@ -112,9 +112,18 @@ def nearest_misses(selector: dict, pods: list[dict], limit: int = 3) -> list[dic
             continue
         seen.add(key)
         differs = [_label_difference(k, v, labels) for k, v in sorted(selector.items()) if labels.get(k) != v]
-        scored.append((len(differs), objects.ref(pod), differs))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [{"pod": ref, "differs": differs} for count, ref, differs in scored[:limit] if count < len(selector) + 1]
+        scored.append((len(differs), -_closeness(selector, labels), objects.ref(pod), differs))
+    scored.sort()
+    return [{"pod": ref, "differs": differs} for _, _, ref, differs in scored[:limit]]
+
+
+def _closeness(selector: dict, labels: dict) -> float:
+    """How alike the selector's terms are to the pod's labels (1.0: identical), e.g. app=frontend ~ app=front-end."""
+    terms = [f"{k}={v}" for k, v in labels.items()]
+    if not terms:
+        return 0.0
+    best = [max(difflib.SequenceMatcher(None, f"{k}={v}", term).ratio() for term in terms) for k, v in selector.items()]
+    return sum(best) / len(best)
 
 
 def _label_difference(key: str, value: str, labels: dict) -> str:

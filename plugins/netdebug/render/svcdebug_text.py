@@ -56,12 +56,12 @@ def _evidence(key: str, value, indent: str) -> list[str]:
 
 
 def _item(item, indent: str) -> list[str]:
-    """A list entry that is a dict: its first value as the head, scalars after it, lists below it."""
+    """A list entry that is a dict: its first value as the head, short values after it, lists below it."""
     if not isinstance(item, dict):
         return [f"{indent}- {item}"]
-    values = list(item.values())
-    scalars = [str(v) for v in values[1:] if not isinstance(v, (list, dict))]
-    lines = [f"{indent}- {values[0]}" + (f": {' — '.join(scalars)}" if scalars else "")]
+    values = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in item.values()]
+    inline = [str(v) for v in values[1:] if not isinstance(v, (list, dict))]
+    lines = [f"{indent}- {values[0]}" + (f": {' — '.join(inline)}" if inline else "")]
     for value in values[1:]:
         if isinstance(value, list):
             lines += [f"{indent}    {v}" for v in value]

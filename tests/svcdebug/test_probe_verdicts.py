@@ -1,0 +1,89 @@
+"""The conclusions drawn from probe results (pure): each code from hand-made results."""
+from netdebug.diagnose.probe_verdicts import ProbeFacts, conclude
+from netdebug.probe.model import ProbeResult, ProbeSpec
+
+SVC_IP, POD_A, POD_B = "10.96.0.20", "10.244.1.5", "10.244.2.6"
+NAMES = {"web": "short", "web.shop": "namespace", "web.shop.svc.cluster.local": "fqdn", "kubernetes.default": "cluster-dns"}
+
+
+def result(kind, target, outcome, port=None, client=("shop", "client"), **extra):
+    spec = ProbeSpec(kind, client[0], client[1], "c", target, port)
+    return ProbeResult(spec, outcome, extra.pop("detail", ""), 5.0, "nc", **extra)
+
+
+def facts(**changes):
+    base = dict(subject="Service shop/web", namespace="shop", cluster_ips=frozenset({SVC_IP}),
+                endpoint_pods={POD_A: "shop/web-a", POD_B: "shop/web-b"}, ready_ips=frozenset({POD_A, POD_B}),
+                backends=frozenset({"shop/web-a", "shop/web-b"}), dns_names=NAMES)
+    return ProbeFacts(**{**base, **changes})
+
+
+def codes(found):
+    return [f.code for f in found]
+
+
+def test_pods_answer_but_clusterip_does_not():
+    found = conclude([result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "timeout", 80)], facts())
+    assert codes(found) == ["clusterip-path-broken"]
+    assert found[0].evidence["pods answered from"] == ["shop/client"]
+
+
+def test_clusterip_refused_without_ready_endpoints_is_not_a_path_problem():
+    found = conclude([result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "refused", 80)],
+                     facts(ready_ips=frozenset()))
+    assert codes(found) == []
+
+
+def test_hairpin_only_the_backend_fails():
+    results = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "connected", 80),
+               result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
+    assert codes(conclude(results, facts())) == ["hairpin-broken"]
+
+
+def test_not_listening_with_sockets():
+    found = conclude([result("tcp", POD_A, "refused", 8080)],
+                     facts(listening={"shop/web-a": [{"address": "127.0.0.1", "port": 8080, "protocol": "TCP"}]}))
+    assert codes(found) == ["not-listening"]
+    assert found[0].evidence["the container listens on"] == {"shop/web-a": ["127.0.0.1:8080/TCP"]}
+
+
+def test_timeouts_depend_on_policy():
+    probe = result("tcp", POD_A, "timeout", 8080)
+    key = ("shop/client", POD_A, 8080)
+    assert codes(conclude([probe], facts(policy={key: True}))) == ["dropped-unexplained"]
+    assert codes(conclude([probe], facts(policy={key: False}))) == []  # denied: expected, a static finding says why
+    unknown = conclude([probe], facts())
+    assert codes(unknown) == ["dropped-unexplained"] and "policy unknown" in unknown[0].message
+    connected = result("tcp", POD_A, "connected", 8080)
+    assert codes(conclude([connected], facts(policy={key: False}))) == ["policy-not-enforced"]
+
+
+def test_udp_silence_is_best_effort():
+    found = conclude([result("udp", SVC_IP, "timeout", 53)], facts())
+    assert [(f.code, f.severity) for f in found] == [("udp-unverified", "info")]
+
+
+def test_dns_conclusions():
+    def dns(outcomes, client=("shop", "client"), **changes):
+        return codes(conclude([result("dns", name, outcome, client=client) for name, outcome in outcomes.items()],
+                              facts(**changes)))
+    ok = {"web": "resolved", "web.shop": "resolved", "web.shop.svc.cluster.local": "resolved", "kubernetes.default": "resolved"}
+    assert dns(ok) == []
+    assert dns({**ok, "kubernetes.default": "dns-error", "web": "dns-error"}) == ["dns-down"]
+    assert dns({**ok, "web.shop.svc.cluster.local": "nxdomain"}) == ["dns-service-unresolved"]
+    assert dns({**ok, "web": "nxdomain"}) == ["dns-short-name-unresolved"]
+    assert dns({**ok, "web": "nxdomain"}, client=("other", "client")) == ["dns-short-name-other-namespace"]
+    assert dns({**ok, "web.shop.svc.cluster.local": "nxdomain"}, external_name="db.example.com") == \
+        ["externalname-unresolvable"]
+
+
+def test_same_dns_conclusion_from_two_clients_is_reported_once():
+    results = [result("dns", "kubernetes.default", "timeout", client=("shop", n)) for n in ("a", "b")]
+    assert codes(conclude(results, facts())) == ["dns-down"]
+
+
+def test_tools_missing_or_exec_failing():
+    found = conclude([result("tcp", POD_A, "no-tool", 8080), result("dns", "web", "exec-failed", detail="forbidden")],
+                     facts())
+    assert codes(found) == ["probe-no-tool", "probe-failed"]
+    assert found[1].evidence == {"errors": ["shop/client: forbidden"]}
