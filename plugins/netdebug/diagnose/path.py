@@ -6,16 +6,16 @@ Pure. The caller resolves SRC (and DST when it names pods) with cli/endpoints; e
 """
 from dataclasses import dataclass, field
 
-from ..errors import InputError, NotFoundError
+from ..errors import InputError
 from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from .findings import Finding, by_severity
-from .hop_entry import entry_hop, ingress_addresses, node_addresses
+from .hop_entry import entry_hop, ingress_addresses
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)
-from .service_types import lb_addresses
 from .hops import FAIL, UNKNOWN, Hop, dns_hop, service_hop, service_port, source_hop
+from .path_lookup import dns_host, find_service, ingress_for_host, pod_port, service_by_ip, service_target
 from .target import Target
 
 DNS_PORT = 53
@@ -87,13 +87,13 @@ def walk(snapshot, query: PathQuery) -> PathReport:
 def _walk_to_name(snapshot, engine, query: PathQuery, report: PathReport) -> None:
     target = query.target
     if target.form == "service":
-        service = _find_service(snapshot, target.namespace or query.namespace, target.name)
+        service = find_service(snapshot, target.namespace or query.namespace, target.name)
         asked = target.name if objects.namespace(service) == objects.namespace(query.source) else \
             f"{target.name}.{objects.namespace(service)}"
         _resolve_name(snapshot, engine, query, report, asked)
         return _walk_to_service(snapshot, engine, query, report, service)
     if target.form == "ip":
-        service = _service_by_ip(snapshot, target.name)
+        service = service_by_ip(snapshot, target.name)
         if service is not None:
             return _walk_to_service(snapshot, engine, query, report, service)
         return _walk_outside(engine, query, report, target.name)
@@ -144,14 +144,14 @@ def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, ser
     svc_port = None if service_checks.service_type(service) == "ExternalName" else \
         service_port(service, port or query.port or query.target.port, report.protocol)
     if entry:
-        report.hops.append(entry_hop(snapshot, service, svc_port, _host(query.target)))
+        report.hops.append(entry_hop(snapshot, service, svc_port, dns_host(query.target)))
     hop = service_hop(snapshot, service, svc_port, backends)
     report.hops.append(hop)
     if svc_port is None:
         return _walk_outside(engine, query, report, objects.spec(service).get("externalName", ""), known_ip=False)
     report.port = svc_port.get("port")
     ports = hop.facts["port"]["targetPorts"]
-    report.targets["service"] = _service_target(snapshot, service, svc_port, entry)
+    report.targets["service"] = service_target(snapshot, service, svc_port, entry)
     _walk_to_backends(snapshot, engine, query, report, backends, ports)
 
 
@@ -198,11 +198,11 @@ def _egress_unknown(engine: PolicyEngine, source: dict, hop: Hop) -> None:
 def _walk_external(snapshot, engine, query: PathQuery, report: PathReport) -> None:
     target = query.target
     if target.form == "service":
-        service = _find_service(snapshot, target.namespace or query.namespace, target.name)
+        service = find_service(snapshot, target.namespace or query.namespace, target.name)
         return _walk_to_service(snapshot, engine, query, report, service, entry=True)
-    ingress, backend = _ingress_for_host(snapshot, target)
+    ingress, backend = ingress_for_host(snapshot, target)
     port = backend.get("port") or {}
-    service = _find_service(snapshot, objects.namespace(ingress), backend.get("name", ""))
+    service = find_service(snapshot, objects.namespace(ingress), backend.get("name", ""))
     _walk_to_service(snapshot, engine, query, report, service, entry=True, port=port.get("number") or port.get("name"))
     report.port = target.port
     if "service" in report.targets:
@@ -210,73 +210,5 @@ def _walk_external(snapshot, engine, query: PathQuery, report: PathReport) -> No
                                               for a in ingress_addresses(ingress)]
 
 
-def _ingress_for_host(snapshot, target: Target) -> tuple[dict, dict]:
-    """An outside name or URL: the Ingress rule for that host (and path), and its Service backend."""
-    for ingress in snapshot.of("Ingress"):
-        for rule in objects.spec(ingress).get("rules") or []:
-            if rule.get("host") not in (None, target.name):
-                continue
-            for path in (rule.get("http") or {}).get("paths") or []:
-                backend = (path.get("backend") or {}).get("service") or {}
-                if backend and (target.path or "/").startswith(path.get("path") or "/"):
-                    return ingress, backend
-    raise InputError(f"external to {target.raw!r}: no Ingress rule matches that host; "
-                     "use DST svc/NAME[:PORT] for a NodePort or LoadBalancer Service")
-
-
 def _source_endpoint(query: PathQuery) -> Endpoint:
     return Endpoint.for_pod(query.source) if query.source else Endpoint.for_ip(OUTSIDE_CLIENT)
-
-
-def _service_target(snapshot, service: dict, svc_port: dict, entry: bool) -> dict:
-    spec = objects.spec(service)
-    found = {"service": objects.ref(service), "ip": spec.get("clusterIP"), "port": svc_port.get("port")}
-    if service_checks.is_headless(service):
-        found["ip"] = None
-    if entry:
-        found["entry"] = _entry_addresses(snapshot, service, svc_port)
-    return found
-
-
-def _entry_addresses(snapshot, service: dict, svc_port: dict) -> list[dict]:
-    """Where traffic from outside comes in: the load balancer on the port, each node on the nodePort."""
-    found = [{"address": a, "port": svc_port.get("port"), "via": "loadBalancer"} for a in lb_addresses(service)]
-    if svc_port.get("nodePort"):
-        found += [{"address": a["address"], "port": svc_port["nodePort"], "via": f"node {a['node']}"}
-                  for a in node_addresses(snapshot)]
-    return found
-
-
-def pod_port(pod: dict, wanted: int | str | None, protocol: str, container: str | None = None) -> int | None:
-    """A port number on a pod: the number given, a named container port, or the only declared one."""
-    declared = [(c.get("name"), p) for c in objects.pod_containers(pod) for p in c.get("ports") or []
-                if (p.get("protocol") or "TCP") == protocol and (container is None or c.get("name") == container)]
-    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit()):
-        return int(wanted)
-    if wanted is not None:
-        return next((p.get("containerPort") for _, p in declared if p.get("name") == wanted), None)
-    numbers = sorted({p.get("containerPort") for _, p in declared})
-    if len(numbers) != 1:
-        have = ", ".join(str(n) for n in numbers) or "none"
-        raise InputError(f"pod {objects.ref(pod)} declares {protocol} ports {have}: give the port with --port")
-    return numbers[0]
-
-
-def _find_service(snapshot, namespace: str, name: str) -> dict:
-    service = snapshot.get("Service", namespace, name)
-    if service is None:
-        finding = service_checks.not_found(snapshot, namespace, name)
-        raise NotFoundError(f"{finding.message} ({finding.fix})")
-    return service
-
-
-def _service_by_ip(snapshot, ip: str) -> dict | None:
-    for service in snapshot.of("Service"):
-        spec = objects.spec(service)
-        if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
-            return service
-    return None
-
-
-def _host(target: Target) -> str | None:
-    return target.name if target.form == "dns" else None
