@@ -1,10 +1,14 @@
 """The static walk from manifests (-f): every seed area, healthy and broken, and bad input."""
+import io
+import json
 import subprocess
 import sys
 
 import pytest
 
 from netdebug.errors import InputError, NotFoundError
+from netdebug.render.netpath_text import render
+from netdebug.render.style import Style
 
 from .conftest import ROOT, SCENARIOS, codes, hop, netpath, offline
 
@@ -104,3 +108,25 @@ def test_offline_run_does_not_import_kubernetes():
             "    assert 'kubernetes' not in sys.modules; print(e.code)" % str(SCENARIOS / "pods"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().endswith("1"), result.stderr
+
+
+def test_externalname_is_a_cname_to_an_outside_destination():
+    code, report = offline("services", "shop/client", "payments:443")
+    assert hop(report, "dns")["facts"]["cname"] == "payments.example.com"
+    assert hop(report, "destination")["facts"] == {"outside": "payments.example.com"}
+    assert (code, report["verdict"]) == (1, "unknown")
+
+
+def test_workload_source_names_the_chosen_pod():
+    code, report = netpath("deploy/frontend", "svc/backend", "-n", "shop", "-f", str(ROOT / "examples" / "shop"), "-o", "json")
+    report = json.loads(report)
+    assert hop(report, "source")["facts"]["chosenFrom"] == "Deployment shop/frontend" and code == 0
+
+
+def test_colour_only_when_asked():
+    _, out = netpath("app/client", "app/locked", "-f", str(SCENARIOS / "pods"), "-o", "json")
+    coloured, plain = io.StringIO(), io.StringIO()
+    render(json.loads(out), coloured, Style(color=True))
+    render(json.loads(out), plain, Style(color=False))
+    assert "\033[" in coloured.getvalue() and "\033[" not in plain.getvalue()
+    assert "<- first broken hop: policy-denied" in plain.getvalue()
