@@ -126,7 +126,7 @@ def test_exec_prefers_v5_and_close_frame_ends_stdin(server):  # noqa: F811
 
 
 def test_exec_over_post_and_tty_merges_stderr(server):  # noqa: F811
-    query = "command=sh&command=-c&command=echo+e+>%262;+exit+4&stdout=true&stderr=true&tty=true"
+    query = "command=sh&command=-c&command=echo+e+>%262;+exit+4&stdout=true&tty=true"
     _, channels = _exec_frames(server, query, ["v5.channel.k8s.io"], method="POST")
     assert channels[1] == b"e\n" and 2 not in channels
     assert json.loads(channels[3])["details"]["causes"] == [{"reason": "ExitCode", "message": "4"}]

@@ -1,5 +1,6 @@
 """pods/exec over websocket (v5.channel.k8s.io / v4.channel.k8s.io), framed like the kubelet."""
 import asyncio
+import contextlib
 import json
 
 from aiohttp import WSMsgType, web
@@ -54,7 +55,8 @@ class _Session:
         finally:
             ctx.processes.discard(process)
             if process.returncode is None:
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
                 await process.wait()
 
     async def _attend(self, process, argv: list[str]) -> None:
@@ -63,7 +65,8 @@ class _Session:
         reader = asyncio.ensure_future(self._read_client(process))
         try:
             out_channel = STDOUT if self.flags["stdout"] else None
-            err_channel = (STDOUT if self.flags["tty"] else STDERR) if self.flags["stderr"] else None
+            # a terminal shows stderr on the same stream as stdout
+            err_channel = out_channel if self.flags["tty"] else (STDERR if self.flags["stderr"] else None)
             await asyncio.gather(self._pump(process.stdout, out_channel), self._pump(process.stderr, err_channel))
             code = await process.wait()
         finally:
@@ -85,10 +88,12 @@ class _Session:
             if data[0] == CLOSE and self.v5 and data[1:2] == bytes([STDIN]):
                 process.stdin.close()
             elif data[0] == STDIN and not process.stdin.is_closing():
-                process.stdin.write(data[1:])
-                await process.stdin.drain()
+                with contextlib.suppress(ConnectionError):  # the process stopped reading
+                    process.stdin.write(data[1:])
+                    await process.stdin.drain()
         if process.returncode is None:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
 
     async def _finish(self, body: dict) -> None:
         if not self.ws.closed:

@@ -1,5 +1,6 @@
 """Run the fake API server on its own thread and event loop, over HTTPS on 127.0.0.1."""
 import asyncio
+import contextlib
 import secrets
 import socket
 import ssl
@@ -95,5 +96,6 @@ def _run_in_thread(handle: ServerHandle, app: web.Application, listener: socket.
 async def _kill_processes(ctx: Context) -> None:
     for process in list(ctx.processes):
         if process.returncode is None:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
             await process.wait()
