@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 def _up(args) -> int:
     from . import scenario
     scenario.load(args.scenario)  # bad input fails here, in the foreground
-    if args.name in runs():
-        raise RuntimeError(f"a run named {args.name!r} exists; `python -m tests.sim down --name {args.name}` first")
+    owner = Registry(args.name).read().get("owner")
+    if owner and os.path.exists(f"/proc/{owner}"):
+        raise RuntimeError(f"{args.name!r} is already up; `python -m tests.sim down --name {args.name}` first")
     log = f"/tmp/netdebug-sim-{args.name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "tests.sim", "serve", args.scenario, "--name", args.name],
