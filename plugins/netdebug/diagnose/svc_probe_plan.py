@@ -67,16 +67,19 @@ def plan_probes(service: dict, ports: list[dict], view: EndpointView, clients: l
                 pods_by_ref: dict, domain: str = "cluster.local") -> list[ProbeSpec]:
     specs = []
     for index, client in enumerate(clients):
-        specs += _client_specs(service, ports, client, domain)
+        hairpin_only = index > 0 and client.role == "backend"  # the first client already checked DNS
+        specs += _client_specs(service, ports, client, domain, hairpin_only)
         if index == 0:
             specs += endpoint_specs(ports, view, client, pods_by_ref)
     return specs
 
 
-def _client_specs(service: dict, ports: list[dict], client: Client, domain: str) -> list[ProbeSpec]:
+def _client_specs(service: dict, ports: list[dict], client: Client, domain: str, hairpin_only: bool) -> list[ProbeSpec]:
     ns, pod, container = objects.namespace(client.pod), objects.name(client.pod), client.container
-    specs = [ProbeSpec("resolv", ns, pod, container)]
-    specs += [ProbeSpec("dns", ns, pod, container, name) for name in dns_names(service, domain)]
+    specs = []
+    if not hairpin_only:
+        specs.append(ProbeSpec("resolv", ns, pod, container))
+        specs += [ProbeSpec("dns", ns, pod, container, name) for name in dns_names(service, domain)]
     cluster_ip = objects.spec(service).get("clusterIP")
     if cluster_ip and cluster_ip != "None" and not is_headless(service) and service_type(service) != "ExternalName":
         specs += [ProbeSpec(_kind(p), ns, pod, container, cluster_ip, p.get("port")) for p in ports if _kind(p)]
