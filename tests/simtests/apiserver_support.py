@@ -1,6 +1,7 @@
 """A local Runtime fake and fixtures for the API server tests (commands run on this machine)."""
 import asyncio
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,14 @@ def api_client(handle, context: str = "sim"):
 
 
 @pytest.fixture
-def server(tmp_path: Path, runtime):
-    handle = start_server(sample_store(), runtime, tmp_path / "apiserver")
+def workdir():
+    """A directory removed right after the test (pytest's tmp_path keeps the last runs around)."""
+    with tempfile.TemporaryDirectory(prefix="sim-apiserver-") as directory:
+        yield Path(directory)
+
+
+@pytest.fixture
+def server(workdir: Path, runtime):
+    handle = start_server(sample_store(), runtime, workdir / "apiserver")
     yield handle
     handle.stop()

@@ -8,7 +8,7 @@ from kubernetes.client.rest import ApiException
 from kubernetes.stream import stream
 
 from tests.sim.apiserver import start_server
-from tests.simtests.apiserver_support import api_client, pod, runtime, sample_store, server  # noqa: F401
+from tests.simtests.apiserver_support import api_client, pod, runtime, sample_store, server, workdir  # noqa: F401
 
 FAULTS = [{"user": "limited", "verb": "list", "resource": "events", "action": "forbid"}]
 
@@ -64,8 +64,8 @@ def test_label_and_field_selectors(core):
     assert error.value.status == 400 and "field label not supported" in error.value.body
 
 
-def test_limited_user_is_forbidden_where_a_fault_says(tmp_path, runtime):  # noqa: F811
-    with start_server(sample_store(), runtime, tmp_path, faults=FAULTS) as handle:
+def test_limited_user_is_forbidden_where_a_fault_says(workdir, runtime):  # noqa: F811
+    with start_server(sample_store(), runtime, workdir, faults=FAULTS) as handle:
         limited = client.CoreV1Api(api_client(handle, "sim-limited"))
         with pytest.raises(ApiException) as error:
             limited.list_namespaced_event("shop")
@@ -180,8 +180,8 @@ def test_ephemeral_container_patch_then_exec_into_it(core, runtime):  # noqa: F8
     assert (ws.read_stdout(), ws.returncode) == ("from-debug\n", 0)
 
 
-def test_stop_ends_the_thread_and_running_exec_processes(tmp_path, runtime):  # noqa: F811
-    handle = start_server(sample_store(), runtime, tmp_path)
+def test_stop_ends_the_thread_and_running_exec_processes(workdir, runtime):  # noqa: F811
+    handle = start_server(sample_store(), runtime, workdir)
     ws = _exec(client.CoreV1Api(api_client(handle)), "web-1", ["sleep", "60"])
     ws.update(timeout=1)
     handle.stop()

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.simtests.apiserver_support import runtime, server  # noqa: F401
+from tests.simtests.apiserver_support import runtime, server, workdir  # noqa: F401
 
 # /usr/bin/kubectl may be a dispatcher; the wheel installs kubectl next to this interpreter.
 KUBECTL = shutil.which("kubectl", path=os.path.dirname(sys.executable))
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl from kubectl-cl
 
 
 @pytest.fixture
-def kubectl(server, tmp_path):  # noqa: F811
+def kubectl(server, workdir):  # noqa: F811
     def run(*args: str) -> subprocess.CompletedProcess:
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "KUBECONFIG": str(server.kubeconfig)}
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), "KUBECONFIG": str(server.kubeconfig)}
         return subprocess.run([KUBECTL, *args], capture_output=True, text=True, timeout=60, env=env)
     return run
 

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from tests.sim.apiserver import start_server
-from tests.simtests.apiserver_support import runtime, sample_store, server  # noqa: F401
+from tests.simtests.apiserver_support import runtime, sample_store, server, workdir  # noqa: F401
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 
@@ -180,12 +180,12 @@ def test_ephemeral_container_validation(server):  # noqa: F811
         assert code == 422 and body["reason"] == "Invalid" and problem in body["message"]
 
 
-def test_faults_error_delay_and_drop(tmp_path, runtime):  # noqa: F811
+def test_faults_error_delay_and_drop(workdir, runtime):  # noqa: F811
     faults = [{"verb": "list", "resource": "configmaps", "action": "error"},
               {"verb": "get", "resource": "services", "action": "delay", "seconds": 0.4},
               {"user": "limited", "verb": "*", "resource": "secrets", "namespace": "shop", "action": "drop"},
               {"user": "limited", "verb": "get", "resource": "pods/log", "action": "forbid"}]
-    with start_server(sample_store(), runtime, tmp_path, faults=faults) as handle:
+    with start_server(sample_store(), runtime, workdir, faults=faults) as handle:
         code, body = _request(handle, "/api/v1/namespaces/shop/configmaps")
         assert code == 500 and body["reason"] == "InternalError"
         started = time.monotonic()
@@ -201,17 +201,20 @@ def test_faults_error_delay_and_drop(tmp_path, runtime):  # noqa: F811
         assert _request(handle, "/api/v1/namespaces/shop/configmaps")[0] == 200
 
 
-def test_forbidden_message_for_cluster_scope_and_named_groups(tmp_path, runtime):  # noqa: F811
+def test_forbidden_message_for_cluster_scope_and_named_groups(workdir, runtime):  # noqa: F811
     faults = [{"user": "limited", "verb": "list", "resource": "*", "action": "forbid"}]
-    with start_server(sample_store(), runtime, tmp_path, faults=faults) as handle:
+    with start_server(sample_store(), runtime, workdir, faults=faults) as handle:
         body = _request(handle, "/apis/networking.k8s.io/v1/networkpolicies", token="limited")[1]
     assert body["message"] == ('networkpolicies.networking.k8s.io is forbidden: User "limited" cannot list '
                                'resource "networkpolicies" in API group "networking.k8s.io" at the cluster scope')
 
 
-def test_bad_faults_are_rejected(tmp_path, runtime):  # noqa: F811
+def test_bad_faults_are_rejected(workdir, runtime):  # noqa: F811
     with pytest.raises(ValueError, match="action must be one of"):
-        start_server(sample_store(), runtime, tmp_path, faults=[{"action": "explode"}])
+        start_server(sample_store(), runtime, workdir, faults=[{"action": "explode"}])
+    with pytest.raises(ValueError, match="unknown field"):
+        start_server(sample_store(), runtime, workdir, faults=[{"action": "drop", "verbs": "get"}])
+    assert not any(workdir.iterdir())
 
 
 def test_malformed_query_parameters_are_bad_requests(server):  # noqa: F811

@@ -7,6 +7,7 @@ from .routing import RequestInfo
 from .status import StatusError, internal_error, status
 
 ACTIONS = ("forbid", "error", "delay", "drop")
+FIELDS = {"user", "verb", "resource", "namespace", "action", "seconds", "message"}
 
 
 class Dropped(Exception):
@@ -17,6 +18,8 @@ def validate(faults: list[dict]) -> list[dict]:
     for fault in faults:
         if fault.get("action") not in ACTIONS:
             raise ValueError(f"fault {fault!r}: action must be one of {', '.join(ACTIONS)}")
+        if set(fault) - FIELDS:
+            raise ValueError(f"fault {fault!r}: unknown field(s) {', '.join(sorted(set(fault) - FIELDS))}")
     return list(faults)
 
 

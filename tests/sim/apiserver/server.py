@@ -50,12 +50,13 @@ class ServerHandle:
 
 def start_server(store: Store, runtime, workdir: Path, faults: list[dict] = (), logs=None) -> ServerHandle:
     """Start serving `store`; returns once the server accepts connections."""
+    faults = validate(faults)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     paths = certs.generate(workdir)
     tokens = {user: secrets.token_hex(16) for user in ("admin", "limited")}
     ctx = Context(store=store, runtime=runtime, logs=logs or runtime.logs,
-                  users={token: user for user, token in tokens.items()}, faults=validate(faults))
+                  users={token: user for user, token in tokens.items()}, faults=faults)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     url = f"https://127.0.0.1:{listener.getsockname()[1]}"
