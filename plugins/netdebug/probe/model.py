@@ -1,5 +1,5 @@
 """What to probe (ProbeSpec) and what came back (ProbeResult): plain data, JSON-ready."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import InputError
 from . import plan
@@ -52,7 +52,6 @@ class ProbeResult:
     search: tuple = ()  # resolv
     ndots: int | None = None  # resolv
     nameservers: tuple = ()  # resolv
-    notes: tuple = field(default=())
 
     @property
     def best_effort(self) -> bool:
@@ -70,6 +69,4 @@ class ProbeResult:
             data.update(search=list(self.search), ndots=self.ndots, nameservers=list(self.nameservers))
         if self.best_effort:
             data["best_effort"] = True
-        if self.notes:
-            data["notes"] = list(self.notes)
         return data
