@@ -9,10 +9,11 @@ from .context import CONTEXT, Context, context
 from .ephemeral import patch_ephemeral
 from .exec import exec_pod
 from .faults import Dropped, inject
-from .listing import get_object, list_objects, watch_objects
+from .listing import get_object, list_objects
 from .pods import pod_logs
 from .routing import RequestInfo, parse
 from .status import StatusError, internal_error, respond, status
+from .watch import watch_objects
 
 LOG = logging.getLogger(__name__)
 PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
@@ -82,17 +83,17 @@ async def _warn_deprecated(request: web.Request, response: web.StreamResponse) -
 
 
 async def _dispatch(request: web.Request, info: RequestInfo) -> web.StreamResponse:
-    pod_subresources = {("get", "log"): pod_logs, ("create", "exec"): exec_pod,
-                        ("get", "status"): get_object, ("get", "ephemeralcontainers"): get_object,
-                        ("patch", "ephemeralcontainers"): patch_ephemeral}
-    if info.subresource:
-        handler = pod_subresources.get((info.verb, info.subresource)) if info.plural == "pods" else None
-        if info.subresource == "status" and info.verb == "get":
-            handler = get_object
-    else:
-        handler = {"list": list_objects, "get": get_object, "watch": watch_objects}.get(info.verb)
-    if handler is None:
-        if info.subresource and info.subresource not in dict(info.resource.subresources):
-            raise StatusError(status(404, NOT_FOUND, details={}))
-        raise StatusError(status(405, "the server does not allow this method on the requested resource"))
-    return await handler(request, info)
+    handler = HANDLERS.get((info.verb, info.subresource))
+    if handler is None and info.plural == "pods":
+        handler = POD_HANDLERS.get((info.verb, info.subresource))
+    if handler is not None:
+        return await handler(request, info)
+    if info.subresource and info.subresource not in dict(info.resource.subresources):
+        raise StatusError(status(404, NOT_FOUND, details={}))
+    raise StatusError(status(405, "the server does not allow this method on the requested resource"))
+
+
+HANDLERS = {("list", None): list_objects, ("get", None): get_object, ("watch", None): watch_objects,
+            ("get", "status"): get_object}
+POD_HANDLERS = {("get", "log"): pod_logs, ("create", "exec"): exec_pod,
+                ("get", "ephemeralcontainers"): get_object, ("patch", "ephemeralcontainers"): patch_ephemeral}
