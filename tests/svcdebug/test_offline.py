@@ -151,3 +151,23 @@ def test_offline_cli_exit_codes_and_no_kubernetes_import():
     assert bad.returncode == 2 and bad.stderr.strip() == "error: Service shop/web has no port 81 (ports: 80/TCP (http))"
     missing = run("web", "-f", str(SCENARIOS / "nope"))
     assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_yaml_output_has_the_same_report():
+    import yaml
+
+    _, text = svcdebug("shop/frontend", "-f", str(SCENARIOS / "selector-no-match"), "-o", "yaml")
+    report = yaml.safe_load(text)
+    assert report["verdict"] == "error" and report["findings"][0]["code"] == "selector-no-match"
+
+
+def test_unreachable_cluster_exits_3(tmp_path):
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+        "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+        "users: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n")
+    done = subprocess.run([sys.executable, str(ROOT / "kubectl-svcdebug"), "web", "--kubeconfig", str(kubeconfig),
+                           "--request-timeout", "2"], capture_output=True, text=True)
+    assert done.returncode == 3 and done.stderr.startswith("error: cannot reach the API server")
+    assert "Traceback" not in done.stderr

@@ -46,12 +46,12 @@ class Progress:
 
 
 def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, timeout: float,
-                       ephemeral_image: str | None, progress: Progress) -> tuple[list[Finding], list[dict], list[str]]:
+                       ephemeral_image: str | None, progress: Progress) -> tuple[list, list[dict], list[str]]:
     """(findings, probe result dicts, notes)."""
     ns = objects.namespace(facts.service)
     chosen = choose_client_pods(facts.snapshot.in_namespace("Pod", ns), facts.backends, from_pod)
     if not chosen:
-        return [], [], ["no ready pod to probe from in " + ns + ": probes skipped (use --from POD)"]
+        return [], [], [f"no ready pod to probe from in {ns}: probes skipped (use --from POD)"]
     progress.show(f"svcdebug: preparing {len(chosen)} probe client(s)...")
     with ThreadPoolExecutor(max_workers=4) as pool:
         sources = list(pool.map(lambda item: prepare_source(cluster, item[0], None, ephemeral_image, timeout + 2,
@@ -63,7 +63,7 @@ def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, time
         results += _listening(cluster, facts, results, toolsets, timeout)
         log_findings = logs.result()
     progress.clear()
-    notes = [note for source in sources for note in source.notes]
+    notes = [note for source in sources if source.ephemeral for note in source.notes]  # no-tool: a finding
     findings = conclude(results, _probe_facts(cluster, facts, clients, results)) + log_findings
     return findings, [r.to_dict() for r in results], notes
 
@@ -73,8 +73,8 @@ def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, 
     specs = plan_probes(facts.service, facts.ports, facts.view, clients, pods, DEFAULT_DOMAIN)
     endpoint_ips = {e.ip for e in facts.view.endpoints}
     batched = [s for s in specs if s.kind == "tcp" and s.target in endpoint_ips and sweep_tool(toolsets[s.source])]
-    single = [s for s in specs if s not in set(batched)] if len(batched) >= SWEEP_MIN else specs
     batched = batched if len(batched) >= SWEEP_MIN else []
+    single = [s for s in specs if s not in set(batched)]
     progress.show(f"svcdebug: running {len(specs)} probes against {facts.ref} (timeout {timeout:g}s)...")
     with ThreadPoolExecutor(max_workers=2) as pool:
         swept = pool.submit(_sweep, cluster, batched, toolsets, timeout)
@@ -172,10 +172,12 @@ def cluster_dns_facts(cluster) -> dict:
     service = cluster.get("Service", "kube-system", "kube-dns")
     slices = cluster.list("EndpointSlice", "kube-system", label_selector="kubernetes.io/service-name=kube-dns")
     pods = cluster.list("Pod", "kube-system", label_selector="k8s-app=kube-dns")
-    ready = sum(1 for s in slices for e in s.get("endpoints") or [] if (e.get("conditions") or {}).get("ready") is not False)
+    ready = sum(1 for s in slices for e in s.get("endpoints") or []
+                if (e.get("conditions") or {}).get("ready") is not False)
     return {"kube-dns Service": "present" if service else "missing",
             "kube-dns ready endpoints": ready,
-            "CoreDNS pods": [f"{objects.ref(p)} {'ready' if pod_ready(p) else 'not ready'}" for p in pods] or ["<none>"]}
+            "CoreDNS pods": [f"{objects.ref(p)} {'ready' if pod_ready(p) else 'not ready'}" for p in pods]
+            or ["<none>"]}
 
 
 def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list[Finding]:

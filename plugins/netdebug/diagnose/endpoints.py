@@ -43,7 +43,8 @@ class EndpointView:
 
 def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
     ns, name = objects.namespace(service), objects.name(service)
-    slices = [s for s in snapshot.in_namespace("EndpointSlice", ns) if objects.labels(s).get(SERVICE_NAME_LABEL) == name]
+    slices = [s for s in snapshot.in_namespace("EndpointSlice", ns)
+              if objects.labels(s).get(SERVICE_NAME_LABEL) == name]
     if slices:
         return EndpointView("EndpointSlice", _dedupe(e for s in slices for e in _slice_endpoints(s, ns)),
                             [f"EndpointSlice {objects.ref(s)}" for s in slices])

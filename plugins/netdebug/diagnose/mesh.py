@@ -2,8 +2,8 @@
 from ..model import objects
 from .findings import Finding
 
-SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy", "kuma-sidecar": "Kuma",
-            "consul-dataplane": "Consul"}
+SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy",
+            "kuma-sidecar": "Kuma", "consul-dataplane": "Consul"}
 MESH_ANNOTATIONS = {"sidecar.istio.io/status": "Istio", "linkerd.io/proxy-version": "Linkerd"}
 
 
@@ -26,8 +26,8 @@ def mesh_findings(service: dict, backends: list[dict]) -> list[Finding]:
         return []
     meshes = sorted(set(meshed.values()))
     return [Finding("mesh-sidecar", "info",
-                    f"{len(meshed)} of {len(backends)} backends run a service-mesh sidecar ({', '.join(meshes)}): probes from "
-                    "outside the mesh may be refused or reset by mutual TLS",
+                    f"{len(meshed)} of {len(backends)} backends run a service-mesh sidecar ({', '.join(meshes)}): "
+                    "probes from outside the mesh may be refused or reset by mutual TLS",
                     {"pods": sorted(meshed)[:10], "mesh": meshes},
                     "probe from a pod inside the mesh (--from), and check the mesh's policies "
                     "(e.g. PeerAuthentication, AuthorizationPolicy) too", f"Service {objects.ref(service)}")]

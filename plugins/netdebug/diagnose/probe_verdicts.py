@@ -38,7 +38,8 @@ def client_of(result) -> str:
 
 
 def _line(result) -> str:
-    return f"{client_of(result)} -> {result.spec.target}:{result.spec.port}/{result.spec.kind.upper()}: {result.outcome}"
+    spec = result.spec
+    return f"{client_of(result)} -> {spec.target}:{spec.port}/{spec.kind.upper()}: {result.outcome}"
 
 
 def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
@@ -137,7 +138,7 @@ def dns_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
 def _client_dns(client: str, lookups: list, facts: ProbeFacts) -> list[Finding]:
     role = {facts.dns_names.get(r.spec.target): r for r in lookups if r.spec.kind == "dns"}
     failed = {name for name, r in role.items() if r.outcome in DNS_FAILED}
-    resolv = next((r for r in lookups if r.spec.kind == "resolv" and r.outcome not in ("no-tool", "exec-failed", "error")), None)
+    resolv = next((r for r in lookups if r.spec.kind == "resolv" and r.outcome == "ok"), None)
     if "cluster-dns" in failed:
         return [_dns_down(client, role["cluster-dns"], resolv, facts)]
     found = []

@@ -58,7 +58,8 @@ def not_found(snapshot: Snapshot, ns: str, name: str) -> Finding:
     elsewhere = sorted(objects.namespace(s) for s in snapshot.of("Service") if objects.name(s) == name)
     evidence = {"namespace": ns, "similar names": similar, "same name in namespaces": elsewhere}
     hints = [f"{ns}/{n}" for n in similar] + [f"{other}/{name}" for other in elsewhere]
-    fix = f"did you mean {' or '.join(hints)}?" if hints else f"create the Service, or check the namespace (-n); {len(here)} Services in {ns}"
+    fix = f"did you mean {' or '.join(hints)}?" if hints else \
+        f"create the Service, or check the namespace (-n); {len(here)} Services in {ns}"
     return Finding("service-not-found", "error", f"Service {name} not found in namespace {ns}",
                    {k: v for k, v in evidence.items() if v}, fix, f"Service {ns}/{name}")
 

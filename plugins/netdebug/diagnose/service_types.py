@@ -8,7 +8,8 @@ from .endpoints import EndpointView
 from .findings import Finding
 from .service import is_headless, service_type, subject
 
-DNS_NAME = re.compile(r"^(?=.{1,253}\.?$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\.?$")
+LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+DNS_NAME = re.compile(rf"^(?=.{{1,253}}\.?$){LABEL}(\.{LABEL})*\.?$")
 
 
 def type_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Finding]:
@@ -71,7 +72,8 @@ def nodeport_facts(snapshot: Snapshot, service: dict) -> Finding:
     addresses = [f"{objects.name(n)} {a.get('address')}" for n in snapshot.of("Node")
                  for a in objects.status(n).get("addresses") or [] if a.get("type") in ("InternalIP", "ExternalIP")]
     evidence = {"node ports": ports, "node addresses": addresses or ["<nodes not visible>"]}
-    return Finding("nodeport-facts", "info", f"{subject(service)} is reachable on every node's address at its node port(s)",
+    return Finding("nodeport-facts", "info",
+                   f"{subject(service)} is reachable on every node's address at its node port(s)",
                    evidence, "", subject(service))
 
 

@@ -19,7 +19,8 @@ from .service_types import type_findings
 
 CHECKLIST = (
     "service-not-found", "externalname-unresolvable", "selector-no-match", "selectorless-no-endpoints",
-    "no-endpoints", "endpoints-not-ready", "dns-down", "dns-service-unresolved", "dns-short-name-other-namespace", "dns-short-name-unresolved",
+    "no-endpoints", "endpoints-not-ready", "dns-down", "dns-service-unresolved", "dns-short-name-other-namespace",
+    "dns-short-name-unresolved",
     "target-port-string-number", "named-port-unresolved", "port-protocol-mismatch", "target-port-not-exposed",
     "policy-blocks-ingress", "policy-blocks-egress", "not-listening", "dropped-unexplained", "policy-not-enforced",
     "clusterip-path-broken", "hairpin-broken", "udp-unverified", "lb-pending", "etp-local-no-endpoints",

@@ -99,4 +99,5 @@ def _probe(probe: dict, style: Style) -> str:
     if PROBE_MARK.get(probe["outcome"]) != "ok":
         detail = probe.get("detail") or ""
     took = f" ({probe['elapsed_ms']:.0f} ms)" if probe.get("elapsed_ms") else ""
-    return f"  {mark} {probe['kind']:9} {probe['from']}{arrow}: {probe['outcome']}{' ' + detail if detail else ''}{took}"
+    detail = f" {detail}" if detail else ""
+    return f"  {mark} {probe['kind']:9} {probe['from']}{arrow}: {probe['outcome']}{detail}{took}"
