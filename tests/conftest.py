@@ -3,6 +3,7 @@
     def test_x(sim_cluster): ...                       # examples/shop
     @pytest.mark.parametrize("sim_cluster", ["examples/broken-service"], indirect=True)
     def test_y(sim_cluster): ...
+    @pytest.mark.parametrize("sim_cluster", [("examples/shop", "tests/simtests/scenarios/enforce")], indirect=True)
 
 One cluster per module and scenario; it needs root, iproute2, iptables and dnsmasq, and skips with
 the missing piece named otherwise.
@@ -54,8 +55,9 @@ def sim_cluster(request):
         pytest.skip(reason)
     from tests.sim.cluster import SimCluster
 
-    scenario = getattr(request, "param", DEFAULT_SCENARIO)
-    sim = SimCluster.start(os.path.join(REPO, scenario), name=unique_run_name())
+    scenario = getattr(request, "param", DEFAULT_SCENARIO)  # a path, or a list of paths to combine
+    paths = [scenario] if isinstance(scenario, str) else list(scenario)
+    sim = SimCluster.start([os.path.join(REPO, p) for p in paths], name=unique_run_name())
     try:
         yield sim
     finally:

@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.sim", description="simulated Kubernetes cluster")
     commands = parser.add_subparsers(required=True)
     up = commands.add_parser("up", help="start a scenario; prints the kubeconfig path")
-    up.add_argument("scenario")
+    up.add_argument("scenario", nargs="+", help="scenario dirs/files (several are combined)")
     up.add_argument("--name", default="sim")
     up.set_defaults(run=_up)
     down = commands.add_parser("down", help="stop a run and remove everything it made")
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="runs on this machine")
     listing.set_defaults(run=_list)
     serve = commands.add_parser("serve", help=argparse.SUPPRESS)
-    serve.add_argument("scenario")
+    serve.add_argument("scenario", nargs="+")
     serve.add_argument("--name", default="sim")
     serve.set_defaults(run=_serve)
     return parser
@@ -53,7 +53,7 @@ def _up(args) -> int:
         raise RuntimeError(f"{args.name!r} is already up; `python -m tests.sim down --name {args.name}` first")
     log = f"/tmp/netdebug-sim-{args.name}.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "tests.sim", "serve", args.scenario, "--name", args.name],
+        process = subprocess.Popen([sys.executable, "-m", "tests.sim", "serve", *args.scenario, "--name", args.name],
                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True, cwd=_repo())
     deadline = time.monotonic() + UP_TIMEOUT

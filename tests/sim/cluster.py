@@ -20,7 +20,7 @@ class SimCluster:
         self.startup_seconds = None
 
     @classmethod
-    def start(cls, scenario_path: str, name: str = "sim") -> "SimCluster":
+    def start(cls, scenario_path: str | list[str], name: str = "sim") -> "SimCluster":
         from .dataplane import DataPlane  # noqa: needs root tools only when really starting
         from .runtime import SimRuntime
         from tests.sim.apiserver import Store, start_server
@@ -32,7 +32,7 @@ class SimCluster:
             _clear_stale(registry)
         sim = cls(registry.create(), loaded, controllers.reconcile(loaded.objects))
         try:
-            sim.plane = DataPlane(registry, sim.objects)
+            sim.plane = DataPlane(registry, sim.objects, loaded.enforce_policies)
             sim.plane.up()
             store = Store()
             for obj in sim.objects:

@@ -36,6 +36,8 @@ def reconcile(objects: list[dict], now: str | None = None) -> list[dict]:
     objects += endpoints.for_services([s for s in svcs if not _has_slices(objects, s)], pods)
     _workload_status(objects, pods)
     objects += _missing_namespaces(objects)
+    for namespace in of(objects, "Namespace"):
+        namespace["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = namespace["metadata"]["name"]
     for obj in objects:
         ensure_uid(obj)
     return objects

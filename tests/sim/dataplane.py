@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from . import behaviour, dns, kubeproxy, netns
+from . import behaviour, dns, kubeproxy, netns, netpolicy
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
@@ -22,8 +22,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 class DataPlane:
-    def __init__(self, registry, objects: list[dict]):
-        self.registry, self.objects = registry, objects
+    def __init__(self, registry, objects: list[dict], enforce_policies: bool = False):
+        self.registry, self.objects, self.enforce_policies = registry, objects, enforce_policies
         self.fabric = registry.prefix + "fabric"
         self.processes: list[subprocess.Popen] = []
         self.nodes = {}
@@ -92,8 +92,12 @@ class DataPlane:
 
     async def _configure_pods(self, ports) -> None:
         limit, pods = asyncio.Semaphore(PARALLEL), self._pods_by_key()
-        await asyncio.gather(*(netns.configure_pod(net, kubeproxy.pod_rules(ports, self._drops(pods[key])), limit)
+        await asyncio.gather(*(netns.configure_pod(net, self._pod_rules(ports, pods[key]), limit)
                                for key, net in self.pods.items()))
+
+    def _pod_rules(self, ports, pod: dict) -> str:
+        policy = netpolicy.rules(pod, self.objects) if self.enforce_policies else ([], [])
+        return kubeproxy.pod_rules(ports, self._drops(pod), policy)
 
     def _pods_by_key(self) -> dict:
         return {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in self.objects if p["kind"] == "Pod"}

@@ -80,7 +80,8 @@ def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
     return declared, rules
 
 
-def pod_rules(ports: list[ServicePort], drops: list) -> str:
+def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] = ([], [])) -> str:
+    """The pod's nat and filter tables; `policy` = netpolicy.rules() when the CNI enforces policies."""
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", *declared, "-A OUTPUT -j KUBE-SERVICES"]
     reject = []
@@ -93,10 +94,14 @@ def pod_rules(ports: list[ServicePort], drops: list) -> str:
         else:
             reject.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} has no endpoints" '
                           f"-j REJECT --reject-with icmp-port-unreachable")
+    policy_chains, policy_rules = policy
     filt = ["*filter", ":KUBE-SERVICES - [0:0]", ":SIM-INGRESS - [0:0]", ":SIM-EGRESS - [0:0]",
+            ":SIM-POLICY-IN - [0:0]", ":SIM-POLICY-OUT - [0:0]", *policy_chains,
             "-A OUTPUT -j KUBE-SERVICES", *reject,
             "-A INPUT -i eth0 -m conntrack --ctstate NEW -j SIM-INGRESS",
-            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-EGRESS", *_drop_rules(drops)]
+            "-A INPUT -i eth0 -m conntrack --ctstate NEW -j SIM-POLICY-IN",
+            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-EGRESS",
+            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-POLICY-OUT", *_drop_rules(drops), *policy_rules]
     return "\n".join(nat + rules + ["COMMIT"] + filt + ["COMMIT", ""])
 
 

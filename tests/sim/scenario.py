@@ -26,19 +26,22 @@ class Scenario:
     path: str
     objects: list[dict] = field(default_factory=list)
     faults: list[dict] = field(default_factory=list)
+    enforce_policies: bool = False  # settings ConfigMap `networkPolicy: enforce`
 
 
-def load(path: str) -> Scenario:
-    scenario = Scenario(path=path)
-    for file in _files(path):
+def load(path: str | list[str]) -> Scenario:
+    """One scenario from a directory or file, or from several (later ones add to earlier ones)."""
+    paths = [path] if isinstance(path, str) else list(path)
+    scenario = Scenario(path=" + ".join(paths))
+    for file in (f for p in paths for f in _files(p)):
         for obj in _documents(file):
             _check(obj, file)
             if _is_settings(obj):
-                scenario.faults += _faults(obj, file)
+                _settings(scenario, obj, file)
             else:
                 scenario.objects.append(obj)
     if not scenario.objects:
-        raise ScenarioError(f"{path}: no Kubernetes objects found")
+        raise ScenarioError(f"{scenario.path}: no Kubernetes objects found")
     return scenario
 
 
@@ -88,6 +91,14 @@ def describe(obj: dict) -> str:
 def _is_settings(obj: dict) -> bool:
     labels = (obj.get("metadata") or {}).get("labels") or {}
     return obj.get("kind") == "ConfigMap" and labels.get(SCENARIO_LABEL) == "true"
+
+
+def _settings(scenario: Scenario, obj: dict, file: str) -> None:
+    scenario.faults += _faults(obj, file)
+    mode = (obj.get("data") or {}).get("networkPolicy", "ignore")
+    if mode not in ("ignore", "enforce"):
+        raise ScenarioError(f"{file}: {describe(obj)}: data.networkPolicy must be ignore or enforce, not {mode!r}")
+    scenario.enforce_policies = scenario.enforce_policies or mode == "enforce"
 
 
 def _faults(obj: dict, file: str) -> list[dict]:

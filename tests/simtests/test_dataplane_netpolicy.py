@@ -1,0 +1,43 @@
+"""`networkPolicy: enforce`: the simulated CNI turns NetworkPolicies into packet drops."""
+import os
+
+import pytest
+
+from tests.simtests.simnet_support import SIM_SCENARIOS, in_pod, pod_ip, pod_ref, tcp
+
+pytestmark = pytest.mark.sim
+SHOP_ENFORCED = ("examples/shop", os.path.join(SIM_SCENARIOS, "enforce"))
+
+
+def _reach(sim, src, host, port):
+    code, err, _ = tcp(sim, src, host, port, wait=1)
+    return "connected" if code == 0 else "timeout" if "timed out" in err else "refused" if "refused" in err else err
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED], indirect=True)
+def test_shop_policies_are_enforced(sim_cluster):
+    frontend, backend = pod_ref(sim_cluster, "shop", "frontend"), pod_ref(sim_cluster, "shop", "backend")
+    prometheus = pod_ref(sim_cluster, "monitoring", "prometheus")
+    cases = [(frontend, "backend", 8080, "connected"),       # named port `api` on the backend side
+             (frontend, "db", 5432, "timeout"),               # frontend egress allows backend + DNS only
+             (backend, "db", 5432, "connected"),
+             (prometheus, "frontend.shop", 80, "connected"),  # frontend accepts port 80 from anywhere
+             (prometheus, "backend.shop", 8080, "timeout"),
+             ("shop/db-0", "backend", 8080, "timeout"),
+             (frontend, pod_ip(sim_cluster, prometheus), 9090, "timeout")]
+    assert [(s, h, p, _reach(sim_cluster, s, h, p)) for s, h, p, _ in cases] == cases
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED], indirect=True)
+def test_dns_egress_rule_lets_lookups_through(sim_cluster):
+    result, _ = in_pod(sim_cluster, pod_ref(sim_cluster, "shop", "frontend"), ["getent", "hosts", "backend"])
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize("sim_cluster", [os.path.join(SIM_SCENARIOS, "enforce-ipblock")], indirect=True)
+def test_ip_block_except_port_range_named_port_and_egress(sim_cluster):
+    cases = [("lab/allowed", 8000, "connected"), ("lab/allowed", 8100, "connected"), ("lab/allowed", 8101, "timeout"),
+             ("lab/allowed", 9443, "timeout"), ("lab/excepted", 8000, "timeout"), ("lab/excepted", 9443, "connected"),
+             ("lab/locked", 8100, "connected"), ("lab/locked", 8000, "timeout")]
+    assert [(s, p, _reach(sim_cluster, s, "10.244.7.10", p)) for s, p, _ in cases] == cases
+    assert _reach(sim_cluster, "lab/target", "10.244.7.40", 1) == "refused"  # ingress to `locked` is not isolated
