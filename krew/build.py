@@ -24,17 +24,18 @@ import venv
 import zipfile
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: builds there are never concurrent (one CI job)
+    fcntl = None
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "plugins" / "netdebug"
 BUILD_DIR = ROOT / "krew" / "build"
 DIST_DIR = ROOT / "krew" / "dist"
 BUNDLE = "netdebug"
 PYINSTALLER = "pyinstaller>=6,<7"
-# Modules that only tests or optional extras would drag in; the clean venv normally lacks them anyway.
-EXCLUDED = ("tkinter", "pytest", "_pytest", "aiohttp", "cryptography", "kubernetes.aio", "IPython")
-# Whatever the kube/ code imports lazily, the live path needs these; analysis finds most of them,
-# naming them keeps a dynamic import from silently dropping one.
-HIDDEN = ("kubernetes.client", "kubernetes.config", "kubernetes.stream", "kubernetes.watch")
+SPEC = ROOT / "krew" / "netdebug.spec"  # what goes into the bundle, and which runtime hooks stay out
 ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "i386": "386",
           "i686": "386", "x86": "386", "armv7l": "arm", "ppc64le": "ppc64le"}
 
@@ -76,7 +77,7 @@ def _digest(parts) -> str:
 
 def source_digest() -> str:
     """Changes whenever anything that ends up in the bundle changes."""
-    files = sorted(PACKAGE.rglob("*.py")) + [ROOT / "setup.cfg", ROOT / "LICENSE", Path(__file__)]
+    files = sorted(PACKAGE.rglob("*.py")) + [ROOT / "setup.cfg", ROOT / "LICENSE", SPEC, Path(__file__)]
     return _digest(part for path in files for part in (path.relative_to(ROOT).as_posix(), path.read_bytes()))
 
 
@@ -107,22 +108,12 @@ def _run(argv: list, **kwargs) -> None:
         raise SystemExit(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
 
 
-def pyinstaller_args(work: Path) -> list[str]:
-    args = ["-m", "PyInstaller", "--noconfirm", "--onedir", "--strip", "--console", "--log-level", "WARN",
-            "--name", BUNDLE, "--distpath", str(work / "dist"), "--workpath", str(work / "work"),
-            "--specpath", str(work), "--paths", str(ROOT / "plugins"), "--collect-submodules", "netdebug"]
-    args += [arg for module in HIDDEN for arg in ("--hidden-import", module)]
-    args += [arg for module in EXCLUDED for arg in ("--exclude-module", module)]
-    if sys.platform == "win32":  # strip is a binutils tool; not there on Windows runners
-        args.remove("--strip")
-    return args + [str(PACKAGE / "cli" / "dispatch.py")]
-
-
 def freeze(python: Path, work: Path) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))  # --collect-submodules imports netdebug
-    _run([python, *pyinstaller_args(work)], cwd=work, env=env)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))  # collect_submodules imports netdebug
+    _run([python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
+          "--workpath", str(work / "work"), str(SPEC)], cwd=work, env=env)
     return work / "dist" / BUNDLE
 
 
@@ -182,7 +173,18 @@ def _as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:
 
 
 def build(force: bool = False, build_dir: Path = BUILD_DIR, dist_dir: Path = DIST_DIR) -> Path:
-    """Return the archive for this platform, building it unless an identical one is there."""
+    """Return the archive for this platform, building it unless an identical one is there.
+
+    Concurrent callers (two test runs in one checkout) wait for each other instead of both building.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / "lock", "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(force, build_dir, dist_dir)
+
+
+def _build_locked(force: bool, build_dir: Path, dist_dir: Path) -> Path:
     os_name, arch = platform_tag()
     ver = version()
     target = dist_dir / archive_name(os_name, arch, ver)
