@@ -252,3 +252,11 @@ def test_connect_sweep_classifies_each_target(sim_cluster, tool):
     outcomes = [r.outcome for r in tcp_sweep(cluster, specs, tool, 1.0)]
     assert outcomes == ["connected", "refused", "timeout", "refused"]
     assert cluster.api_calls == 1
+
+
+@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/policy-enforced"], indirect=True)
+def test_enforced_policy_timeout_is_explained_by_the_policy(sim_cluster):
+    code, report = live(sim_cluster, "web", "-n", "shop", "--from", "client")
+    assert code == 1 and codes(report) == {"policy-blocks-ingress"}  # no dropped-unexplained, no policy-not-enforced
+    direct = [p for p in probes(report, "tcp") if p["target"] != report["address"]]
+    assert [p["outcome"] for p in direct] == ["timeout"]
