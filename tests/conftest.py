@@ -28,14 +28,16 @@ def sim_unavailable() -> str | None:
     """Why the simulated cluster cannot run here, or None."""
     if os.geteuid() != 0:
         return "simulated cluster needs root (network namespaces, iptables)"
-    missing = [tool for tool in TOOLS if not shutil.which(tool)]
+    search = f"{os.environ.get('PATH', '')}:/usr/local/sbin:/usr/sbin:/sbin"
+    missing = [tool for tool in TOOLS if not shutil.which(tool, path=search)]
     if missing:
         return f"simulated cluster needs {', '.join(missing)} (apt-get install iproute2 iptables dnsmasq-base procps)"
     probe = f"nds-probe{os.getpid()}_x"
-    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True, check=False)
+    ip = shutil.which("ip", path=search)
+    made = subprocess.run([ip, "netns", "add", probe], capture_output=True, text=True, check=False)
     if made.returncode != 0:
         return f"cannot create network namespaces here: {made.stderr.strip()}"
-    subprocess.run(["ip", "netns", "delete", probe], capture_output=True, check=False)
+    subprocess.run([ip, "netns", "delete", probe], capture_output=True, check=False)
     return None
 
 

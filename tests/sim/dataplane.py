@@ -78,8 +78,8 @@ class DataPlane:
         lb_ips = sorted({ip for sp in ports for ip in sp.lb_ips})
         netns.run(["ip", "-n", self.fabric, "-batch", "-"],
                   netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips))
-        netns.run(["ip", "netns", "exec", self.fabric, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        netns.run(["ip", "netns", "exec", self.fabric, "iptables-restore"], kubeproxy.fabric_rules(ports))
+        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1"])
+        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")], kubeproxy.fabric_rules(ports))
         self._mark("fabric", started)
         asyncio.run(self._configure_pods(ports))
         self._mark("pods", started)
@@ -142,7 +142,8 @@ class DataPlane:
             config = dns.dnsmasq_config(hosts, self._dns_file(pod, "log"), self._dns_file(pod, "pid"),
                                         5353 if delay else 53) + "\n".join(dns.srv_records(self.objects)) + "\n"
             _write(self._dns_file(pod, "conf"), config)
-            self._spawn(["ip", "netns", "exec", self.netns_of(pod), "dnsmasq", f"--conf-file={self._dns_file(pod, 'conf')}"],
+            self._spawn([netns.binary("ip"), "netns", "exec", self.netns_of(pod), netns.binary("dnsmasq"),
+                         f"--conf-file={self._dns_file(pod, 'conf')}"],
                         self._dns_file(pod, "out"))
             waiting.append(self._dns_file(pod, "pid"))
             if delay:

@@ -7,8 +7,12 @@ and a default route to its node's gateway. Nothing is created in the machine's o
 """
 import asyncio
 import ipaddress
+import os
+import shutil
 import subprocess
 from dataclasses import dataclass
+
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 class CommandError(RuntimeError):
@@ -63,7 +67,13 @@ def pod_batch(pod: PodNet) -> str:
                       f"route add default via {pod.gateway} dev eth0 onlink"]) + "\n"
 
 
+def binary(name: str) -> str:
+    """Absolute path of a system tool, also when PATH lacks the sbin directories."""
+    return shutil.which(name, path=f"{os.environ.get('PATH', '')}:{SYSTEM_PATH}") or name
+
+
 def run(argv: list[str], stdin: str | None = None) -> str:
+    argv = [binary(argv[0]), *argv[1:]]
     result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise CommandError(f"{' '.join(argv)}: {result.stderr.strip() or result.stdout.strip()}")
@@ -73,7 +83,7 @@ def run(argv: list[str], stdin: str | None = None) -> str:
 async def run_async(argv: list[str], stdin: str | None = None, limit: asyncio.Semaphore | None = None) -> None:
     async with limit or asyncio.Semaphore(1):
         process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            binary(argv[0]), *argv[1:], stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         _, err = await process.communicate(stdin.encode() if stdin is not None else None)
     if process.returncode != 0:
         raise CommandError(f"{' '.join(argv)}: {err.decode(errors='replace').strip()}")
@@ -85,4 +95,4 @@ def add_namespaces(names: list[str]) -> None:
 
 async def configure_pod(pod: PodNet, rules: str, limit: asyncio.Semaphore) -> None:
     await run_async(["ip", "-n", pod.netns, "-batch", "-"], pod_batch(pod), limit)
-    await run_async(["ip", "netns", "exec", pod.netns, "iptables-restore"], rules, limit)
+    await run_async(["ip", "netns", "exec", pod.netns, binary("iptables-restore")], rules, limit)

@@ -96,7 +96,7 @@ def sweep(name: str) -> None:
     owned |= {pid for n in netns for pid in _pids_in(n)}
     _stop(pid for pid in owned if _belongs(pid, registry, netns))
     if netns:
-        subprocess.run(["ip", "-force", "-batch", "-"], input="".join(f"netns delete {n}\n" for n in netns),
+        subprocess.run([_ip(), "-force", "-batch", "-"], input="".join(f"netns delete {n}\n" for n in netns),
                        text=True, capture_output=True, check=False)
     for entry in os.listdir(ETC_NETNS) if os.path.isdir(ETC_NETNS) else []:
         if entry.startswith(registry.prefix):
@@ -107,8 +107,12 @@ def sweep(name: str) -> None:
 
 
 def _pids_in(netns: str) -> list[int]:
-    result = subprocess.run(["ip", "netns", "pids", netns], capture_output=True, text=True, check=False)
+    result = subprocess.run([_ip(), "netns", "pids", netns], capture_output=True, text=True, check=False)
     return [int(p) for p in result.stdout.split()]
+
+
+def _ip() -> str:
+    return shutil.which("ip", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin:/usr/bin:/bin") or "ip"
 
 
 def _belongs(pid: int, registry: Registry, netns: list[str]) -> bool:

@@ -11,8 +11,8 @@ import shutil
 from tests.sim.apiserver import BinaryNotFound, ExecUnavailable
 
 from . import behaviour
+from .netns import SYSTEM_PATH, binary
 
-SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 class SimRuntime:
@@ -32,7 +32,7 @@ class SimRuntime:
             raise BinaryNotFound.for_binary(argv[0], self.plane.container_id(pod, container))
         env = {"PATH": path, "HOME": "/root", "HOSTNAME": pod["metadata"]["name"], "LANG": "C.UTF-8"}
         return await asyncio.create_subprocess_exec(
-            shutil.which("ip") or "ip", "netns", "exec", netns, program, *argv[1:], env=env, cwd="/",
+            binary("ip"), "netns", "exec", netns, program, *argv[1:], env=env, cwd="/",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
     def logs(self, pod: dict, container: str) -> list[str]:

@@ -88,3 +88,12 @@ class TestFaults:
         result = kubectl(sim_cluster, "--context", "sim-limited", "get", "networkpolicies", "-A")
         assert result.returncode != 0 and "forbidden" in result.stderr
         assert kubectl(sim_cluster, "--context", "sim-limited", "get", "pods", "-n", "lab").returncode == 0
+
+
+@pytest.mark.parametrize("sim_cluster", ["examples/external-access"], indirect=True)
+def test_exec_in_a_host_network_pod_sees_the_node_network(sim_cluster):
+    pod = sim_cluster.store.list("Pod", "monitoring")[0]
+    result = kubectl(sim_cluster, "exec", "-n", "monitoring", pod["metadata"]["name"], "--", "ip", "-o", "-4", "addr")
+    assert result.returncode == 0 and f" {pod['status']['hostIP']}/32 " in result.stdout
+    rows = kubectl(sim_cluster, "get", "svc", "-n", "store").stdout
+    assert "site-lb" in rows and "203.0.113.20" in rows and "<pending>" in rows

@@ -38,3 +38,13 @@ def test_ingress_takes_the_controller_service_address(sim_cluster):
     assert ingress["status"]["loadBalancer"]["ingress"] == [{"ip": "203.0.113.10"}]
     client = pod_ref(sim_cluster, "store", "site")
     assert tcp(sim_cluster, client, "ingress-nginx-controller.ingress-nginx", 443)[0] == 0
+
+
+def test_host_network_pods_listen_on_their_node_address(sim_cluster):
+    exporters = [p for p in sim_cluster.store.list("Pod", "monitoring")]
+    assert len(exporters) == len(sim_cluster.store.list("Node"))
+    client = pod_ref(sim_cluster, "store", "site")
+    for pod in exporters:
+        assert pod["status"]["podIP"] == pod["status"]["hostIP"]
+        assert _answer(sim_cluster, client, f"http://{pod['status']['podIP']}:9100/") == \
+            f"monitoring/{pod['metadata']['name']}"
