@@ -117,6 +117,16 @@ def test_api_failures_are_one_line_cluster_errors(sim_cluster, tmp_path):
     path.write_text(yaml.safe_dump(config))
     with pytest.raises(ClusterError, match=r"rejected the credentials of context sim \(401 Unauthorized\)"):
         connect(ClusterOptions(kubeconfig=str(path))).list("Pod")
+    untrusted = yaml.safe_load(open(sim_cluster.kubeconfig))
+    del untrusted["clusters"][0]["cluster"]["certificate-authority-data"]
+    path.write_text(yaml.safe_dump(untrusted))
+    with pytest.raises(ClusterError, match=r"TLS handshake failed: certificate verify failed"):
+        connect(ClusterOptions(kubeconfig=str(path))).list("Pod")
+    untrusted["clusters"][0]["cluster"]["server"] = "https://nosuch.invalid:6443"
+    path.write_text(yaml.safe_dump(untrusted))
+    with pytest.raises(ClusterError, match=r"https://nosuch.invalid:6443 \(context sim\): "
+                                           r"(name or service not known|temporary failure in name resolution)"):
+        connect(ClusterOptions(kubeconfig=str(path))).list("Pod")
     server = sim_cluster.server
     try:
         server.set_faults([{"verb": "list", "resource": "services", "action": "error"},

@@ -10,6 +10,7 @@ from ..errors import ClusterError
 
 DEGRADING_STATUSES = (403, 404)
 _ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+_SSL_TEXT = re.compile(r"\[SSL[^\]]*\] (.+?)\s*\(_ssl")
 
 
 def api_message(err) -> str:
@@ -33,8 +34,9 @@ def gap_reason(err, what: str) -> str:
 def transport_reason(err) -> str:
     """A short cause for a connection-level failure (refused, DNS, TLS, timeout)."""
     text = str(getattr(err, "reason", None) or err)
-    if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
-        return "TLS handshake failed (" + text.split(":")[-1].strip(" )'\"") + ")"
+    ssl_error = _SSL_TEXT.search(text)
+    if ssl_error or "SSL" in text:
+        return "TLS handshake failed" + (f": {ssl_error.group(1)}" if ssl_error else "")
     if "timed out" in text.lower() or "timeout" in type(err).__name__.lower():
         return "timed out"
     found = _ERRNO_TEXT.search(text)
