@@ -58,7 +58,7 @@ def _slices(service: dict, pods: list[dict]) -> list[dict]:
     groups: dict[str, tuple[list, list]] = {}
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         ports = _ports(service, pod)
-        groups.setdefault(repr(ports), (ports, []))[1].append(_endpoint(pod))
+        groups.setdefault(repr(ports), (ports, []))[1].append(_endpoint(pod, service))
     if not groups:
         groups[""] = ([], [])
     name = service["metadata"]["name"]
@@ -66,9 +66,10 @@ def _slices(service: dict, pods: list[dict]) -> list[dict]:
             for key, (ports, endpoints) in sorted(groups.items())]
 
 
-def _endpoint(pod: dict) -> dict:
+def _endpoint(pod: dict, service: dict) -> dict:
     terminating = bool(pod["metadata"].get("deletionTimestamp"))
-    return {"addresses": [pod["status"]["podIP"]],
+    hostname = pod["spec"].get("hostname") if pod["spec"].get("subdomain") == service["metadata"]["name"] else None
+    return {"addresses": [pod["status"]["podIP"]], **({"hostname": hostname} if hostname else {}),
             "conditions": {"ready": pod_ready(pod) and not terminating, "serving": pod_ready(pod),
                            "terminating": terminating},
             "nodeName": pod["spec"].get("nodeName"),

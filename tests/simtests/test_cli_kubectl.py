@@ -97,3 +97,11 @@ def test_exec_in_a_host_network_pod_sees_the_node_network(sim_cluster):
     assert result.returncode == 0 and f" {pod['status']['hostIP']}/32 " in result.stdout
     rows = kubectl(sim_cluster, "get", "svc", "-n", "store").stdout
     assert "site-lb" in rows and "203.0.113.20" in rows and "<pending>" in rows
+
+
+def test_cluster_dns_logs_show_the_queries(sim_cluster):
+    frontend = pod_ref(sim_cluster, "shop", "frontend").split("/")[1]
+    kubectl(sim_cluster, "exec", "-n", "shop", frontend, "--", "getent", "hosts", "db.shop.svc.cluster.local")
+    coredns = pod_ref(sim_cluster, "kube-system", "coredns").split("/")[1]
+    logs = kubectl(sim_cluster, "logs", "-n", "kube-system", coredns).stdout
+    assert "query[A] db.shop.svc.cluster.local from 10.244." in logs

@@ -151,3 +151,8 @@ def test_reconcile_is_deterministic():
     first = [(o["kind"], o["metadata"]["name"], o["metadata"]["uid"]) for o in _reconciled("examples/shop")]
     second = [(o["kind"], o["metadata"]["name"], o["metadata"]["uid"]) for o in _reconciled("examples/shop")]
     assert first == second
+
+
+def test_statefulset_endpoints_carry_the_pod_hostname(shop):
+    slice_ = next(s for s in _of(shop, "EndpointSlice", "shop") if s["metadata"]["name"].startswith("db-"))
+    assert slice_["endpoints"][0]["hostname"] == "db-0"
