@@ -48,6 +48,8 @@ def command(svc, port, from_pod, no_probe, ephemeral_image, timeout, output, no_
     options = make_cluster_options(kwargs)
     if timeout <= 0:
         raise InputError(f"--timeout must be positive, got {timeout}")
+    if options.selector or options.all_namespaces:
+        raise InputError("svcdebug checks one Service: -l/--selector and -A/--all-namespaces do not apply")
     request = Request(svc, port, from_pod, not no_probe, ephemeral_image, timeout)
     report = offline_report(options, request) if options.offline else live_report(options, request)
     if not write_structured(report, output, sys.stdout):
