@@ -7,25 +7,22 @@ run's prefix, which also removes anything an interrupted run left.
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import time
 
-from . import behaviour, dns, kubeproxy, netns, netpolicy
+from . import behaviour, daemons, dns, kubeproxy, netns, netpolicy
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
 
 PARALLEL = 32
-READY_TIMEOUT = 10
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class DataPlane:
     def __init__(self, registry, objects: list[dict], enforce_policies: bool = False):
         self.registry, self.objects, self.enforce_policies = registry, objects, enforce_policies
         self.fabric = registry.prefix + "fabric"
-        self.processes: list[subprocess.Popen] = []
+        self.daemons = daemons.Daemons(registry)
         self.nodes = {}
         self.pods = {}  # "ns/name" -> netns.PodNet
         self.timings: dict[str, float] = {}
@@ -142,73 +139,32 @@ class DataPlane:
             config = dns.dnsmasq_config(hosts, self._dns_file(pod, "log"), self._dns_file(pod, "pid"),
                                         5353 if delay else 53) + "\n".join(dns.srv_records(self.objects)) + "\n"
             _write(self._dns_file(pod, "conf"), config)
-            self._spawn([netns.binary("ip"), "netns", "exec", self.netns_of(pod), netns.binary("dnsmasq"),
+            self.daemons.spawn([netns.binary("ip"), "netns", "exec", self.netns_of(pod), netns.binary("dnsmasq"),
                          f"--conf-file={self._dns_file(pod, 'conf')}"],
                         self._dns_file(pod, "out"))
             waiting.append(self._dns_file(pod, "pid"))
             if delay:
                 slow.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": "0.0.0.0", "port": 53,
                              "upstream": 5353, "delay": delay})
-        self._wait_for(waiting, "dnsmasq")
+        self.daemons.wait_for(waiting, "dnsmasq")
         return slow
 
     def _dns_pods(self) -> list[dict]:
         return [p for p in self.objects if p["kind"] == "Pod" and behaviour.is_dns_pod(p) and self.netns_of(p)
                 and any(port.number == 53 for c in p["spec"]["containers"] for port in behaviour.listening(p, c))]
 
-    def _listener_entries(self) -> list[dict]:
-        entries = []
-        for pod in (p for p in self.objects if p["kind"] == "Pod" and self.netns_of(p)):
-            ip = pod["status"]["podIP"] if pod["spec"].get("hostNetwork") else "0.0.0.0"
-            for container in pod["spec"]["containers"]:
-                for port in behaviour.listening(pod, container):
-                    if behaviour.is_dns_pod(pod) and port.number == 53:
-                        continue
-                    bind = ip if port.address == "0.0.0.0" else port.address
-                    entries.append({"netns": f"/run/netns/{self.netns_of(pod)}", "ip": bind, "port": port.number,
-                                    "protocol": port.protocol, "container": container["name"],
-                                    "pod": f"{pod['metadata']['namespace']}/{pod['metadata']['name']}",
-                                    "http_status": behaviour.http_status(pod, port.number)})
-        return entries + self._api_endpoint()
-
-    def _api_endpoint(self) -> list[dict]:
-        """Something answers on the `kubernetes` Service's endpoint (first node, 6443), as in a cluster."""
-        first = next(iter(self.nodes.values()), None)
-        return [{"netns": f"/run/netns/{self.fabric}", "ip": first.address, "port": 6443, "protocol": "TCP",
-                 "pod": "default/kubernetes", "container": "kube-apiserver", "http_status": 200}] if first else []
-
     def _start_listeners(self, slow: list[dict]) -> None:
+        first = next(iter(self.nodes.values()), None)
+        sockets = daemons.listener_entries(self.objects, self.netns_of)
+        sockets += [daemons.api_endpoint(self.fabric, first.address)] if first else []
         spec, ready = self.file("listeners.json"), self.file("listeners.ready")
-        _write(spec, json.dumps({"sockets": self._listener_entries(), "slow_dns": slow}))
-        self._spawn([sys.executable, "-m", "tests.sim.listeners", spec, ready], self.file("listeners.log"))
-        self._wait_for([ready], "listeners")
-
-    def _spawn(self, argv: list[str], log_path: str) -> None:
-        with open(log_path, "ab") as log:
-            process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True, cwd=REPO, close_fds=True)
-        self.processes.append(process)
-        self.registry.add_pid(process.pid)
-
-    def _wait_for(self, paths: list[str], what: str) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while not all(os.path.exists(p) for p in paths):
-            dead = [p for p in self.processes if p.poll() is not None]
-            if dead or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start (see {self.registry.dir})")
-            time.sleep(0.005)
+        _write(spec, json.dumps({"sockets": sockets, "slow_dns": slow}))
+        self.daemons.spawn([sys.executable, "-m", "tests.sim.listeners", spec, ready], self.file("listeners.log"))
+        self.daemons.wait_for([ready], "listeners")
 
     # -- teardown -----------------------------------------------------------------------------
     def down(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        self.daemons.stop()
         sweep(self.registry.name)
 
 

@@ -12,7 +12,7 @@ FAULTS = os.path.join(SIM_SCENARIOS, "faults")
 
 @pytest.fixture(scope="module")
 def api(sim_cluster):
-    from kubernetes import client, config
+    from kubernetes import config
     return config.new_client_from_config(config_file=sim_cluster.kubeconfig, context="sim")
 
 
