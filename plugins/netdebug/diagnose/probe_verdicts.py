@@ -116,7 +116,8 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
                              {"failed": [_line(r) for r in hairpin[:LISTED]]},
                              "enable hairpin mode (kubelet --hairpin-mode / the CNI bridge's hairpinMode)",
                              facts.subject))
-    silent = [r for r in via_ip if r.spec.kind == "udp" and r.outcome == "timeout"]
+    silent = [r for r in results if r.spec.kind == "udp" and r.outcome == "timeout"
+              and (r.spec.target in facts.cluster_ips or r.spec.target in facts.endpoint_pods)]
     if silent:
         found.append(Finding("udp-unverified", "info",
                              f"UDP to {facts.subject} got no reply: UDP probes are best effort (open or filtered)",

@@ -86,7 +86,7 @@ def _probe_lines(probes: list[dict], style: Style) -> list[str]:
 
 
 def _probe(probe: dict, style: Style) -> str:
-    mark = style.mark(PROBE_MARK.get(probe["outcome"], "unknown"))
+    mark = style.mark("unknown" if probe.get("best_effort") else PROBE_MARK.get(probe["outcome"], "unknown"))
     if probe["kind"] == "resolv" and probe["outcome"] == "ok":
         return (f"  {mark} {'resolv':9} {probe['from']}: search {' '.join(probe.get('search') or []) or '<none>'}, "
                 f"ndots {probe.get('ndots')}, nameservers {' '.join(probe.get('nameservers') or []) or '<none>'}")
