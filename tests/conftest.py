@@ -8,41 +8,26 @@
 One cluster per module and scenario; it needs root, iproute2, iptables and dnsmasq, and skips with
 the missing piece named otherwise.
 """
-import itertools
 import os
-import shutil
-import subprocess
 import sys
+import uuid
 from functools import lru_cache
 
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SCENARIO = "examples/shop"
-TOOLS = ("ip", "iptables-restore", "dnsmasq", "sysctl")
-_runs = itertools.count(1)
 
 
 @lru_cache(maxsize=1)
 def sim_unavailable() -> str | None:
-    """Why the simulated cluster cannot run here, or None."""
-    if os.geteuid() != 0:
-        return "simulated cluster needs root (network namespaces, iptables)"
-    search = f"{os.environ.get('PATH', '')}:/usr/local/sbin:/usr/sbin:/sbin"
-    missing = [tool for tool in TOOLS if not shutil.which(tool, path=search)]
-    if missing:
-        return f"simulated cluster needs {', '.join(missing)} (apt-get install iproute2 iptables dnsmasq-base procps)"
-    probe = f"nds-probe{os.getpid()}_x"
-    ip = shutil.which("ip", path=search)
-    made = subprocess.run([ip, "netns", "add", probe], capture_output=True, text=True, check=False)
-    if made.returncode != 0:
-        return f"cannot create network namespaces here: {made.stderr.strip()}"
-    subprocess.run([ip, "netns", "delete", probe], capture_output=True, check=False)
-    return None
+    """Why the simulated cluster cannot run here, or None (checked once per session)."""
+    from tests.sim.preflight import problem
+    return problem()
 
 
 def unique_run_name() -> str:
-    return f"t{os.getpid()}-{next(_runs)}"
+    return f"t{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 
 def kubectl_path() -> str:

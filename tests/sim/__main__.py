@@ -46,8 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _up(args) -> int:
-    from . import scenario
+    from . import preflight, scenario
     scenario.load(args.scenario)  # bad input fails here, in the foreground
+    reason = preflight.problem()
+    if reason:
+        raise RuntimeError(reason)
     owner = Registry(args.name).read().get("owner")
     if owner and os.path.exists(f"/proc/{owner}"):
         raise RuntimeError(f"{args.name!r} is already up; `python -m tests.sim down --name {args.name}` first")

@@ -82,3 +82,12 @@ def test_scenario_configmap_gives_faults_and_is_not_an_object(tmp_path):
     loaded = scenario.load(_scenario(tmp_path, text, "s.yaml"))
     assert loaded.faults == [{"user": "limited", "verb": "list", "resource": "pods", "action": "forbid"}]
     assert [o["kind"] for o in loaded.objects] == ["Namespace"]
+
+
+def test_preflight_names_what_is_missing(monkeypatch):
+    from tests.sim import preflight
+    monkeypatch.setattr(preflight.os, "geteuid", lambda: 1000)
+    assert preflight.problem() == "simulated cluster needs root (network namespaces, iptables)"
+    monkeypatch.setattr(preflight.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(preflight, "TOOLS", ("ip", "no-such-tool-xyz"))
+    assert preflight.problem().startswith("simulated cluster needs no-such-tool-xyz (apt-get install")
