@@ -1,4 +1,5 @@
 """Offline (-f) runs on the svcdebug scenarios: each finding code with its evidence, and the goldens."""
+import json
 import subprocess
 import sys
 
@@ -171,3 +172,36 @@ def test_unreachable_cluster_exits_3(tmp_path):
                            "--request-timeout", "2"], capture_output=True, text=True)
     assert done.returncode == 3 and done.stderr.startswith("error: cannot reach the API server")
     assert "Traceback" not in done.stderr
+
+
+def test_denial_names_the_rule_that_admits_the_client_on_another_port(tmp_path):
+    (tmp_path / "x.yaml").write_text("""
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: web, image: x, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-metrics-only, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: 9090}]
+""")
+    code, out = svcdebug("shop/web", "-f", str(tmp_path), "--from", "client", "-o", "json")
+    item = finding(json.loads(out), "policy-blocks-ingress")
+    assert code == 1 and item["evidence"]["denied"] == [
+        "shop/client -> shop/web:8080/TCP: no rule of shop/web-metrics-only admits it "
+        "(ingress admits TCP 9090 from this client via shop/web-metrics-only ingress rule 0)"]

@@ -28,11 +28,12 @@ class PolicyCheck:
     policies: tuple  # the policies isolating the denying side (or admitting, when allowed)
     admitted: str  # what the denying side does admit between these two pods, e.g. "TCP 9090"
     rules: tuple  # RuleRef dicts that admit the traffic
+    near_rules: tuple = ()  # when denied: "ns/policy ingress rule N" admitting this peer on other ports
 
     def to_dict(self) -> dict:
         return {"client": self.client, "backend": self.backend, "port": f"{self.port}/{self.protocol}",
                 "allowed": self.allowed, "deniedBy": self.denied_by, "policies": list(self.policies),
-                "admitted": self.admitted, "rules": list(self.rules)}
+                "admitted": self.admitted, "rules": list(self.rules), "nearRules": list(self.near_rules)}
 
 
 def is_ingress_controller(pod: dict) -> bool:
@@ -52,12 +53,17 @@ def default_clients(snapshot: Snapshot, service: dict, routed_by_ingress: bool) 
 
 
 def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str) -> PolicyCheck:
-    verdict = engine.check(Endpoint.for_pod(client), Endpoint.for_pod(backend), port=port, protocol=protocol)
+    source, destination = Endpoint.for_pod(client), Endpoint.for_pod(backend)
+    verdict = engine.check(source, destination, port=port, protocol=protocol)
     denying = next((side for side in (verdict.ingress, verdict.egress) if not side.allowed), None)
     side = denying or verdict.ingress
+    near = ()
+    if denying is not None:  # rules that admit this peer, only not on this port
+        unnarrowed = engine.side(denying.direction, source, destination).rules
+        near = tuple(f"{r.policy} {r.direction} rule {r.rule}" for r in unnarrowed)
     return PolicyCheck(objects.ref(client), objects.ref(backend), port, protocol, verdict.allowed,
                        denying.direction if denying else None, tuple(side.policies),
-                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules))
+                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules), near)
 
 
 def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], clients: list[dict],
@@ -104,8 +110,9 @@ def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: l
 
 def _denial_line(check: PolicyCheck) -> str:
     admitted = "nothing" if check.admitted in ("", "none") else check.admitted
+    near = f" via {', '.join(check.near_rules)}" if check.near_rules else ""
     return (f"{check.client} -> {check.backend}:{check.port}/{check.protocol}: no rule of "
-            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted})")
+            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} from this client{near})")
 
 
 def _distinct(pods: list[dict]) -> list[dict]:
