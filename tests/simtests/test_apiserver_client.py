@@ -1,6 +1,7 @@
 """The official kubernetes Python client against the running fake API server."""
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from kubernetes import client, watch
@@ -212,3 +213,14 @@ def test_watch_list_initial_events_end_with_a_bookmark(core):
     events = [json.loads(line) for line in response.read().decode().splitlines()]
     assert [e["type"] for e in events] == ["ADDED", "ADDED", "ADDED", "BOOKMARK"]
     assert events[-1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+
+
+def test_concurrent_execs_keep_their_own_streams(core):
+    def run(index: int) -> tuple:
+        ws = _exec(core, "web-1", ["sh", "-c", f"echo {index}; echo e{index} >&2; exit {index % 4}"])
+        ws.run_forever(timeout=20)
+        return ws.read_stdout(), ws.read_stderr(), ws.returncode
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(run, range(32)))
+    assert results == [(f"{i}\n", f"e{i}\n", i % 4) for i in range(32)]
