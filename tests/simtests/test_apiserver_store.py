@@ -172,3 +172,10 @@ def test_service_table_row():
     assert cells[:3] == ["lb", "LoadBalancer", svc["spec"]["clusterIP"]]
     assert cells[3] == "<pending>" and cells[4] == f"80:{svc['spec']['ports'][0]['nodePort']}/TCP"
     assert body["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
+
+
+def test_update_of_a_kind_without_generation_adds_none():
+    store = Store()
+    store.add({"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}})
+    updated = store.update({"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2"}})
+    assert "generation" not in updated["metadata"] and updated["data"] == {"a": "2"}

@@ -56,9 +56,10 @@ class Store:
             old = self._table(resource)[key]
             meta = obj.setdefault("metadata", {})
             for field in ("uid", "creationTimestamp", "generation"):
-                meta[field] = old["metadata"].get(field)
-            if obj.get("spec") != old.get("spec"):
-                meta["generation"] = (meta.get("generation") or 0) + 1
+                if field in old["metadata"]:
+                    meta[field] = old["metadata"][field]
+            if "generation" in meta and obj.get("spec") != old.get("spec"):
+                meta["generation"] += 1
             obj.setdefault("apiVersion", resource.api_version)
             apply_defaults(obj, Taken(self._values("Service")))
             return self._commit(resource, key, obj, "MODIFIED")
