@@ -8,7 +8,8 @@ from netdebug.probe.model import ProbeSpec
 from netdebug.probe.outcome import classify
 from netdebug.probe.tools import Toolset, parse_detected
 
-FULL = Toolset(frozenset({"bash", "nc", "curl", "wget", "gnu-wget", "python3", "getent", "cat", "timeout"}), shell=True)
+FULL = Toolset(frozenset({"bash", "nc", "nc-z", "nc-u", "curl", "wget", "gnu-wget", "python3", "getent", "cat",
+                          "timeout"}), shell=True)
 
 
 def tools(*names):
@@ -22,7 +23,8 @@ def tools(*names):
     (tools("curl"), "curl", ["curl", "-sS", "-g", "--noproxy", "*", "-o", "/dev/null", "-w", "%{time_connect}",
                              "--connect-timeout", "1.5", "-m", "1.5", "http://10.0.0.5:8080/"]),
     (tools("python"), "python", ["python", "-c", scripts.PY_TCP, "10.0.0.5", "8080", "1.5"]),
-    (tools("busybox"), "busybox", ["busybox", "nc", "-v", "-z", "-w", "2", "10.0.0.5", "8080"]),
+    (tools("busybox"), "busybox", ["busybox", "nc", "-w", "2", "10.0.0.5", "8080"]),
+    (tools("nc"), "nc", ["nc", "-w", "2", "10.0.0.5", "8080"]),  # an nc without -z (busybox's small one)
     (tools("wget", "gnu-wget"), "wget", ["wget", "-O", "/dev/null", "-T", "2", "--tries=1", "--no-proxy",
                                          "http://10.0.0.5:8080/"]),
 ])
@@ -47,7 +49,9 @@ def test_http_dns_udp_plans():
     assert busybox_wget == ["busybox", "wget", "-S", "-O", "/dev/null", "-T", "1", "http://a:80/"]
     assert plan.dns_probe(tools("getent", "nslookup"), "kubernetes.default", 1).command == ["getent", "hosts", "kubernetes.default"]
     assert plan.dns_probe(FULL, "x", 1).tool == "python3"  # python tells NXDOMAIN from a dead DNS server
-    assert plan.udp_probe(tools("nc"), "10.0.0.1", 53, 1).command == ["nc", "-v", "-u", "-z", "-w", "1", "10.0.0.1", "53"]
+    assert plan.udp_probe(tools("nc", "nc-z", "nc-u"), "10.0.0.1", 53, 1).command == [
+        "nc", "-v", "-u", "-z", "-w", "1", "10.0.0.1", "53"]
+    assert plan.udp_probe(tools("nc", "busybox"), "10.0.0.1", 53, 1) is None  # busybox's small nc has no -u
 
 
 HOSTILE = ["$(touch /tmp/pwned)", "a;reboot", "-e/bin/sh", "--help", "a b", "`id`", "x|y", "", "a\nb", "../etc"]
@@ -140,8 +144,8 @@ def test_nslookup_and_getent_output():
 
 
 def test_detected_tools():
-    out = "/bin/bash\n/usr/bin/nc\n/usr/bin/curl\n/bin/busybox\ngnu-wget\n/usr/local/bin/evil-tool\n"
-    assert parse_detected(out) == {"bash", "nc", "curl", "busybox", "gnu-wget"}
+    out = "/bin/bash\n/usr/bin/nc\n/usr/bin/curl\n/bin/busybox\ngnu-wget\nnc-z\n/usr/local/bin/evil-tool\n"
+    assert parse_detected(out) == {"bash", "nc", "curl", "busybox", "gnu-wget", "nc-z"}
 
 
 def run(plan_, stdout="", stderr="", rc=0, **kw):
@@ -154,6 +158,8 @@ def run(plan_, stdout="", stderr="", rc=0, **kw):
     (tools("nc"), "", "nc: connect to 10.0.0.5 port 8080 (tcp) timed out: Operation now in progress", 1, "timeout"),
     (tools("nc"), "", 'nc: getaddrinfo for host "x" port 1: Temporary failure in name resolution', 1, "dns-error"),
     (tools("busybox"), "", "nc: can't connect to remote host (10.0.0.5): Connection refused", 1, "refused"),
+    (tools("busybox"), "", "nc: timed out", 1, "timeout"),
+    (tools("busybox"), "", "", 0, "connected"),
     (tools("bash", "timeout"), "", "", 124, "timeout"),
     (tools("bash"), "", "bash: connect: Connection refused\nbash: /dev/tcp/x/1: Connection refused", 1, "refused"),
     (tools("curl"), "0.000120", "curl: (52) Empty reply from server", 52, "connected"),
@@ -191,6 +197,33 @@ def test_dns_http_udp_outcomes():
     assert run(plan.http_probe(FULL, "w", 80, "/", 1), "000", "curl: (7) Failed", 7).outcome == "refused"
     wget = plan.http_probe(tools("wget"), "w", 80, "/", 1)
     assert run(wget, "", "  HTTP/1.1 301 Moved\n  HTTP/1.1 503 Service Unavailable\n", 8).detail == "503"
-    udp = plan.udp_probe(tools("nc"), "w", 53, 1)
+    udp = plan.udp_probe(tools("nc", "nc-z", "nc-u"), "w", 53, 1)
     assert run(udp, rc=0).outcome == "timeout" and run(udp, rc=1).outcome == "refused"
     assert run(plan.udp_probe(tools("python3"), "w", 53, 1), "timeout\n").detail.endswith("best effort)")
+
+
+def run_detect_script(tmp_path, links: dict) -> frozenset:
+    """The real detection script under a PATH that holds only `links` (name -> binary)."""
+    import shutil
+    import subprocess
+
+    from netdebug.probe.tools import DETECT_SCRIPT
+
+    for name, binary in links.items():
+        (tmp_path / name).symlink_to(shutil.which(binary))
+    shell = str(tmp_path / "sh")
+    done = subprocess.run([shell, "-c", DETECT_SCRIPT], env={"PATH": str(tmp_path)}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return parse_detected(done.stdout)
+
+
+def test_detect_script_reports_nc_flavours(tmp_path):
+    assert run_detect_script(tmp_path, {"sh": "dash", "nc": "nc", "cat": "cat"}) == {"nc", "nc-z", "nc-u", "cat"}
+
+
+def test_detect_script_under_busybox_sh_with_busybox_nc(tmp_path):
+    import shutil
+
+    if not shutil.which("busybox"):
+        pytest.skip("busybox is not installed (apt-get install busybox; .ci/run does)")
+    assert run_detect_script(tmp_path, {"sh": "busybox", "nc": "busybox", "busybox": "busybox"}) == {"nc", "busybox"}

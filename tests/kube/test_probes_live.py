@@ -1,4 +1,5 @@
 """Probes through the simulated cluster: real execs in real network namespaces, real packets."""
+import shutil
 import time
 
 import pytest
@@ -111,3 +112,18 @@ def test_ephemeral_refused_degrades_to_exec_failed(sim_cluster):
     [result] = run_probes(limited, [probe(source.container, "tcp", "10.0.0.1", 80)], timeout=1,
                           toolsets={source.key: source.toolset})
     assert result.outcome == "exec-failed"
+
+
+def test_busybox_binary_only_container(cluster):
+    """No shell, no applet links: only the busybox binary (as in some minimal images)."""
+    if not shutil.which("busybox"):
+        pytest.skip("busybox is not installed on this machine (apt-get install busybox; .ci/run does)")
+    ip = server_ip(cluster)
+    specs = [probe("bbonly", "tcp", ip, port) for port in (8080, 8081, 9)]
+    specs += [probe("bbonly", "dns", "web"), probe("bbonly", "dns", "nosuch.lab.svc.cluster.local"),
+              probe("bbonly", "resolv"), probe("bbonly", "udp", ip, 5353)]
+    results = run_probes(cluster, specs, timeout=1)
+    assert {r.tool for r in results[:-1]} == {"busybox"}
+    assert [r.outcome for r in results] == ["connected", "refused", "timeout", "resolved", "nxdomain", "ok", "no-tool"]
+    service_ip = cluster.get("Service", "lab", "web")["spec"]["clusterIP"]
+    assert results[3].addresses == (service_ip,) and results[5].ndots == 5

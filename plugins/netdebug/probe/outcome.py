@@ -94,8 +94,9 @@ def _dns(tool: str, result) -> Outcome:
     addresses = parse.nslookup_addresses(result.stdout)
     if addresses:
         return Outcome("resolved", "", {"addresses": addresses})
-    if re.search(r"NXDOMAIN|can't find|not found", text, re.I) and not _TIMEOUT.search(text):
-        return Outcome("nxdomain", _first_line(text))
+    missing = re.search(r"^.*(NXDOMAIN|can't find|not found).*$", text, re.I | re.M)
+    if missing and not _TIMEOUT.search(text):
+        return Outcome("nxdomain", missing.group(0).strip(" *"))
     return Outcome("dns-error", _error_line(text) or f"exit code {result.returncode}")
 
 
@@ -129,8 +130,8 @@ def _first_line(text: str) -> str:
 
 
 def _error_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip().startswith(";;") or "error" in line.lower()),
-                _first_line(text))[:300]
+    lines = (line.strip() for line in text.splitlines())
+    return next((line for line in lines if line.startswith(";;") or "error" in line.lower()), _first_line(text))[:300]
 
 
 def _float(text: str) -> float:

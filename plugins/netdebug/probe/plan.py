@@ -16,7 +16,7 @@ _IPV6 = re.compile(r"^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$")
 _PATH = re.compile(r"^/[\x21-\x7e]*$")  # printable, no spaces or control characters
 
 TCP_LADDER = ("nc", "bash", "curl", "python3", "python", "busybox", "wget")
-UDP_LADDER = ("python3", "python", "nc", "busybox")
+UDP_LADDER = ("python3", "python", "nc")
 DNS_LADDER = ("python3", "python", "getent", "nslookup", "busybox")
 HTTP_LADDER = ("curl", "wget", "python3", "python", "busybox")
 READ_LADDER = ("cat", "busybox", "python3", "python")
@@ -74,8 +74,10 @@ def _fsecs(timeout: float) -> str:
 def tcp_probe(toolset, host: str, port: int, timeout: float) -> Plan | None:
     host, port = checked_host(host), str(checked_port(port))
     tool = _first(toolset, TCP_LADDER)
-    if tool in ("nc", "busybox"):
-        argv = (*(("busybox",) if tool == "busybox" else ()), "nc", "-v", "-z", "-w", _secs(timeout), host, port)
+    if tool == "nc" and toolset.has("nc-z"):
+        argv = ("nc", "-v", "-z", "-w", _secs(timeout), host, port)
+    elif tool in ("nc", "busybox"):  # busybox's small nc: no -z, but it exits once its (empty) stdin ends
+        argv = (*(("busybox",) if tool == "busybox" else ()), "nc", "-w", _secs(timeout), host, port)
     elif tool == "bash":
         bounded = ("timeout", _fsecs(timeout)) if toolset.has("timeout") else ()
         argv = (*bounded, "bash", "-c", scripts.BASH_TCP, "bash", host, port)
@@ -97,9 +99,8 @@ def udp_probe(toolset, host: str, port: int, timeout: float) -> Plan | None:
     tool = _first(toolset, UDP_LADDER)
     if tool in ("python3", "python"):
         return Plan("udp", tool, (tool, "-c", scripts.PY_UDP, host, port, _fsecs(timeout)))
-    if tool in ("nc", "busybox"):
-        prefix = ("busybox",) if tool == "busybox" else ()
-        return Plan("udp", tool, (*prefix, "nc", "-v", "-u", "-z", "-w", _secs(timeout), host, port))
+    if tool == "nc" and toolset.has("nc-z") and toolset.has("nc-u"):
+        return Plan("udp", tool, ("nc", "-v", "-u", "-z", "-w", _secs(timeout), host, port))
     return None
 
 
@@ -119,8 +120,8 @@ def http_probe(toolset, host: str, port: int, path: str | None, timeout: float) 
     url = url_for(checked_host(host), checked_port(port), checked_path(path))
     tool = _first(toolset, HTTP_LADDER)
     if tool == "curl":
-        argv = ("curl", "-sS", "-g", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}", "--connect-timeout", _fsecs(timeout),
-                "-m", _fsecs(timeout), url)
+        argv = ("curl", "-sS", "-g", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}",
+                "--connect-timeout", _fsecs(timeout), "-m", _fsecs(timeout), url)
     elif tool in ("wget", "busybox"):
         prefix = ("busybox",) if tool == "busybox" else ()
         gnu = _gnu_wget_flags(toolset) if tool == "wget" else ()

@@ -2,9 +2,14 @@
 from dataclasses import dataclass, field
 
 CANDIDATES = ("bash", "nc", "curl", "wget", "python3", "python", "busybox", "getent", "nslookup", "cat", "timeout")
-# A fixed string: nothing user-supplied ever goes into it. GNU wget needs --tries=1; busybox wget rejects it.
+# A fixed string: nothing user-supplied ever goes into it. Besides the paths it reports flavours:
+# GNU wget (needs --tries=1, which busybox wget rejects) and whether nc knows -z / -u (busybox's
+# small nc knows neither).
 DETECT_SCRIPT = ("for t in " + " ".join(CANDIDATES) + "; do command -v \"$t\"; done; "
-                 "wget --version >/dev/null 2>&1 && echo gnu-wget; true")
+                 "wget --version >/dev/null 2>&1 && echo gnu-wget; "
+                 "if command -v nc >/dev/null; then h=$(nc -h 2>&1); "
+                 "case \"$h\" in *[[:space:]]-z*) echo nc-z;; esac; case \"$h\" in *[[:space:]]-u*) echo nc-u;; esac; fi; true")
+FLAVOURS = ("gnu-wget", "nc-z", "nc-u")
 # Without a shell, try the binaries that can still do something (python: everything; cat: /proc reads).
 NO_SHELL_CHECKS = (("python3", ("python3", "-c", "pass")), ("python", ("python", "-c", "pass")),
                    ("busybox", ("busybox", "true")), ("cat", ("cat", "/proc/self/stat")))
@@ -30,7 +35,7 @@ class Toolset:
 def parse_detected(stdout: str) -> frozenset:
     """`command -v` prints a path (or the bare name for builtins); keep the known tool names."""
     names = {line.strip().rsplit("/", 1)[-1] for line in stdout.splitlines() if line.strip()}
-    return frozenset(names & {*CANDIDATES, "gnu-wget"})
+    return frozenset(names & {*CANDIDATES, *FLAVOURS})
 
 
 def detect_tools(cluster, namespace: str, pod: str, container: str, timeout: float = 5.0) -> Toolset:
