@@ -9,9 +9,12 @@
                              #    restartPolicy/terminationMessagePath..., Namespace label
                              #    kubernetes.io/metadata.name); ValueError if it exists
     store.update(obj)        # replace (KeyError if missing); uid/creationTimestamp kept, generation bumped
-                             #    when spec changes
+                             #    when spec changes, defaults filled again
     store.delete(kind, ns, name) -> deleted obj | None
     store.get(kind, ns, name) -> obj | None ; store.list(kind, ns=None) -> [obj] sorted by ns/name
+    store.snapshot(kind, ns=None, shared=False) -> ([obj], resourceVersion) taken atomically
+    store.watch(kind, callback, since=None) -> (initial events, cancel); callback(type, obj) runs in
+                             #    the mutating thread
     # kind may be "Pod", "pods" or "pod"; ns is ignored for cluster-scoped kinds. Every change is a
     # watch event for clients.
 
@@ -32,7 +35,7 @@ Runtime (see runtime.py) — its methods are called on the server's own event lo
 
 Faults: [{"user": "limited"|"*", "verb": "list"|"get"|"watch"|"create"|"patch"|"*",
           "resource": "events"|"pods/exec"|"*", "namespace": optional, "action":
-          "forbid"|"error"|"delay"|"drop", "seconds": 0.5}], applied to resource requests in order:
+          "forbid"|"error"|"delay"|"drop", "seconds": 0.5, "message": for error}], applied to resource requests in order:
           delays add up, the first forbid (403 RBAC-like Status) / error (500) / drop (connection
           closed, no answer) ends the request. Exec is verb "create" on "pods/exec".
 """
