@@ -27,15 +27,17 @@ class ClusterConfig:
     server: str
 
 
-def kubeconfig_paths(explicit: str | None, environ=os.environ) -> list[str]:
+def kubeconfig_paths(explicit: str | None) -> list[str]:
     """The kubeconfig files to merge, existing ones only (like kubectl, missing KUBECONFIG entries are skipped)."""
     if explicit:
         path = os.path.expanduser(explicit)
         if not os.path.isfile(path):
             raise InputError(f"kubeconfig {explicit}: no such file")
         return [path]
-    entries = environ.get("KUBECONFIG", "").split(os.pathsep) if environ.get("KUBECONFIG") else [DEFAULT_KUBECONFIG]
-    return [os.path.expanduser(p) for p in entries if p and os.path.isfile(os.path.expanduser(p))]
+    listed = os.environ.get("KUBECONFIG")
+    entries = listed.split(os.pathsep) if listed else [DEFAULT_KUBECONFIG]
+    paths = [os.path.expanduser(entry) for entry in entries if entry]
+    return [path for path in paths if os.path.isfile(path)]
 
 
 def read_kubeconfigs(paths: list[str]) -> list[dict]:
