@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _up(args) -> int:
     from . import preflight, scenario
-    scenario.load(args.scenario)  # bad input fails here, in the foreground
+    from .cluster import served_kinds
+    scenario.load(args.scenario, served_kinds())  # bad input fails here, in the foreground
     reason = preflight.problem()
     if reason:
         raise RuntimeError(reason)

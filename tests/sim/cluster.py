@@ -26,7 +26,7 @@ class SimCluster:
         from tests.sim.apiserver import Store, start_server
 
         started = time.monotonic()
-        loaded = scenario.load(scenario_path)
+        loaded = scenario.load(scenario_path, served_kinds())
         registry = Registry(name)
         if name in runs():
             _clear_stale(registry)
@@ -86,3 +86,8 @@ def _clear_stale(registry: Registry) -> None:
         raise RuntimeError(f"simulated cluster {registry.name!r} is already up (pid {owner}); "
                            f"use another --name or `python -m tests.sim down --name {registry.name}`")
     sweep(registry.name)
+
+
+def served_kinds() -> set[str]:
+    from tests.sim.apiserver.resources import RESOURCES
+    return {resource.kind for resource in RESOURCES}

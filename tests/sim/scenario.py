@@ -29,13 +29,18 @@ class Scenario:
     enforce_policies: bool = False  # settings ConfigMap `networkPolicy: enforce`
 
 
-def load(path: str | list[str]) -> Scenario:
-    """One scenario from a directory or file, or from several (later ones add to earlier ones)."""
+def load(path: str | list[str], served: set[str] | None = None) -> Scenario:
+    """One scenario from a directory or file, or from several (later ones add to earlier ones).
+
+    `served`: the kinds the API server can hold; any other kind is an error.
+    """
     paths = [path] if isinstance(path, str) else list(path)
     scenario = Scenario(path=" + ".join(paths))
     for file in (f for p in paths for f in _files(p)):
         for obj in _documents(file):
             _check(obj, file)
+            if served is not None and obj["kind"] not in served:
+                raise ScenarioError(f"{file}: {describe(obj)}: kind {obj['kind']} is not served by the simulated cluster")
             if _is_settings(obj):
                 _settings(scenario, obj, file)
             else:

@@ -6,7 +6,7 @@ import yaml
 
 LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
+TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 STATES = ("running", "not-ready", "crashloop", "imagepull", "unschedulable", "terminating")
 ADDRESS_TYPES = ("IPv4", "IPv6", "FQDN")
 

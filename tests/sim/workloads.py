@@ -6,7 +6,7 @@ from netdebug.model.selectors import matches
 
 from .names import ensure_uid, suffix
 
-APPS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController")
+APPS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 
 
 def expand(objects: list[dict], nodes: list[dict]) -> list[dict]:

@@ -91,3 +91,10 @@ def test_preflight_names_what_is_missing(monkeypatch):
     monkeypatch.setattr(preflight.os, "geteuid", lambda: 0)
     monkeypatch.setattr(preflight, "TOOLS", ("ip", "no-such-tool-xyz"))
     assert preflight.problem().startswith("simulated cluster needs no-such-tool-xyz (apt-get install")
+
+
+def test_kinds_the_simulator_cannot_serve_are_named(tmp_path):
+    from tests.sim.cluster import served_kinds
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n"
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: Widget shop/w: kind Widget is not served"):
+        scenario.load(_scenario(tmp_path, text), served_kinds())
