@@ -132,3 +132,20 @@ def test_describe_pod_and_service(kubectl):
     service = kubectl("describe", "svc", "-n", "shop", "web")
     assert service.returncode == 0, service.stderr[-300:]
     assert "Endpoints:                10.244.1.5:8080,10.244.1.6:8080" in service.stdout
+
+
+def test_workloads_print_kubectl_columns(server, kubectl):  # noqa: F811
+    template = {"metadata": {"labels": {"app": "w"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    for kind, status in (("Deployment", {"readyReplicas": 1, "updatedReplicas": 2, "availableReplicas": 1}),
+                         ("StatefulSet", {"readyReplicas": 2}),
+                         ("DaemonSet", {"desiredNumberScheduled": 3, "currentNumberScheduled": 3,
+                                        "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2})):
+        server.store.add({"kind": kind, "apiVersion": "apps/v1", "metadata": {"name": "w", "namespace": "shop"},
+                          "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "w"}}, "template": template},
+                          "status": status})
+    rows = _table(kubectl("get", "deploy,sts,ds", "-n", "shop").stdout)
+    assert rows[0] == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    assert rows[1][:4] == ["deployment.apps/w", "1/2", "2", "1"]
+    assert rows[3] == ["NAME", "READY", "AGE"] and rows[4][:2] == ["statefulset.apps/w", "2/2"]
+    assert rows[6][:8] == ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE", "SELECTOR"]
+    assert rows[7][:7] == ["daemonset.apps/w", "3", "3", "2", "3", "2", "<none>"]

@@ -2,6 +2,7 @@
 from .cells import age as _age
 from .cells import name as _name
 from .netprinters import NETWORK_COLUMNS
+from .workloadprinters import WORKLOAD_COLUMNS
 
 _NAME = ("Name", "string", "name", 0)
 _AGE = ("Age", "string", "", 0)
@@ -79,12 +80,6 @@ def _namespace_cells(ns: dict) -> list:
     return [_name(ns), ns.get("status", {}).get("phase", "Active"), _age(ns)]
 
 
-def _deployment_cells(deploy: dict) -> list:
-    status = deploy.get("status", {})
-    return [_name(deploy), f"{status.get('readyReplicas', 0)}/{deploy.get('spec', {}).get('replicas', 1)}",
-            status.get("updatedReplicas", 0), status.get("availableReplicas", 0), _age(deploy)]
-
-
 def _node_cells(node: dict) -> list:
     conditions = node.get("status", {}).get("conditions") or []
     ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
@@ -104,6 +99,7 @@ def _event_cells(event: dict) -> list:
 
 _COLUMNS = {
     **NETWORK_COLUMNS,
+    **WORKLOAD_COLUMNS,
     "Event": ((("Last Seen", "string", "", 0), ("Type", "string", "", 0), ("Reason", "string", "", 0),
                ("Object", "string", "", 0), ("Message", "string", "", 0), ("Name", "string", "name", 1)),
               _event_cells),
@@ -115,8 +111,6 @@ _COLUMNS = {
                  ("Selector", "string", "", 1)), _service_cells),
     "Secret": ((_NAME, ("Type", "string", "", 0), ("Data", "string", "", 0), _AGE), _secret_cells),
     "Namespace": ((_NAME, ("Status", "string", "", 0), _AGE), _namespace_cells),
-    "Deployment": ((_NAME, ("Ready", "string", "", 0), ("Up-to-date", "string", "", 0),
-                    ("Available", "string", "", 0), _AGE), _deployment_cells),
     "Node": ((_NAME, ("Status", "string", "", 0), ("Roles", "string", "", 0), _AGE,
               ("Version", "string", "", 0)), _node_cells),
 }
