@@ -31,7 +31,7 @@ CHECK = ["check", "shop/deploy/frontend", "shop/deploy/backend", "--port", "8080
 def install(archive: Path, into: Path) -> Path:
     """Unpack the archive and link kubectl-netpolicy to its executable (what krew does)."""
     with tarfile.open(archive) as source:
-        source.extractall(into / "store", filter="data")
+        source.extractall(into / "store", **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     bin_dir = into / "bin"
     bin_dir.mkdir()
     (bin_dir / "kubectl-netpolicy").symlink_to(into / "store" / "netdebug" / "netdebug")
