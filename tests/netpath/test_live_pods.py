@@ -63,3 +63,9 @@ def test_udp_best_effort_echo_and_icmp_refusal(sim_cluster):
     assert probe(report, "endpoint")["kind"] == "udp" and probe(report, "endpoint")["outcome"] == "connected"
     code, report = live(sim_cluster, "app/client", "app/syslog", "--protocol", "udp", "--port", "5999")
     assert report["verdict"] == "blocked at destination" and "not-listening" in codes(report)
+
+
+def test_unscheduled_source_blocks_at_source_without_probes(sim_cluster):
+    code, report = live(sim_cluster, "app/pending", "app/server-near")
+    assert (code, report["verdict"]) == (1, "blocked at source") and report["probes"] == []
+    assert hop(report, "source")["code"] == "source-not-running"

@@ -56,7 +56,7 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     query = build_query(snapshot, source, destination, namespace, bool(options.namespace), port=port, protocol=protocol.upper(),
                         source_container=container, to_container=to_container)
     report = walk(snapshot, query)
-    if cluster is not None and not no_probe:
+    if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
 
         probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)

@@ -17,6 +17,8 @@ def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str 
     planned = path_probes.plan(report, report.protocol, http_path, query.to_container)
     if not planned:
         return
+    if stream.isatty():
+        stream.write(f"probing {len(planned)} target(s) from {report.source} (timeout {timeout:g}s)...\n")
     if query.source is None:
         results = _run_local(planned, timeout)
     else:

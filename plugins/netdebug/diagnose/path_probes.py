@@ -9,7 +9,7 @@ from .findings import Finding
 from .hops import FAIL, OK, UNKNOWN
 
 LOCALHOST = "127.0.0.1"
-MAX_DIRECT = 8  # endpoints probed directly (and listening tables read) per run
+MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
 GOOD = ("connected", "http")
 
 
@@ -23,10 +23,11 @@ def plan(report, protocol: str, http_path: str | None, to_container: str | None)
     service = targets.get("service") or {}
     if service.get("ip") and not service["ip"].startswith("<"):
         probes.append({"role": "service", "kind": kind, "target": service["ip"], "port": service["port"]})
-    for endpoint in [e for e in targets.get("endpoints") or [] if e["ip"] and e["port"]][:MAX_DIRECT]:
+    for index, endpoint in enumerate(e for e in targets.get("endpoints") or [] if e["ip"] and e["port"]):
         probes.append({"role": "endpoint", "kind": kind, "target": endpoint["ip"], "port": endpoint["port"],
                        "of": endpoint["pod"]})
-        probes.append({"role": "listening", "kind": "listening", "pod": endpoint["pod"], "container": to_container})
+        if index < MAX_LISTENING:
+            probes.append({"role": "listening", "kind": "listening", "pod": endpoint["pod"], "container": to_container})
     if "localhost" in targets:
         local = targets["localhost"]
         probes.append({"role": "localhost", "kind": kind, "target": LOCALHOST, "port": local["port"], "of": report.source})
@@ -43,7 +44,7 @@ def plan(report, protocol: str, http_path: str | None, to_container: str | None)
 def _from_outside(service: dict, kind: str, http_path: str | None, host: str | None) -> list[dict]:
     """From this machine: the load balancer address and each node's address on the nodePort."""
     probes = [{"role": "entry", "kind": kind, "target": e["address"], "port": e["port"], "via": e["via"], "local": True}
-              for e in (service.get("entry") or [])[:MAX_DIRECT]]
+              for e in service.get("entry") or []]
     if http_path is not None and probes and kind == "tcp":
         probes.append({**probes[0], "role": "http", "kind": "http", "path": http_path})
     return probes
