@@ -5,6 +5,7 @@ import click
 
 from ..model import objects
 from ..policy.matrix import Group, compute, group_cells
+from ..policy.ports import ALL
 from ..render.structured import write_structured
 from ..render.style import Style
 from .endpoints import workload_of
@@ -28,15 +29,19 @@ def matrix(port, protocol, output, no_color, **kwargs):
     snapshot, engine = load_engine(options)
     grid = compute(engine, scoped_pods(snapshot, options))
     protocol = protocol.upper()
-    if output in ("json", "yaml"):
-        report = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
-                  "pods": grid.refs(), "connections": list(pair_rows(grid, protocol, port)), "notes": notes(snapshot)}
-        write_structured(report, output, sys.stdout)
-        return 0
     from ..render import netpolicy_matrix as render
 
+    header = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port, "pods": grid.refs()}
+    if output == "json":
+        render.write_json_pairs(header, pair_rows(grid, protocol, port), notes(snapshot), sys.stdout)
+        return 0
+    if output == "yaml":
+        rows = [{"from": source, "to": destination, **fields} for source, row in pair_rows(grid, protocol, port)
+                for destination, fields in zip(header["pods"], row)]
+        write_structured({**header, "connections": rows, "notes": notes(snapshot)}, output, sys.stdout)
+        return 0
     if output == "csv":
-        render.write_csv(pair_rows(grid, protocol, port), sys.stdout)
+        render.write_csv_pairs(header["pods"], pair_rows(grid, protocol, port), sys.stdout)
         return 0
     report = grouped_report(snapshot, grid, protocol, port)
     report["notes"] = notes(snapshot)
@@ -48,14 +53,26 @@ def matrix(port, protocol, output, no_color, **kwargs):
 
 
 def pair_rows(grid, protocol: str, port: int | None):
-    refs = grid.refs()
-    for source, destination, connections in grid.pairs():
-        row = {"from": refs[source], "to": refs[destination]}
-        if port:
-            row.update(protocol=protocol, port=port, allowed=connections.contains(protocol, port))
-        else:
-            row.update(connections=str(connections), allowed=not connections.is_empty)
-        yield row
+    """(from, [fields for each destination, in pod order]) per source pod; equal connection sets
+    share one fields dict (renderers format each distinct dict once)."""
+    cache: dict = {id(ALL): _fields(ALL, protocol, port)}
+    by_class = []
+    for row in grid.grid:
+        ids = list(map(id, row))
+        for connections in {id(c): c for c in row}.values() if set(ids).difference(cache) else ():
+            cache.setdefault(id(connections), _fields(connections, protocol, port))
+        by_class.append(list(map(cache.__getitem__, ids)))
+    own = cache[id(ALL)]
+    for source, ref in enumerate(grid.refs()):
+        row = list(map(by_class[grid.class_of[source]].__getitem__, grid.class_of))
+        row[source] = own
+        yield ref, row
+
+
+def _fields(connections, protocol: str, port: int | None) -> dict:
+    if port:
+        return {"protocol": protocol, "port": port, "allowed": connections.contains(protocol, port)}
+    return {"connections": str(connections), "allowed": not connections.is_empty}
 
 
 def workload_groups(snapshot, grid) -> list[Group]:

@@ -14,6 +14,7 @@ from .peers import Endpoint, IPBlockPeer, PodPeer
 class PodClass:
     index: int
     endpoint: Endpoint  # the representative pod
+    key: tuple  # (namespace, labels read, named ports used, ipBlock memberships, hostNetwork)
     pods: list = field(default_factory=list)  # indices into the pod list
 
 
@@ -55,7 +56,7 @@ def classify(policies, pods: list[dict]) -> tuple[list[PodClass], list[int]]:
         endpoint = Endpoint.for_pod(pod)
         key = relevance.key(endpoint)
         if key not in by_key:
-            by_key[key] = PodClass(len(by_key), endpoint)
+            by_key[key] = PodClass(len(by_key), endpoint, key)
         by_key[key].pods.append(position)
         class_of.append(by_key[key].index)
     return list(by_key.values()), class_of

@@ -116,8 +116,7 @@ def _rule(index: int, rule: dict, direction: str) -> Rule:
 def _peer(peer: dict):
     if "ipBlock" in peer:
         block = peer["ipBlock"]
-        return IPBlockPeer(block["cidr"], ipaddress.ip_network(block["cidr"], strict=False),
-                           tuple(ipaddress.ip_network(e, strict=False) for e in block.get("except") or []))
+        return IPBlockPeer.of(block["cidr"], block.get("except") or ())
     pods, namespaces = peer.get("podSelector"), peer.get("namespaceSelector")
     return PodPeer(None if pods is None else Selector.compile(pods),
                    None if namespaces is None else Selector.compile(namespaces))

@@ -1,16 +1,17 @@
 """The reachability grid of a set of pods, computed per pair of equivalence classes.
 
-For speed the grid is built column-wise: each peer of each rule is matched once against every
-class (a list of booleans), a subject class's rules are zipped into one signature per peer class,
-and the union of connections is computed once per distinct signature. Same answers as
-`PolicyEngine.allowed_connections` for two distinct pods (a test checks that).
+For speed the grid is built from columns (columns.py): each subject class's rules become lists
+over all classes, zipped into one key per peer class, with one union per distinct key. Same answers
+as `PolicyEngine.allowed_connections` for two distinct pods (a test checks that).
 """
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from ..model import objects
 from .classes import PodClass, classify, sort_pods
-from .peers import PodPeer
-from .ports import ALL, NONE, ConnectionSet
+from .columns import Columns
+from .ports import ALL, ConnectionSet
 
 
 @dataclass
@@ -29,99 +30,73 @@ class Matrix:
     def refs(self) -> list[str]:
         return [objects.ref(pod) for pod in self.pods]
 
+    def row(self, source: int) -> list[ConnectionSet]:
+        """What the pod at this position may open toward each pod, by position."""
+        row = list(map(self.grid[self.class_of[source]].__getitem__, self.class_of))
+        row[source] = ALL
+        return row
+
     def pairs(self):
         """Every ordered pair of pods: (source position, destination position, ConnectionSet)."""
         for source in range(len(self.pods)):
-            for destination in range(len(self.pods)):
-                yield source, destination, self.connections(source, destination)
+            for destination, connections in enumerate(self.row(source)):
+                yield source, destination, connections
 
 
 def compute(engine, pods: list[dict]) -> Matrix:
     pods = sort_pods(pods)
     classes, class_of = classify(engine.policies, pods)
-    flags = _RuleFlags(engine, classes)
-    egress = [_vector(engine, flags, classes, c, "egress") for c in classes]
-    ingress_from = list(zip(*[_vector(engine, flags, classes, c, "ingress") for c in classes]))
-    return Matrix(pods, classes, class_of, [_row(flags, out, into) for out, into in zip(egress, ingress_from)])
+    columns = Columns(engine, classes)
+    egress = [_vector(engine, columns, c, "egress") for c in classes]
+    ingress_from = list(zip(*[_vector(engine, columns, c, "ingress") for c in classes]))
+    return Matrix(pods, classes, class_of, [_row(columns, out, into) for out, into in zip(egress, ingress_from)])
 
 
-def _row(flags, egress: list, ingress: tuple) -> list[ConnectionSet]:
+def _row(columns: Columns, egress: list, ingress: tuple) -> list[ConnectionSet]:
     """One source's row: its egress toward each class intersected with that class's ingress from it."""
-    sets, cache, row = flags.sets, flags.intersections, []
-    for pair in zip(egress, ingress):
-        found = cache.get(pair)
-        if found is None:
-            found = cache[pair] = sets[pair[0]] & sets[pair[1]]
-        row.append(found)
-    return row
+    sets, cache = columns.sets, columns.intersections
+    pairs = list(zip(egress, ingress))
+    for pair in set(pairs).difference(cache):
+        cache[pair] = sets[pair[0]] & sets[pair[1]]
+    return list(map(cache.__getitem__, pairs))
 
 
-class _RuleFlags:
-    """For each rule, which classes its peers match (list of bools), computed once per distinct peer."""
+def _vector(engine, columns: Columns, subject: PodClass, direction: str) -> list[int]:
+    """What the subject's side admits toward (egress) or from (ingress) each class, as interned ids.
 
-    def __init__(self, engine, classes: list[PodClass]):
-        self.engine, self.classes = engine, classes
-        self.everyone = [True] * len(classes)
-        self.ports_keys = [tuple(sorted(c.endpoint.named_ports.items())) for c in classes]
-        self._peers: dict = {}
-        self._rules: dict = {}
-        self.sets: list[ConnectionSet] = []  # interned: vectors hold indices into this list
-        self._index: dict = {}
-        self.intersections: dict = {}
-
-    def intern(self, connections: ConnectionSet) -> int:
-        if connections not in self._index:
-            self._index[connections] = len(self.sets)
-            self.sets.append(connections)
-        return self._index[connections]
-
-    def of(self, policy, rule) -> list[bool]:
-        key = (policy.ref, id(rule))
-        if key not in self._rules:
-            if rule.peers is None:
-                self._rules[key] = self.everyone
-            else:
-                columns = [self._peer(peer, policy.namespace) for peer in rule.peers]
-                self._rules[key] = [any(t) for t in zip(*columns)]
-        return self._rules[key]
-
-    def _peer(self, peer, namespace: str) -> list[bool]:
-        key = (peer, namespace if isinstance(peer, PodPeer) and peer.namespaces is None else None)
-        if key not in self._peers:
-            labels = self.engine.namespace_labels
-            self._peers[key] = [peer.matches(c.endpoint, namespace, labels(c.endpoint.namespace)) for c in self.classes]
-        return self._peers[key]
-
-
-def _vector(engine, flags: _RuleFlags, classes: list[PodClass], subject: PodClass, direction: str) -> list:
-    """What the subject's side admits toward each class (the subject's egress, or its ingress from it),
-    as indices of interned connection sets."""
+    Rules admitting the same ports are merged into one column; a rule naming ports (egress: they
+    resolve on each destination) adds its match column and its per-class port ids. One union per
+    distinct combination; the loops over classes run inside zip/map/set."""
     endpoint = subject.endpoint
     policies = [] if endpoint.host_network else engine.policies_selecting(endpoint, direction)
+    count = len(columns.classes)
     if not policies:
-        return [flags.intern(ALL)] * len(classes)
-    rules = [rule for policy in policies for rule in policy.rules(direction)]
-    if not rules:
-        return [flags.intern(NONE)] * len(classes)
-    columns = [flags.of(policy, rule) for policy in policies for rule in policy.rules(direction)]
-    by_ports = direction == "egress" and any(rule.static is None for rule in rules)
-    union: dict = {}
-    vector = []
-    for peer, signature in zip(classes, zip(*columns)):
-        key = (signature, flags.ports_keys[peer.index]) if by_ports else signature
-        found = union.get(key)
-        if found is None:
-            found = union[key] = flags.intern(_union(rules, signature, peer.endpoint if direction == "egress" else endpoint))
-        vector.append(found)
-    return vector
+        return [columns.all_id()] * count
+    merged: dict = {}
+    matched_named, named_ports = [], []
+    for policy in policies:
+        for rule in policy.rules(direction):
+            if direction == "egress" and rule.static is None:
+                matched_named.append(columns.rule(policy, rule))
+                named_ports.append(columns.rule_ports(rule))
+            else:
+                merged.setdefault(columns.intern(rule.connections(endpoint)), []).append(columns.rule(policy, rule))
+    ids = list(merged)
+    if not ids and not named_ports:
+        return [columns.union(())] * count
+    keys = list(zip(*[reduce(_or, group) for group in merged.values()], *matched_named, *named_ports))
+    unions = {key: columns.union(_chosen(ids, len(matched_named), key)) for key in set(keys)}
+    return list(map(unions.__getitem__, keys))
 
 
-def _union(rules, signature, destination) -> ConnectionSet:
-    result = NONE
-    for rule, matched in zip(rules, signature):
-        if matched:
-            result = result | rule.connections(destination)
-    return result
+def _or(left: list, right: list) -> list:
+    return list(map(or_, left, right))
+
+
+def _chosen(ids: list, named: int, key: tuple) -> list[int]:
+    """The interned sets a key selects: merged columns that match, then matching named-port rules."""
+    fixed, matched, ports = key[:len(ids)], key[len(ids):len(ids) + named], key[len(ids) + named:]
+    return [i for i, m in zip(ids, fixed) if m] + [p for m, p in zip(matched, ports) if m]
 
 
 @dataclass

@@ -128,9 +128,21 @@ class IPBlockPeer:
     cidr: str
     network: object
     excepts: tuple = ()  # ipaddress networks
+    spans: tuple = ()  # (version, first, last) integers of the CIDR, then of each exception
+
+    @classmethod
+    def of(cls, cidr: str, excepts=()) -> "IPBlockPeer":
+        network = ipaddress.ip_network(cidr, strict=False)
+        excepted = tuple(ipaddress.ip_network(e, strict=False) for e in excepts)
+        spans = tuple((n.version, int(n.network_address), int(n.broadcast_address)) for n in (network, *excepted))
+        return cls(cidr, network, excepted, spans)
 
     def matches(self, endpoint: Endpoint, policy_namespace: str = "", namespace_labels: dict | None = None) -> bool:
         return any(self.contains(address) for address in endpoint.addresses)
 
     def contains(self, address) -> bool:
-        return address in self.network and not any(address in net for net in self.excepts)
+        version, value = address.version, int(address)
+        (cidr_version, first, last), *excepted = self.spans
+        if version != cidr_version or not first <= value <= last:
+            return False
+        return not any(v == version and lo <= value <= hi for v, lo, hi in excepted)

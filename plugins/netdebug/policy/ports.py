@@ -112,6 +112,17 @@ class ConnectionSet:
         return [{"protocol": proto, "ports": _intervals_text(iv)} for proto, iv in self.ports]
 
 
+def union_all(sets) -> ConnectionSet:
+    """The union of many sets at once (one sort and merge per protocol)."""
+    by_protocol: dict = {}
+    for connections in sets:
+        if connections.is_all:
+            return ALL
+        for proto, intervals in connections.ports:
+            by_protocol.setdefault(proto, []).extend(intervals)
+    return ConnectionSet.of(by_protocol)
+
+
 def _intervals_text(intervals: Intervals) -> str:
     if intervals == FULL:
         return "all"

@@ -1,5 +1,7 @@
 """`netpolicy matrix` as a workload grid (text), one row per pod pair (csv) or a graph (dot)."""
 import csv
+import io
+import json
 
 from .style import MARKS, Style
 
@@ -58,13 +60,54 @@ def _legend(report: dict) -> str:
     return "- a single pod (it always reaches itself); (n) pods in the workload"
 
 
-def write_csv(rows, stream) -> None:
-    writer = None
-    for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(stream, fieldnames=list(row), lineterminator="\n")
-            writer.writeheader()
-        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+def write_json_pairs(header: dict, rows, notes: list, stream) -> None:
+    """The matrix as JSON, streamed with one line per pair (1000 pods make a million lines).
+    rows: (from, [fields per destination in header["pods"] order]), equal fields sharing one dict."""
+    stream.write(json.dumps(header, indent=2)[:-2] + ',\n  "connections": [')
+    destinations = [f', "to": {json.dumps(ref)}' for ref in header["pods"]]
+    tails: dict = {}
+    separator = "\n"
+    for source, fields in rows:
+        start = f'    {{"from": {json.dumps(source)}'
+        stream.write(separator + start + (",\n" + start).join(map(str.__add__, destinations, _formatted(tails, fields, _json_tail))))
+        separator = ",\n"
+    stream.write("\n  ]" if separator != "\n" else "]")
+    stream.write(',\n  "notes": ' + json.dumps(notes, indent=2).replace("\n", "\n  ") + "\n}\n")
+
+
+def _formatted(cache: dict, fields: list, format_one):
+    """format_one(fields dict) for each destination, computed once per distinct dict."""
+    ids = list(map(id, fields))
+    missing = set(ids).difference(cache)
+    if missing:
+        by_id = dict(zip(ids, fields))
+        cache.update((key, format_one(by_id[key])) for key in missing)
+    return map(cache.__getitem__, ids)
+
+
+def _json_tail(fields: dict) -> str:
+    return ", " + json.dumps(fields)[1:]
+
+
+def _csv_tail(fields: dict) -> str:
+    return _csv_line([str(v).lower() if isinstance(v, bool) else v for v in fields.values()])
+
+
+def write_csv_pairs(refs: list[str], rows, stream) -> None:
+    """One CSV line per pair; booleans as true/false."""
+    texts: dict = {}
+    destinations = [f"{ref}," for ref in refs]
+    for source, fields in rows:
+        if not texts and fields:
+            stream.write(",".join(["from", "to", *fields[0]]) + "\n")
+        start = f"{source},"
+        stream.write(start + start.join(map(str.__add__, destinations, _formatted(texts, fields, _csv_tail))))
+
+
+def _csv_line(values: list) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
 
 
 def write_dot(report: dict, stream) -> None:
