@@ -146,3 +146,11 @@ def test_pod_events_match_only_that_pod():
               for n in ("web-1", "web-10")]
     snapshot = live(*events)
     assert len(pod_events(snapshot, pod("web-1", {}))) == 1
+
+
+def test_unlistable_pods_do_not_make_a_selector_look_wrong():
+    snapshot = live(service(), endpoint_slice(("10.244.1.5", True, "node-1", "web-1")),
+                    gaps=[Gap("Pod", "shop", "forbidden")])
+    _, found = run(snapshot)
+    assert "selector-no-match" not in found
+    assert any(n.startswith("Pods not readable") for n in gap_notes(snapshot))

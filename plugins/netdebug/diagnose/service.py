@@ -70,8 +70,8 @@ def selector_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> 
     selector = selector_of(service)
     if not selector:
         return [] if view.endpoints else [_selectorless(service, view)]
-    if selected_pods(snapshot, service):
-        return []
+    if selected_pods(snapshot, service) or not snapshot.complete("Pod"):
+        return []  # pods we may not list cannot prove the selector wrong
     return [_no_match(snapshot, service, selector)]
 
 
