@@ -5,7 +5,11 @@ from netdebug.diagnose.path import walk
 from netdebug.diagnose.target import parse_destination, parse_source
 from netdebug.manifests.loader import load
 
+from netdebug.probe.model import ProbeResult, ProbeSpec
+
 from .conftest import SCENARIOS
+
+DEFAULTS = {"dns": "resolved", "listening": "ok", "resolv": "ok"}
 
 
 def walked(scenario: str, src: str, dst: str, **extra):
@@ -17,40 +21,46 @@ def walked(scenario: str, src: str, dst: str, **extra):
     return walk(snapshot, query)
 
 
-def outcomes(report, **by_role) -> list[dict]:
-    planned = path_probes.plan(report, report.protocol, None, None)
-    return [{**p, "outcome": by_role.get(p["role"], "connected"), "detail": ""} for p in planned]
+def outcomes(report, sockets=(), **by_role) -> list[dict]:
+    """Each planned probe with an outcome, as the CLI hands them over (the ProbeResult included)."""
+    results = []
+    for planned in path_probes.plan(report, report.protocol, None, None):
+        namespace, _, pod = (planned.get("pod") if planned["kind"] == "listening" else report.source).partition("/")
+        spec = ProbeSpec(planned["kind"], namespace, pod, "main", planned.get("target", ""), planned.get("port"))
+        outcome = by_role.get(planned["role"], DEFAULTS.get(planned["kind"], "connected"))
+        result = ProbeResult(spec, outcome, "", 1.0, "test", sockets=tuple(sockets))
+        public = "listening" if planned["kind"] == "listening" and outcome == "ok" else outcome
+        results.append({**planned, "outcome": public, "detail": "", "sockets": list(sockets), "result": result})
+    return results
 
 
 def test_plan_hits_dns_service_and_every_endpoint():
     report = walked("services", "shop/client", "web")
     roles = [p["role"] for p in path_probes.plan(report, "TCP", "/healthz", None)]
     assert roles.count("endpoint") == 2 and roles.count("listening") == 2
-    assert roles[:2] == ["dns", "service"] and roles[-1] == "http"
+    assert roles[:4] == ["dns", "dns-cluster", "resolv", "service"] and roles[-1] == "http"
 
 
 def test_service_connected_is_reachable():
     report = walked("services", "shop/client", "web")
-    path_probes.conclude(report, outcomes(report, dns="resolved"))
+    path_probes.conclude(report, outcomes(report))
     assert report.verdict == "reachable"
 
 
 def test_pods_answer_but_clusterip_does_not():
     report = walked("services", "shop/client", "svc/noproxy")
-    path_probes.conclude(report, outcomes(report, dns="resolved", service="timeout"))
+    path_probes.conclude(report, outcomes(report, service="timeout"))
     assert report.verdict == "blocked at service" and report.hop("service").code == "clusterip-path-broken"
 
 
 def test_refused_on_pod_ip_is_not_listening_with_what_listens():
     report = walked("services", "shop/client", "svc/wrongport")
-    results = outcomes(report, dns="resolved", service="refused", endpoint="refused", listening="listening")
-    for result in results:
-        if result["role"] == "listening":
-            result["sockets"] = [{"address": "0.0.0.0", "port": 8080, "protocol": "TCP"}]
+    results = outcomes(report, sockets=[{"address": "0.0.0.0", "port": 8080, "protocol": "TCP"}],
+                       service="refused", endpoint="refused")
     path_probes.conclude(report, results)
     assert report.verdict == "blocked at destination"
     finding = next(f for f in report.findings if f.code == "not-listening")
-    assert finding.evidence["listening"] == ["0.0.0.0:8080/TCP"]
+    assert finding.evidence["the container listens on"]["shop/web-1"] == ["0.0.0.0:8080/TCP"]
 
 
 def test_denied_but_connected_is_policy_not_enforced():
@@ -72,8 +82,9 @@ def test_allowed_but_timed_out_is_dropped_unexplained():
     assert [f.code for f in report.findings][:1] == ["dropped-unexplained"]
 
 
-def test_dns_timeout_is_dns_down_and_no_tool_says_ephemeral():
+def test_dns_down_and_no_tool_says_ephemeral():
     report = walked("services", "shop/client", "web")
-    path_probes.conclude(report, outcomes(report, dns="dns-error", service="no-tool", endpoint="no-tool"))
+    path_probes.conclude(report, outcomes(report, **{"dns": "dns-error", "dns-cluster": "dns-error"},
+                                          service="no-tool", endpoint="no-tool"))
     assert report.hop("dns").code == "dns-down" and report.verdict == "blocked at dns"
-    assert "--ephemeral" in next(f for f in report.findings if f.code == "probe-not-run").fix
+    assert "--ephemeral" in next(f for f in report.findings if f.code == "probe-no-tool").fix

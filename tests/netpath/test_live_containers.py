@@ -23,7 +23,8 @@ def test_localhost_only_listener_refuses_other_pods_with_the_bind_fix(sim_cluste
     code, report = live(sim_cluster, "app/client", "app/duo", "--port", "8080")
     assert (code, report["verdict"]) == (1, "blocked at destination")
     finding = next(f for f in report["findings"] if f["code"] == "not-listening")
-    assert finding["evidence"]["listening"] == ["127.0.0.1:8080/TCP"] and "bind 0.0.0.0" in finding["fix"]
+    assert finding["evidence"]["the container listens on"] == {"app/duo": ["127.0.0.1:8080/TCP"]}
+    assert "on 0.0.0.0, not 127.0.0.1" in finding["fix"]
 
 
 def test_tool_less_source_container_with_and_without_ephemeral(sim_cluster):

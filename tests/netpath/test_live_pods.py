@@ -39,12 +39,12 @@ def test_nothing_listening_shows_what_does(sim_cluster):
     code, report = live(sim_cluster, "app/client", "app/closed")
     assert (code, report["verdict"]) == (1, "blocked at destination")
     finding = next(f for f in report["findings"] if f["code"] == "not-listening")
-    assert finding["evidence"]["listening"] == ["0.0.0.0:9090/TCP"]
+    assert finding["evidence"]["the container listens on"] == {"app/closed": ["0.0.0.0:9090/TCP"]}
 
 
 def test_tool_less_source_says_so_then_ephemeral_proves_it(sim_cluster):
     code, report = live(sim_cluster, "app/bare", "app/server-far")
-    assert probe(report, "endpoint")["outcome"] == "no-tool" and "probe-not-run" in codes(report)
+    assert probe(report, "endpoint")["outcome"] == "no-tool" and "probe-no-tool" in codes(report)
     code, report = live(sim_cluster, "app/bare", "app/server-far", "--ephemeral", "busybox:1.36")
     assert (code, report["verdict"]) == (0, "reachable")
     assert probe(report, "endpoint")["outcome"] == "connected" and "netdebug" in probe(report, "endpoint")["from"]
@@ -54,7 +54,9 @@ def test_forbidden_policies_degrade_to_unknown_with_the_gap(sim_cluster):
     code, report = live(sim_cluster, "app/client", "app/locked", "--context", "sim-limited", "--timeout", "1")
     assert hop(report, "policy")["status"] == "unknown" and hop(report, "policy")["code"] == "policy-not-visible"
     assert any("NetworkPolicy" in gap for gap in report["gaps"])
-    assert (code, report["verdict"]) == (1, "blocked at policy") and "dropped-unexplained" not in codes(report)
+    assert (code, report["verdict"]) == (1, "blocked at policy")
+    dropped = next(f for f in report["findings"] if f["code"] == "dropped-unexplained")
+    assert "policy unknown" in dropped["message"]
 
 
 def test_udp_best_effort_echo_and_icmp_refusal(sim_cluster):

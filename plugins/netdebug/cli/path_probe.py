@@ -37,7 +37,7 @@ def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) 
     results = run_probes(cluster, specs, timeout, parallel=PARALLEL, toolsets={source.key: source.toolset})
     results = [_read_elsewhere(cluster, snapshot, r, timeout) if r.outcome == "no-tool" and r.spec.kind == "listening"
                else r for r in results]
-    return [{**p, **_outcome(r), "from": f"{r.spec.namespace}/{r.spec.pod} ({r.spec.container})"}
+    return [{**p, **_outcome(r), "from": f"{r.spec.namespace}/{r.spec.pod} ({r.spec.container})", "result": r}
             for p, r in zip(planned, results)]
 
 
@@ -58,7 +58,7 @@ def _read_elsewhere(cluster, snapshot, result, timeout: float):
 def _spec(ProbeSpec, snapshot, probe: dict, source, choose_container):
     """A listening-table read runs in the destination pod (or the sibling container); the rest in SRC."""
     if probe["kind"] != "listening":
-        return ProbeSpec(probe["kind"], *source.key, probe["target"], probe.get("port"), probe.get("path"))
+        return ProbeSpec(probe["kind"], *source.key, probe.get("target", ""), probe.get("port"), probe.get("path"))
     if probe.get("local"):  # same pod, same network namespace: the source container reads the table
         return ProbeSpec("listening", *source.key)
     namespace, _, name = probe["pod"].partition("/")
@@ -72,6 +72,8 @@ def _outcome(result) -> dict:
         found.update(outcome="no-answer", detail="UDP is best effort: no reply means open or filtered")
     if result.spec.kind == "dns":
         found["addresses"] = list(result.addresses)
+    if result.spec.kind == "resolv" and result.outcome == "ok":
+        found.update(outcome="read", search=list(result.search), ndots=result.ndots)
     if result.spec.kind == "listening" and result.outcome == "ok":
         found.update(outcome="listening", sockets=[dict(s) for s in result.sockets])
     return found
@@ -122,5 +124,5 @@ def local_http(host: str, port: int, path: str, timeout: float) -> dict:
 
 def _public(result: dict) -> dict:
     keep = ("role", "kind", "target", "port", "path", "of", "via", "from", "outcome", "detail", "elapsedMs", "tool",
-            "addresses", "sockets")
+            "addresses", "sockets", "search", "ndots")
     return {k: result[k] for k in keep if result.get(k) not in (None, "")}

@@ -1,16 +1,20 @@
 """Which probes prove a walked path, and what their results mean (declared vs observed). Pure.
 
 `plan` lists probes as plain dicts (role, kind, target, port, path, pod, container); the CLI runs
-them. `conclude` reads the results back: it marks hops as observed, adds the expert's conclusions
-(clusterip-path-broken, not-listening, dropped-unexplained, policy-not-enforced, dns-*) and sets
-the observed verdict.
+them. `conclude` reads the results back: it marks what each destination really listens on, lets
+svcdebug's probe_verdicts draw the expert's conclusions (clusterip-path-broken, not-listening,
+dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets the observed verdict.
 """
-from .findings import Finding
+from . import probe_verdicts
 from .hops import FAIL, OK, UNKNOWN
 
 LOCALHOST = "127.0.0.1"
 MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
 GOOD = ("connected", "http")
+CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster: if not, cluster DNS itself is down
+HOP_OF = {"not-listening": "destination", "clusterip-path-broken": "service", "hairpin-broken": "service",
+          "dns-down": "dns", "dns-service-unresolved": "dns", "dns-short-name-unresolved": "dns",
+          "dns-short-name-other-namespace": "dns", "externalname-unresolvable": "dns"}
 
 
 def plan(report, protocol: str, http_path: str | None, to_container: str | None) -> list[dict]:
@@ -20,6 +24,8 @@ def plan(report, protocol: str, http_path: str | None, to_container: str | None)
         return _from_outside(targets.get("service") or {}, kind, http_path, report.target_host)
     if "dns" in targets:
         probes.append({"role": "dns", "kind": "dns", "target": targets["dns"]})
+        probes.append({"role": "dns-cluster", "kind": "dns", "target": CLUSTER_DNS_CHECK})
+        probes.append({"role": "resolv", "kind": "resolv"})
     service = targets.get("service") or {}
     if service.get("ip") and not service["ip"].startswith("<"):
         probes.append({"role": "service", "kind": kind, "target": service["ip"], "port": service["port"]})
@@ -58,87 +64,81 @@ def _http(probes: list[dict], host: str | None, path: str) -> list[dict]:
 
 
 def conclude(report, results: list[dict]) -> None:
-    """results: the planned dicts, each with `outcome`, `detail` and (listening) `sockets` added."""
-    by_role = {}
+    """results: the planned dicts with `outcome`, `detail`, `sockets` and (from pods) the ProbeResult as `result`."""
+    by_role: dict = {}
     for result in results:
         by_role.setdefault(result["role"], []).append(result)
-    _observe_dns(report, by_role.get("dns", []))
-    endpoints = by_role.get("endpoint", []) + by_role.get("localhost", [])
-    _observe_destination(report, endpoints, by_role.get("listening", []))
-    _observe_policy(report, endpoints + by_role.get("outside", []))
+    _observe_destination(report, by_role.get("endpoint", []) + by_role.get("localhost", []))
+    verdicts = probe_verdicts.conclude([r["result"] for r in results if "result" in r], probe_facts(report, results))
+    for finding in verdicts:
+        _attach(report, finding)
     report.observed = _verdict(report, by_role)
-    _untested(report, results)
 
 
-def _observe_dns(report, probes: list[dict]) -> None:
-    hop = report.hop("dns")
-    if not probes or hop is None:
+def probe_facts(report, results: list[dict]) -> probe_verdicts.ProbeFacts:
+    """What probe_verdicts needs to know about this path, from the walk."""
+    targets = report.targets
+    service = targets.get("service") or {}
+    endpoint_pods = {e["ip"]: e["pod"] for e in targets.get("endpoints") or [] if e["ip"]}
+    if "localhost" in targets:
+        endpoint_pods[LOCALHOST] = report.source
+    destination = report.hop("destination")
+    unready = {p["pod"] for p in (destination.facts.get("pods") or []) if p.get("ready") is False} if destination else set()
+    subject = f"Service {service['service']}" if service else f"Pod {next(iter(endpoint_pods.values()), report.destination)}"
+    return probe_verdicts.ProbeFacts(
+        subject=subject, namespace=(service.get("service") or next(iter(endpoint_pods.values()), "")).split("/")[0],
+        cluster_ips=frozenset([service["ip"]] if service.get("ip") else []), endpoint_pods=endpoint_pods,
+        ready_ips=frozenset(ip for ip, pod in endpoint_pods.items() if pod not in unready),
+        backends=frozenset(endpoint_pods.values()), policy=_policy_facts(report, endpoint_pods),
+        dns_names=_dns_roles(targets.get("dns")),
+        listening={r["pod"]: r["sockets"] for r in results if r["role"] == "listening" and r["outcome"] == "listening"})
+
+
+def _policy_facts(report, endpoint_pods: dict) -> dict:
+    """(client, IP, port) -> allowed, for what the policy hop evaluated (missing: unknown)."""
+    hop = report.hop("policy")
+    if hop is None or hop.code == "policy-not-visible":
+        return {}
+    if hop.facts.get("localhost"):
+        return {(report.source, ip, port): True for ip in endpoint_pods for port in [report.port]}
+    ip_of = {pod: ip for ip, pod in endpoint_pods.items()}
+    return {(report.source, ip_of[c["to"]], c.get("port")): c["allowed"] for c in hop.facts.get("checks") or []
+            if c["to"] in ip_of}
+
+
+def _dns_roles(name: str | None) -> dict:
+    if not name:
+        return {}
+    role = "short" if "." not in name else "fqdn" if ".svc" in name else "namespace"
+    return {name: role, CLUSTER_DNS_CHECK: "cluster-dns"}
+
+
+def _attach(report, finding) -> None:
+    """A conclusion lands on the hop it is about (failing it when it is an error), unless that hop
+    already says the same; the rest (drops, policy not enforced, tools) are observations."""
+    hop = report.hop(HOP_OF.get(finding.code, ""))
+    if hop is None:
+        report.observations.append(finding)
+    elif finding.code in {f.code for f in hop.findings} or (hop.name == "dns" and hop.status == FAIL):
         return
-    probe = probes[0]
-    hop.facts["observed"] = {"outcome": probe["outcome"], "addresses": probe.get("addresses") or []}
-    if probe["outcome"] == "resolved" or hop.status == FAIL:
-        return
-    if probe["outcome"] == "nxdomain":
-        hop.fail(Finding("dns-not-resolving", "error", f"'{probe['target']}' did not resolve from the source "
-                         "although the Service exists", {"outcome": "NXDOMAIN"},
-                         "check the pod's /etc/resolv.conf (search list) and the cluster DNS configuration",
-                         report.source))
-    elif probe["outcome"] in ("dns-error", "timeout"):
-        hop.fail(Finding("dns-down", "error", f"the lookup of '{probe['target']}' got no answer: the cluster DNS "
-                         "does not respond", {"outcome": probe["outcome"], "detail": probe.get("detail", "")},
-                         "check the kube-dns pods in kube-system (running, ready, logs) and the kube-dns "
-                         "Service endpoints", report.source))
+    elif finding.severity == "error":
+        hop.fail(finding)
+    else:
+        hop.findings.append(finding)
 
 
-def _observe_destination(report, endpoints: list[dict], listening: list[dict]) -> None:
+def _observe_destination(report, probes: list[dict]) -> None:
     hop = report.hop("destination")
     if hop is None or "pods" not in hop.facts:
         return
-    sockets = {p["pod"]: p.get("sockets") for p in listening if p["outcome"] == "listening"}
     for pod in hop.facts["pods"]:
-        probe = next((p for p in endpoints if p["of"] == pod["pod"]), None)
-        if probe and probe["outcome"] in GOOD:
+        outcomes = {p["outcome"] for p in probes if p.get("of") == pod["pod"]}
+        if outcomes & set(GOOD):
             pod["listening"] = True
-        elif probe and probe["outcome"] == "refused":
+        elif "refused" in outcomes:
             pod["listening"] = False
-            hop.fail(_not_listening(pod, sockets.get(pod["pod"]), probe))
     if hop.status != FAIL and any(p.get("listening") for p in hop.facts["pods"]):
         hop.status, hop.code, hop.reason = OK, None, ""
-
-
-def _not_listening(pod: dict, sockets: list | None, probe: dict) -> Finding:
-    listens = [f"{s['address']}:{s['port']}/{s['protocol']}" for s in sockets or []]
-    if sockets is None:
-        listens = ["<unknown: the socket table could not be read>"]
-    local_only = [s for s in sockets or [] if s["port"] == pod["port"] and s["address"] in (LOCALHOST, "::1")]
-    fix = (f"the app listens on {local_only[0]['address']} only: make it bind 0.0.0.0 (or ::)" if local_only
-           else "start the server on this port, or point the Service targetPort / client at a port it listens on")
-    return Finding("not-listening", "error", f"{pod['pod']} refused {probe['target']}:{probe['port']}: "
-                   "nothing listens there", {"listening": listens or ["<nothing>"]},
-                   fix, f"Pod {pod['pod']}")
-
-
-def _observe_policy(report, probes: list[dict]) -> None:
-    hop = report.hop("policy")
-    if hop is None or not probes:
-        return
-    denied = {c["to"] for c in hop.facts.get("checks") or [] if not c["allowed"]}
-    through = [p for p in probes if p["outcome"] in GOOD and (p.get("of") in denied or p["role"] == "outside" and denied)]
-    if through:
-        report.observations.append(Finding(
-            "policy-not-enforced", "error", f"policy denies this traffic but {len(through)} probe(s) connected: "
-            "the CNI does not enforce NetworkPolicy", {"connected": [f"{p['target']}:{p['port']}" for p in through],
-                                                        "denied by": hop.code or "policy"},
-            "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable enforcement in yours; until "
-            "then these policies are documentation only", report.source))
-        hop.facts["observed"] = "connected although denied"
-    dropped = [p for p in probes if p["outcome"] == "timeout" and p.get("of") not in denied and p["role"] != "outside"]
-    if dropped and not denied and hop.code != "policy-not-visible":
-        report.observations.append(Finding(
-            "dropped-unexplained", "error", f"policy allows this traffic but {len(dropped)} probe(s) timed out: "
-            "packets are dropped by something else", {"timed out": [f"{p['target']}:{p['port']}" for p in dropped]},
-            "check the node firewall (iptables/nftables), cloud security groups, and the CNI agent's logs on the "
-            "destination node", report.source))
 
 
 def _verdict(report, by_role: dict) -> str | None:
@@ -152,37 +152,17 @@ def _verdict(report, by_role: dict) -> str | None:
         return "blocked at entry" if any(p["outcome"] in ("timeout", "refused") for p in entry) else None
     service = next(iter(by_role.get("service", [])), None)
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
-    if service is not None:
-        if service["outcome"] in GOOD:
-            return "reachable"
-        if any(p["outcome"] in GOOD for p in direct) and service["outcome"] in ("timeout", "refused"):
-            report.hop("service").fail(_clusterip_broken(service, direct))
-            return "blocked at service"
-    elif any(p["outcome"] in GOOD for p in direct):
+    if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
         return "reachable"
     if not any(p["outcome"] in ("timeout", "refused") for p in direct + ([service] if service else [])):
         return None  # nothing proven either way: the static verdict stands
+    return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
+
+
+def _blamed(report):
+    """The first failing hop; else the one we could not see; else the destination when packets vanish."""
     broken = next((h for h in report.hops if h.status == FAIL), None)
-    if broken is None and report.observations:
-        broken = report.hop("destination")
-    broken = broken or next((h for h in report.hops if h.status == UNKNOWN), None)  # the hop we could not see
-    return f"blocked at {broken.name}" if broken else "unknown"
-
-
-def _clusterip_broken(service: dict, direct: list[dict]) -> Finding:
-    good = [f"{p['target']}:{p['port']}" for p in direct if p["outcome"] in GOOD]
-    return Finding("clusterip-path-broken", "error", f"the pods answer directly but the ClusterIP "
-                   f"{service['target']}:{service['port']} does not ({service['outcome']})",
-                   {"clusterIP": f"{service['target']}:{service['port']}", "pods answering": good},
-                   "check kube-proxy (or the CNI's Service implementation) on the source node: running, mode, "
-                   "and rules for this Service (iptables-save | grep <clusterIP>)", "Service")
-
-
-def _untested(report, results: list[dict]) -> None:
-    failed = [r for r in results if r["outcome"] in ("no-tool", "exec-failed", "error") and r["role"] != "listening"]
-    if failed and not any(f.code == "probe-not-run" for f in report.observations):
-        report.observations.append(Finding(
-            "probe-not-run", "warning", f"{len(failed)} probe(s) could not run: {failed[0].get('detail') or failed[0]['outcome']}",
-            {"probes": [f"{r['kind']} {r.get('target', '')}: {r['outcome']}" for r in failed]},
-            "run again with --ephemeral IMAGE (e.g. busybox) to probe from an ephemeral container with tools "
-            "(it shares the pod's network; it cannot be removed afterwards)", report.source))
+    unseen = next((h for h in report.hops if h.status == UNKNOWN and h.code == "policy-not-visible"), None)
+    dropped = any(f.code == "dropped-unexplained" for f in report.observations)
+    return broken or unseen or (report.hop("destination") if dropped else None) or \
+        next((h for h in report.hops if h.status == UNKNOWN), None)

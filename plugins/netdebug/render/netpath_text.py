@@ -180,13 +180,15 @@ def _probes(probes: list[dict], stream, style: Style) -> None:
                      f" ({probe.get('elapsedMs', 0):.0f} ms){tool}\n")
 
 
-GOOD = ("connected", "resolved", "http", "listening")
+GOOD = ("connected", "resolved", "http", "listening", "read")
 BAD = ("refused", "timeout", "nxdomain", "dns-error")
 
 
 def _probe_what(probe: dict) -> str:
     if probe["kind"] == "listening":
         return f"sockets of {probe['from']}"
+    if probe["kind"] == "resolv":
+        return f"/etc/resolv.conf of {probe['from']}"
     where = probe["target"] + (f":{probe['port']}" if probe.get("port") else "") + probe.get("path", "")
     return f"{where} from {probe['from']}"
 
@@ -196,6 +198,8 @@ def _probe_detail(probe: dict) -> str:
         return " " + (", ".join(f"{s['address']}:{s['port']}/{s['protocol']}" for s in probe.get("sockets") or []) or "none")
     if probe["kind"] == "dns":
         return " " + (", ".join(probe.get("addresses") or []) or probe.get("detail", ""))
+    if probe["kind"] == "resolv" and probe["outcome"] == "read":
+        return f" search {' '.join(probe.get('search') or []) or '<none>'}, ndots {probe.get('ndots')}"
     if probe["outcome"] in ("connected",) or not probe.get("detail"):
         return ""
     return f" {probe['detail']}"
