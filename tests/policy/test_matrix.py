@@ -37,3 +37,19 @@ def test_ipblock_membership_splits_classes():
     assert len(classes) == 2
     matrix = compute(engine, pods)
     assert str(matrix.connections(0, 1)) == "all" and str(matrix.connections(1, 0)) == "none"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matrix_equals_pairwise_engine_on_benchmark_clusters(seed):
+    """The benchmark's generator exercises named ports, ranges, ipBlocks over pod IPs and SCTP."""
+    from benchmarks.synthetic import Shape, generate
+
+    snap = snapshot(*generate(Shape(namespaces=4, pods=60, policies=40, seed=seed)))
+    for ns in snap.of("Namespace"):
+        ns["metadata"]["labels"]["kubernetes.io/metadata.name"] = ns["metadata"]["name"]
+    engine = PolicyEngine(snap)
+    assert engine.problems == []
+    matrix = compute(engine, snap.of("Pod"))
+    endpoints = [Endpoint.for_pod(p) for p in matrix.pods]
+    for i, j, connections in matrix.pairs():
+        assert connections == engine.allowed_connections(endpoints[i], endpoints[j])
