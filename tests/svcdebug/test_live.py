@@ -260,3 +260,20 @@ def test_enforced_policy_timeout_is_explained_by_the_policy(sim_cluster):
     assert code == 1 and codes(report) == {"policy-blocks-ingress"}  # no dropped-unexplained, no policy-not-enforced
     direct = [p for p in probes(report, "tcp") if p["target"] != report["address"]]
     assert [p["outcome"] for p in direct] == ["timeout"]
+
+
+@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/types"], indirect=True)
+def test_fetch_is_targeted(sim_cluster):
+    """The Service's own objects only: its slices, its namespace's pods; Nodes only for node-port types."""
+    from netdebug.cli.options import ClusterOptions
+    from netdebug.cli.svc_fetch import fetch_service_snapshot
+    from netdebug.kube.client import connect
+
+    cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
+    snapshot = fetch_service_snapshot(cluster, "shop", "cache")
+    assert {p["metadata"]["namespace"] for p in snapshot.of("Pod")} == {"shop"}
+    assert [s["metadata"]["labels"]["kubernetes.io/service-name"] for s in snapshot.of("EndpointSlice")] == ["cache"]
+    assert snapshot.of("Node") == [] and snapshot.of("Event") == []
+    assert cluster.api_calls == 7  # Service, slices, pods, policies, ingresses, StatefulSets, Namespace
+    cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
+    assert len(fetch_service_snapshot(cluster, "shop", "web-nodeport").of("Node")) == 2
