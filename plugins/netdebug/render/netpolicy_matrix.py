@@ -54,10 +54,11 @@ def _cell(cell, report: dict) -> str:
 
 
 def _legend(report: dict) -> str:
+    counts = "; (n) pods in the workload" if any(len(g["pods"]) > 1 for g in report["groups"]) else ""
     if report["port"]:
         return (f"{MARKS['ok']} allowed  {MARKS['fail']} denied  ~ between some of the pods only  "
-                "- a single pod (it always reaches itself)")
-    return "- a single pod (it always reaches itself); (n) pods in the workload"
+                f"- a single pod (it always reaches itself){counts}")
+    return f"- a single pod (it always reaches itself){counts}"
 
 
 def write_json_pairs(header: dict, rows, notes: list, stream) -> None:
