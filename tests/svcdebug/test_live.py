@@ -277,3 +277,12 @@ def test_fetch_is_targeted(sim_cluster):
     assert cluster.api_calls == 7  # Service, slices, pods, policies, ingresses, StatefulSets, Namespace
     cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
     assert len(fetch_service_snapshot(cluster, "shop", "web-nodeport").of("Node")) == 2
+
+
+@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/probes"], indirect=True)
+def test_ephemeral_is_not_added_when_the_pod_has_tools(sim_cluster):
+    code, report = live(sim_cluster, "api", "-n", "shop", "--from", "tester", "--ephemeral", "busybox:1.36")
+    assert not any("ephemeral" in n for n in report["notes"])
+    tester = sim_cluster.store.get("Pod", "shop", "tester")
+    assert not tester["spec"].get("ephemeralContainers")
+    assert {p["container"] for p in report["probes"]} == {"tester"}

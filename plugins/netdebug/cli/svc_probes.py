@@ -54,8 +54,8 @@ def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, time
         return [], [], [f"no ready pod to probe from in {ns}: probes skipped (use --from POD)"]
     progress.show(f"svcdebug: preparing {len(chosen)} probe client(s)...")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        sources = list(pool.map(lambda item: prepare_source(cluster, item[0], None, ephemeral_image, timeout + 2,
-                                                            notify=progress.note), chosen))
+        sources = list(pool.map(lambda item: _source_for(cluster, item[0], ephemeral_image, timeout, progress),
+                                chosen))
         clients = [Client(pod, source.container, role) for (pod, role), source in zip(chosen, sources)]
         toolsets = {source.key: source.toolset for source in sources}
         logs = pool.submit(scan_backend_logs, cluster, f"Service {facts.ref}", facts.backends)
@@ -66,6 +66,14 @@ def run_service_probes(cluster, facts: ServiceFacts, from_pod: dict | None, time
     notes = [note for source in sources if source.ephemeral for note in source.notes]  # no-tool: a finding
     findings = conclude(results, _probe_facts(cluster, facts, clients, results)) + log_findings
     return findings, [r.to_dict() for r in results], notes
+
+
+def _source_for(cluster, pod: dict, ephemeral_image: str | None, timeout: float, progress: Progress):
+    """The pod's own container; an ephemeral one (--ephemeral) only when that container has no tool."""
+    source = prepare_source(cluster, pod, None, None, timeout + 2)
+    if ephemeral_image and source.toolset.empty and not source.toolset.error:
+        return prepare_source(cluster, pod, None, ephemeral_image, timeout + 2, notify=progress.note)
+    return source
 
 
 def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float, progress) -> list:

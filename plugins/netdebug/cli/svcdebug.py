@@ -38,8 +38,8 @@ class Request:
               "policy for and to probe from.")
 @click.option("--no-probe", is_flag=True, help="Static checks only: send no traffic.")
 @click.option("--ephemeral", "ephemeral_image", default=None, metavar="IMAGE",
-              help="When a pod has no usable probe tool, add an ephemeral container with IMAGE (it cannot be "
-                   "removed afterwards).")
+              help="When a probing pod has no usable tool, add an ephemeral container with IMAGE to it (it "
+                   "cannot be removed afterwards).")
 @click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
 @output_options(("text", "json", "yaml"))
 @cluster_options
