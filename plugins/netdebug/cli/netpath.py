@@ -31,7 +31,7 @@ Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
 @click.option("--http", "http_path", default=None, help="Also send an HTTP GET for this path and show the status.")
 @click.option("--no-probe", is_flag=True, help="Only the static walk: send no packets.")
 @click.option("--ephemeral", default=None, metavar="IMAGE",
-              help="Probe from an ephemeral container with this image when SRC has no tools (cannot be removed!).")
+              help="Probe from an ephemeral container with this image added to SRC (opt-in: it cannot be removed).")
 @click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
 @cluster_options
 @output_options(("text", "json", "yaml"))
@@ -39,6 +39,8 @@ Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
             output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
+    if options.selector or options.all_namespaces:
+        raise InputError("-l/--selector and -A/--all-namespaces do not apply to netpath: name SRC and DST")
     source, destination = parse_source(src), parse_destination(dst)
     port = int(port) if port and port.isdigit() else port
     http_path = http_path or (destination.path if destination.scheme == "http" else None)
