@@ -38,8 +38,10 @@ def entry_addresses(snapshot, service: dict, svc_port: dict) -> list[dict]:
     """Where traffic from outside comes in: the load balancer on the port, each node on the nodePort."""
     found = [{"address": a, "port": svc_port.get("port"), "via": "loadBalancer"} for a in lb_addresses(service)]
     if svc_port.get("nodePort"):
-        found += [{"address": a["address"], "port": svc_port["nodePort"], "via": f"node {a['node']}"}
-                  for a in node_addresses(snapshot)]
+        nodes = node_addresses(snapshot)
+        kind = "ExternalIP" if any(a["type"] == "ExternalIP" for a in nodes) else "InternalIP"  # what outsiders reach
+        found += [{"address": a["address"], "port": svc_port["nodePort"], "via": f"node {a['node']} {kind}"}
+                  for a in nodes if a["type"] == kind]
     return found
 
 
