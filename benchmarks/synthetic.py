@@ -20,6 +20,7 @@ PORTS = (  # (containerPort, name, protocol)
     (53, "dns", "UDP"), (9000, "metrics", "TCP"), (7000, "gossip", "SCTP"),
 )
 PROTOCOLS = ("TCP", "UDP", "SCTP")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 OUTSIDE_CIDRS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/25", "172.16.0.0/12")
 
 
@@ -30,20 +31,22 @@ class Shape:
     policies: int
     seed: int = 1
     nca_compatible: bool = False
+    owners: bool = True  # pods are replicas owned by ReplicaSets (NCA then keeps only two per owner)
     apps_per_namespace: int = 6
 
 
 def generate(shape: Shape) -> list[dict]:
     rnd = random.Random(shape.seed)
     namespaces = [_namespace(rnd, i) for i in range(shape.namespaces)]
-    pods = [_pod(rnd, i, namespaces, shape) for i in range(shape.pods)]
+    workloads = _workloads(rnd, namespaces, shape)
+    pods = [_pod(i, rnd.choice(workloads), shape.owners) for i in range(shape.pods)]
     policies = [_policy(rnd, i, namespaces, shape) for i in range(shape.policies)]
     return namespaces + pods + policies
 
 
 def write_yaml(objects: list[dict], path) -> None:
     with open(path, "w", encoding="utf-8") as stream:
-        yaml.safe_dump_all(objects, stream, sort_keys=False)
+        yaml.dump_all(objects, stream, Dumper=_Dumper, sort_keys=False)
 
 
 def _namespace(rnd: random.Random, index: int) -> dict:
@@ -51,15 +54,28 @@ def _namespace(rnd: random.Random, index: int) -> dict:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": f"ns{index}", "labels": labels}}
 
 
-def _pod(rnd: random.Random, index: int, namespaces: list[dict], shape: Shape) -> dict:
-    namespace = rnd.choice(namespaces)["metadata"]["name"]
-    labels = {"app": f"app{rnd.randrange(shape.apps_per_namespace)}", "tier": rnd.choice(TIERS)}
-    ports = [{"containerPort": n, "name": name, "protocol": proto} for n, name, proto in rnd.sample(PORTS, 2)]
+def _workloads(rnd: random.Random, namespaces: list[dict], shape: Shape) -> list[dict]:
+    """Per namespace `apps_per_namespace` Deployments; their replicas share labels and ports."""
+    found = []
+    for namespace in namespaces:
+        for app in range(shape.apps_per_namespace):
+            ports = [{"containerPort": n, "name": name, "protocol": proto} for n, name, proto in rnd.sample(PORTS, 2)]
+            found.append({"namespace": namespace["metadata"]["name"], "app": f"app{app}", "tier": rnd.choice(TIERS),
+                          "hash": f"{rnd.getrandbits(32):08x}", "ports": ports})
+    return found
+
+
+def _pod(index: int, workload: dict, owned: bool) -> dict:
     ip = str(ipaddress.ip_address("10.0.0.0") + 256 + index)
+    replica_set = f"{workload['app']}-{workload['hash']}"
+    labels = {"app": workload["app"], "tier": workload["tier"], "pod-template-hash": workload["hash"]}
+    metadata = {"name": f"{replica_set}-{index}", "namespace": workload["namespace"], "labels": labels}
+    if owned:
+        metadata["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": replica_set,
+                                        "uid": f"uid-{replica_set}", "controller": True}]
     return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": f"pod{index}", "namespace": namespace, "labels": labels},
-        "spec": {"containers": [{"name": "main", "image": "app", "ports": ports}]},
+        "apiVersion": "v1", "kind": "Pod", "metadata": metadata,
+        "spec": {"containers": [{"name": "main", "image": "app", "ports": workload["ports"]}]},
         "status": {"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}]},
     }
 
@@ -91,11 +107,9 @@ def _namespace_selector(rnd: random.Random, namespaces: list[dict]) -> dict:
 
 
 def _ip_block(rnd: random.Random, shape: Shape) -> dict:
-    if not shape.nca_compatible and rnd.random() < 0.5:
-        base = ipaddress.ip_address("10.0.0.0") + 256 + rnd.randrange(shape.pods)
-        network = ipaddress.ip_network(f"{base}/{rnd.choice((22, 24, 26))}", strict=False)
-        inner = ipaddress.ip_network(f"{base}/28", strict=False)
-        return {"cidr": str(network), "except": [str(inner)]} if rnd.random() < 0.5 else {"cidr": str(network)}
+    """Mostly addresses outside the cluster; sometimes the whole pod network 10.0.0.0/8 (matched by pod IP)."""
+    if not shape.nca_compatible and rnd.random() < 0.2:
+        return {"cidr": rnd.choice(("10.0.0.0/8", "10.0.0.0/16"))}
     if rnd.random() < 0.3:
         return {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}
     return {"cidr": rnd.choice(OUTSIDE_CIDRS)}
