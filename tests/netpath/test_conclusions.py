@@ -88,3 +88,16 @@ def test_dns_down_and_no_tool_says_ephemeral():
                                           service="no-tool", endpoint="no-tool"))
     assert report.hop("dns").code == "dns-down" and report.verdict == "blocked at dns"
     assert "--ephemeral" in next(f for f in report.findings if f.code == "probe-no-tool").fix
+
+
+def test_external_probes_hit_each_node_on_the_node_port():
+    report = walked("external", "external", "shop/svc/web-np")
+    planned = path_probes.plan(report, "TCP", "/", None)
+    entries = [(p["target"], p["port"]) for p in planned if p["role"] == "entry"]
+    assert entries == [("172.18.0.2", 30080), ("172.18.0.3", 30080)] and planned[-1]["kind"] == "http"
+    results = [{**p, "outcome": "timeout", "detail": ""} for p in planned]
+    path_probes.conclude(report, results)
+    assert report.verdict == "blocked at entry"
+    results[0]["outcome"] = "connected"
+    path_probes.conclude(report, results)
+    assert report.verdict == "reachable"
