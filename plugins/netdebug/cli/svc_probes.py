@@ -15,10 +15,10 @@ from ..model.objects import pod_ready
 from ..probe.model import ProbeSpec
 from ..probe.run import run_probes
 from ..probe.source import prepare_source
-from .svc_sweep import sweep_tool, tcp_sweep
+from .svc_sweep import dns_batch, python_of, sweep_tool, tcp_sweep
 
 PARALLEL = 16
-SWEEP_MIN = 2  # endpoint probes from one container: from this many on, one exec runs them all
+BATCH_MIN = 2  # endpoint connects / DNS lookups from one container: from this many on, one exec runs them all
 LOG_PODS = 5  # backends whose logs are scanned (not-ready ones first)
 LOG_LINES = 50
 DEFAULT_DOMAIN = "cluster.local"
@@ -80,22 +80,33 @@ def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, 
     pods = {objects.ref(p): p for p in facts.snapshot.of("Pod")}
     specs = plan_probes(facts.service, facts.ports, facts.view, clients, pods, DEFAULT_DOMAIN)
     endpoint_ips = {e.ip for e in facts.view.endpoints}
-    batched = [s for s in specs if s.kind == "tcp" and s.target in endpoint_ips and sweep_tool(toolsets[s.source])]
-    batched = batched if len(batched) >= SWEEP_MIN else []
-    single = [s for s in specs if s not in set(batched)]
+    swept = _batch([s for s in specs if s.kind == "tcp" and s.target in endpoint_ips], toolsets, sweep_tool)
+    looked_up = _batch([s for s in specs if s.kind == "dns"], toolsets, python_of)
+    single = [s for s in specs if s not in set(swept) | set(looked_up)]
     progress.show(f"svcdebug: running {len(specs)} probes against {facts.ref} (timeout {timeout:g}s)...")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        swept = pool.submit(_sweep, cluster, batched, toolsets, timeout)
-        results = run_probes(cluster, single, timeout, parallel=PARALLEL, toolsets=toolsets) + swept.result()
+        sweeps = pool.submit(_by_source, cluster, swept, toolsets, timeout, sweep_tool, tcp_sweep)
+        lookups = pool.submit(_by_source, cluster, looked_up, toolsets, timeout, python_of, dns_batch)
+        results = run_probes(cluster, single, timeout, parallel=PARALLEL, toolsets=toolsets)
+        results += lookups.result() + sweeps.result()
+    order = {spec: index for index, spec in enumerate(specs)}
+    results.sort(key=lambda r: order[r.spec])  # the plan's (checklist) order
     return results + _other_domain(cluster, facts, results, toolsets, timeout)
 
 
-def _sweep(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: float) -> list:
+def _batch(specs: list[ProbeSpec], toolsets: dict, tool_of) -> list[ProbeSpec]:
+    """The specs worth running as one exec per container: a usable tool and at least BATCH_MIN of them."""
+    counts: dict = {}
+    for spec in specs:
+        counts[spec.source] = counts.get(spec.source, 0) + 1
+    return [s for s in specs if counts[s.source] >= BATCH_MIN and tool_of(toolsets[s.source])]
+
+
+def _by_source(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: float, tool_of, run) -> list:
     by_source: dict = {}
     for spec in specs:
         by_source.setdefault(spec.source, []).append(spec)
-    return [r for source, group in by_source.items()
-            for r in tcp_sweep(cluster, group, sweep_tool(toolsets[source]), timeout)]
+    return [r for source, group in by_source.items() for r in run(cluster, group, tool_of(toolsets[source]), timeout)]
 
 
 def _other_domain(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:
