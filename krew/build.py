@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Freeze the three plugins into one PyInstaller bundle and archive it for krew.
 
-    python krew/build.py          # -> krew/dist/netdebug-<version>-<os>-<arch>.tar.gz (.zip on Windows)
+    python krew/build.py    # -> krew/dist/netdebug-<version>-<os>-<arch>.tar.gz (.zip on Windows)
+                            #    and krew/dist/plugins/{netpath,netpolicy,svcdebug}.yaml for it
 
 One onedir bundle, one executable (`netdebug/netdebug`) that picks the plugin from the name it is
 started as (krew links it as kubectl-netpath, kubectl-netpolicy, kubectl-svcdebug). PyInstaller
@@ -189,15 +190,15 @@ def _build_locked(force: bool, build_dir: Path, dist_dir: Path) -> Path:
     ver = version()
     target = dist_dir / archive_name(os_name, arch, ver)
     stamp = build_dir / f"{target.name}.source"
-    digest = source_digest()
-    if not force and target.exists() and stamp.exists() and stamp.read_text() == digest:
+    inputs = f"{source_digest()} {target.resolve()}"
+    if not force and target.exists() and stamp.exists() and stamp.read_text() == inputs:
         return target
     python = ensure_build_venv(build_dir)
     bundle = freeze(python, build_dir / "pyinstaller")
     staging = stage(bundle, build_dir / "staging", ver)
     dist_dir.mkdir(parents=True, exist_ok=True)
     write_archive(staging, target)
-    stamp.write_text(digest)
+    stamp.write_text(inputs)
     return target
 
 
@@ -211,6 +212,11 @@ def main() -> None:
     sha = hashlib.sha256(archive.read_bytes()).hexdigest()
     size = archive.stat().st_size / 2**20
     print(f"{archive}  {size:.1f} MiB  sha256 {sha}  ({time.monotonic() - started:.1f} s)")
+    sys.path.insert(0, str(ROOT))  # run as a script: make the krew package importable
+    from krew.manifests import write_manifests
+
+    for path in write_manifests(archive.parent, archive.parent / "plugins"):
+        print(path)
 
 
 if __name__ == "__main__":

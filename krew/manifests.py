@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Write the krew plugin manifests (netpath.yaml, netpolicy.yaml, svcdebug.yaml) for built archives.
 
-    python -m krew.manifests krew/dist            # -> plugins/<name>.yaml, one platform per archive
+    python -m krew.manifests krew/dist                 # -> krew/dist/plugins/<name>.yaml
+    python -m krew.manifests dist --out plugins        # the release: the repository's krew index
 
 All three manifests point at the same archive per platform (one bundle, one executable that picks
-the plugin by the name krew links it as); they differ in name and text only. The output directory
-defaults to `plugins/` at the repository root, which is where krew reads a custom index from
-(`kubectl krew index add netdebug <repo-url>`); krew skips its subdirectories (our Python package).
+the plugin by the name krew links it as); they differ in name and text only. One platform entry
+per archive found. krew reads a custom index from `plugins/*.yaml` at the repository root
+(`kubectl krew index add netdebug <repo-url>`) and skips its subdirectories (our Python package):
+the release workflow writes there, for archives it has uploaded.
 """
 import argparse
 import hashlib
@@ -16,12 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from krew.build import BUNDLE, ROOT, executable_name, version
+from krew.build import BUNDLE, executable_name, version
 
 API_VERSION = "krew.googlecontainertools.github.com/v1alpha2"
 HOMEPAGE = "https://github.com/netdebug/netdebug"
 RELEASES = f"{HOMEPAGE}/releases/download"
-INDEX_DIR = ROOT / "plugins"
 ARCHIVE = re.compile(r"^netdebug-(?P<version>[^-]+)-(?P<os>[a-z]+)-(?P<arch>[a-z0-9]+)\.(tar\.gz|zip)$")
 COMMON_CAVEATS = """\
 Shell completion (kubectl >= 1.26): link the plugin as kubectl_complete-{name}
@@ -123,7 +124,7 @@ def _str(dumper, value):
 _BlockDumper.add_representer(str, _str)
 
 
-def write_manifests(archive_dir: Path, out_dir: Path = INDEX_DIR, base_url: str | None = None) -> list[Path]:
+def write_manifests(archive_dir: Path, out_dir: Path, base_url: str | None = None) -> list[Path]:
     ver = version()
     entries = platforms(archive_dir, ver, base_url or f"{RELEASES}/v{ver}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -138,10 +139,10 @@ def write_manifests(archive_dir: Path, out_dir: Path = INDEX_DIR, base_url: str 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("archive_dir", type=Path, help="directory holding the built archives")
-    parser.add_argument("--out", type=Path, default=INDEX_DIR, help="where the manifests go (default: plugins/)")
+    parser.add_argument("--out", type=Path, help="where the manifests go (default: ARCHIVE_DIR/plugins)")
     parser.add_argument("--base-url", help=f"where the archives are downloaded from (default: {RELEASES}/v<version>)")
     args = parser.parse_args()
-    for path in write_manifests(args.archive_dir, args.out, args.base_url):
+    for path in write_manifests(args.archive_dir, args.out or args.archive_dir / "plugins", args.base_url):
         print(path)
 
 
