@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-up from a checkout: `--help`, offline `check`, live `check`, and what the kubernetes import costs.
+"""Start-up from a checkout (`python -m`): `--help`, offline `check`, live `check`, and what the kubernetes import costs.
 
     python benchmarks/bench_startup.py [--runs 15] [--kubeconfig PATH | --no-live]
 
@@ -20,9 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_startup_frozen import jobs, measure, start_simulator, table  # noqa: E402
 
-LAUNCHER = str(ROOT / "kubectl-netpolicy")
-FULL_IMPORT_FIRST = ("import runpy, sys, kubernetes; sys.argv = sys.argv[1:]; "
-                     "runpy.run_path(sys.argv[0], run_name='__main__')")
+DISPATCH = "netdebug.cli.dispatch"
+FULL_IMPORT_FIRST = f"import runpy, kubernetes; runpy.run_module({DISPATCH!r}, run_name='__main__', alter_sys=True)"
 IMPORTS = {
     "import: netdebug's client subset": "from netdebug.kube import library; library.load()",
     "import: kubernetes (whole package)": "import kubernetes.config, kubernetes.client, kubernetes.stream",
@@ -30,8 +29,8 @@ IMPORTS = {
 
 
 def ways() -> dict[str, list[str]]:
-    return {"as shipped": [sys.executable, LAUNCHER],
-            "full `import kubernetes` first": [sys.executable, "-c", FULL_IMPORT_FIRST, LAUNCHER]}
+    return {"as shipped": [sys.executable, "-m", DISPATCH, "netpolicy"],
+            "full `import kubernetes` first": [sys.executable, "-c", FULL_IMPORT_FIRST, "netpolicy"]}
 
 
 def rows_for(kubeconfig: str | None, env: dict, runs: int) -> list[tuple]:
