@@ -30,8 +30,9 @@ class Cluster:
         self._lock = threading.Lock()
         self._lib = library.load()
         self._api = self._lib.ApiClient(config.configuration)
-        # The exec websocket is opened without a timeout of its own; bound its connect and reads.
-        self._lib.websocket.setdefaulttimeout(request_timeout)
+        # The exec websocket is opened without a timeout of its own; bound its connect and reads
+        # (0, like kubectl's --request-timeout=0, means no limit; a 0 socket timeout would mean non-blocking).
+        self._lib.websocket.setdefaulttimeout(request_timeout or None)
 
     @property
     def api_calls(self) -> int:
