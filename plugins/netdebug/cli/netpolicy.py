@@ -4,7 +4,9 @@ import click
 from .. import __version__
 from .errors import run_main
 from .netpolicy_check import check
+from .netpolicy_diff import diff
 from .netpolicy_explain import explain
+from .netpolicy_exposure import exposure
 from .netpolicy_lint import lint
 from .netpolicy_matrix import matrix
 from .netpolicy_reach import reachable_from, who_can_reach
@@ -19,7 +21,7 @@ def command():
     """
 
 
-for subcommand in (check, explain, matrix, who_can_reach, reachable_from, lint):
+for subcommand in (check, explain, matrix, who_can_reach, reachable_from, lint, diff, exposure):
     command.add_command(subcommand)
 
 

@@ -22,7 +22,7 @@ Pods: every namespace unless -n NS; -l filters them.  Text groups pods by worklo
 @click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
               show_default=True)
 @cluster_options
-@output_options((*OUTPUT_FORMATS, "csv", "dot"))
+@output_options((*OUTPUT_FORMATS, "csv", "dot", "mermaid", "html"))
 def matrix(port, protocol, output, no_color, **kwargs):
     """Which selected pod may reach which: allowed connections for every ordered pair."""
     options = make_cluster_options(kwargs)
@@ -47,6 +47,10 @@ def matrix(port, protocol, output, no_color, **kwargs):
     report["notes"] = notes(snapshot)
     if output == "dot":
         render.write_dot(report, sys.stdout)
+    elif output in ("mermaid", "html"):
+        from ..render.graph import write_graph
+
+        write_graph(output, report, sys.stdout)
     else:
         render.write_text(report, sys.stdout, Style(use_color(no_color, sys.stdout)), wide=output == "wide")
     return 0

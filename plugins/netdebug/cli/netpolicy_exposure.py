@@ -1,0 +1,43 @@
+"""`kubectl netpolicy exposure`: pods reachable from outside the cluster or every namespace, ranked."""
+import sys
+
+import click
+
+from ..render.structured import write_structured
+from ..render.style import Style
+from .netpolicy_diff import workload_name
+from .netpolicy_load import load_engine, notes, scoped_pods
+from .options import cluster_options, make_cluster_options, output_options, use_color
+
+
+def grouped(snapshot, exposures) -> list[dict]:
+    """Pods of one workload with the same exposure become one row (ranked order kept)."""
+    rows: dict[tuple, dict] = {}
+    pods = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in snapshot.of("Pod")}
+    for exposure in exposures:
+        workload = workload_name(snapshot, pods[exposure.pod])
+        row = rows.setdefault((workload, exposure.key()), {"workload": workload, **exposure.to_dict(), "pods": []})
+        row["pods"].append(exposure.pod)
+    for row in rows.values():
+        del row["pod"]
+    return list(rows.values())
+
+
+@click.command(name="exposure")
+@cluster_options
+@output_options()
+def exposure(output, no_color, **kwargs):
+    """Which pods accept traffic from outside the cluster (no policy, ipBlock, rule without from)
+    or from all namespaces, most exposed first: where a security review starts.
+
+    Pods: every namespace unless -n NS; -l filters them."""
+    from ..policy.exposure import rank
+
+    options = make_cluster_options(kwargs)
+    snapshot, engine = load_engine(options)
+    report = {"exposed": grouped(snapshot, rank(engine, scoped_pods(snapshot, options))), "notes": notes(snapshot)}
+    if not write_structured(report, output, sys.stdout):
+        from ..render.exposure_text import write_exposure
+
+        write_exposure(report, sys.stdout, Style(use_color(no_color, sys.stdout)))
+    return 0
