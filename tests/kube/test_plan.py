@@ -167,6 +167,8 @@ def run(plan_, stdout="", stderr="", rc=0, **kw):
     (tools("curl"), "0.000000", "curl: (28) Connection timed out after 1001 milliseconds", 28, "timeout"),
     (tools("python3"), "refused [Errno 111] Connection refused\n", "", 0, "refused"),
     (tools("python3"), "connected\n", "", 0, "connected"),
+    (tools("python3"), "sitecustomize says hi\n", "", 0, "error"),
+    (tools("python3"), "", "Traceback (most recent call last):", 1, "error"),
     (tools("wget"), "", "Connecting to x:1... failed: Connection refused.", 4, "refused"),
     (tools("wget"), "", "Connecting to x:80... connected.\nHTTP request sent, awaiting response... 404", 8, "connected"),
 ])

@@ -8,6 +8,7 @@ UDP_SILENCE = "no reply and no ICMP refusal: open or filtered (UDP probes are be
 GETENT_MISS = "not found (getent cannot tell a missing name from an unreachable DNS server)"
 _DNS_FAILURE = re.compile(r"name resolution|not known|bad address|resolve|nodename nor servname", re.I)
 _TIMEOUT = re.compile(r"timed out|time-out|timeout", re.I)
+PYTHON_WORDS = ("connected", "refused", "timeout", "dns-error", "nxdomain", "http", "error")  # scripts.PY_*
 _CURL_EXIT = {6: "dns-error", 7: "refused", 28: "timeout"}  # 7 also covers "no route to host"
 
 
@@ -45,9 +46,9 @@ def _from_python(kind: str, result) -> Outcome:
         return Outcome("resolved", detail, {"addresses": detail.split()})
     if kind == "udp" and word == "timeout":
         return Outcome("timeout", UDP_SILENCE)
-    if word == "http":
-        return Outcome("http", detail)
-    return Outcome(word, detail)
+    if word in PYTHON_WORDS:
+        return Outcome(word, detail)
+    return Outcome("error", _first_line(result.stdout + result.stderr))
 
 
 def _failure(text: str, returncode: int | None) -> Outcome:
