@@ -21,9 +21,16 @@ DEFAULT_SCENARIO = "examples/shop"
 
 @lru_cache(maxsize=1)
 def sim_unavailable() -> str | None:
-    """Why the simulated cluster cannot run here, or None (checked once per session)."""
+    """Why the simulated cluster cannot run here, or None (checked once per session).
+
+    When it can run, runs left by killed sessions (their owner process is gone) are swept first.
+    """
     from tests.sim.preflight import problem
-    return problem()
+    reason = problem()
+    if reason is None:
+        from tests.sim.registry import sweep_stale
+        sweep_stale()
+    return reason
 
 
 def unique_run_name() -> str:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from .registry import Registry, check_name, runs, state_dir, sweep
+from .registry import Registry, check_name, is_stale, runs, state_dir, sweep
 
 UP_TIMEOUT = 60
 
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     up.set_defaults(run=_up)
     down = commands.add_parser("down", help="stop a run and remove everything it made")
     down.add_argument("--name", default=None, help="default: every run")
+    down.add_argument("--stale", action="store_true", help="only runs whose owner process is gone")
     down.set_defaults(run=_down)
     listing = commands.add_parser("list", help="runs on this machine")
     listing.set_defaults(run=_list)
@@ -99,14 +100,26 @@ def _serve(args) -> int:
 
 def _down(args) -> int:
     names = [args.name] if args.name else runs()
-    for name in names:
+    for name in (n for n in names if not args.stale or is_stale(n)):
         owner = Registry(name).read().get("owner")
-        if owner and os.path.exists(f"/proc/{owner}"):
+        if not is_stale(name) and not _is_serve(owner):
+            print(f"left alone: {name} belongs to a running process (pid {owner}) that stops it itself")
+            continue
+        if not is_stale(name):
             os.kill(owner, signal.SIGTERM)
             _wait_gone(owner)
         sweep(name)
         print(f"down: {name}")
     return 0
+
+
+def _is_serve(pid: int) -> bool:
+    """Only an owner started by `up` is ours to stop (a test session's owner is pytest itself)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as stream:
+            return b"tests.sim\0serve" in stream.read()
+    except OSError:
+        return False
 
 
 def _wait_gone(pid: int, seconds: float = 15) -> None:
@@ -118,9 +131,7 @@ def _wait_gone(pid: int, seconds: float = 15) -> None:
 def _list(_args) -> int:
     for name in runs():
         data = Registry(name).read()
-        owner = data.get("owner")
-        alive = bool(owner) and os.path.exists(f"/proc/{owner}")
-        print(f"{name}\t{'up' if alive else 'stale'}\t{data.get('kubeconfig') or state_dir(name)}")
+        print(f"{name}\t{'stale' if is_stale(name) else 'up'}\t{data.get('kubeconfig') or state_dir(name)}")
     return 0
 
 

@@ -5,11 +5,10 @@
     sim.pod_netns("shop/db-0")  # the pod's network namespace
     sim.stop()                  # removes every namespace, process and file of the run
 """
-import os
 import time
 
 from . import controllers, scenario
-from .registry import Registry, runs, sweep
+from .registry import Registry, is_stale, runs, sweep
 
 
 class SimCluster:
@@ -38,7 +37,6 @@ class SimCluster:
             for obj in sim.objects:
                 store.add(obj)
             sim.server = start_server(store, SimRuntime(sim.plane), registry.dir, faults=loaded.faults)
-            registry.set("owner", os.getpid())
             registry.set("kubeconfig", str(sim.server.kubeconfig))
         except BaseException:
             sim.stop()
@@ -82,7 +80,7 @@ class SimCluster:
 def _clear_stale(registry: Registry) -> None:
     """Sweep what a crashed run of this name left; refuse while its owner still runs."""
     owner = registry.read().get("owner")
-    if owner and owner != os.getpid() and os.path.exists(f"/proc/{owner}"):
+    if not is_stale(registry.name):
         raise RuntimeError(f"simulated cluster {registry.name!r} is already up (pid {owner}); "
                            f"use another --name or `python -m tests.sim down --name {registry.name}`")
     sweep(registry.name)

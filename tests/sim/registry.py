@@ -44,7 +44,8 @@ class Registry:
 
     def create(self) -> "Registry":
         os.makedirs(self.dir, exist_ok=False)
-        self._write({"name": self.name, "prefix": self.prefix, "pids": [], "created": time.time()})
+        self._write({"name": self.name, "prefix": self.prefix, "pids": [], "created": time.time(),
+                     "owner": os.getpid()})
         return self
 
     def add_pid(self, pid: int) -> None:
@@ -81,6 +82,20 @@ def runs() -> list[str]:
         if netns.startswith("nds-") and "_" in netns:
             found.add(netns[4:netns.index("_")])
     return sorted(found)
+
+
+def is_stale(name: str) -> bool:
+    """Left behind: the process that owned the run is gone (or never recorded itself)."""
+    owner = Registry(name).read().get("owner")
+    return not owner or not os.path.exists(f"/proc/{owner}")
+
+
+def sweep_stale() -> list[str]:
+    """Sweep every run whose owner died (a killed test session, a crashed `up`)."""
+    stale = [name for name in runs() if is_stale(name)]
+    for name in stale:
+        sweep(name)
+    return stale
 
 
 def namespaces(name: str) -> list[str]:

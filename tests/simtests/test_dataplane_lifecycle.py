@@ -91,3 +91,13 @@ def test_fifty_pods_come_up_quickly_and_all_answer(tmp_path):
         assert tcp(sim, "load/client", "web", 80)[0] == 0
     finally:
         sim.stop()
+
+
+def test_down_leaves_a_run_owned_by_a_live_test_session_alone():
+    sim = _start(FAULTS)
+    try:
+        assert "left alone" in _sim("down", "--name", sim.name).stdout
+        assert sim.name not in _sim("down", "--stale").stdout
+        assert tcp(sim, "lab/client", pod_ip(sim, "lab/server"), 8080)[0] == 0
+    finally:
+        sim.stop()
