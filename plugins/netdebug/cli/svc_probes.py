@@ -1,26 +1,22 @@
-"""Live probes for svcdebug: pick the client pods, run the planned probes in parallel, read what
-refusing pods listen on, scan backend logs, and hand everything to the pure conclusions."""
+"""Live probes for svcdebug: pick the client pods, run the planned probes (batched per pod where a
+tool allows), read what refusing pods listen on, and hand everything to the pure conclusions."""
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from ..diagnose import logscan
-from ..diagnose.findings import Finding
 from ..diagnose.mesh import SIDECARS
 from ..diagnose.probe_verdicts import ProbeFacts, conclude
 from ..diagnose.service_policy import check_pair
 from ..diagnose.svc_probe_plan import Client, choose_client_pods, dns_names, plan_probes
 from ..diagnose.svcdebug import ServiceFacts
 from ..model import objects
-from ..model.objects import pod_ready
 from ..probe.model import ProbeSpec
 from ..probe.run import run_probes
 from ..probe.source import prepare_source
+from .svc_evidence import cluster_dns_facts, scan_backend_logs
 from .svc_sweep import dns_batch, python_of, sweep_tool, tcp_sweep
 
 PARALLEL = 16
 BATCH_MIN = 2  # endpoint connects / DNS lookups from one container: from this many on, one exec runs them all
-LOG_PODS = 5  # backends whose logs are scanned (not-ready ones first)
-LOG_LINES = 50
 DEFAULT_DOMAIN = "cluster.local"
 
 
@@ -119,10 +115,6 @@ def _other_domain(cluster, facts: ServiceFacts, results: list, toolsets: dict, t
     return run_probes(cluster, specs, timeout, toolsets=toolsets)
 
 
-def _source(client: Client) -> tuple[str, str, str]:
-    return objects.namespace(client.pod), objects.name(client.pod), client.container
-
-
 def cluster_domain(resolv_results: list, namespace: str) -> str:
     """From a search list like `shop.svc.cluster.local svc.cluster.local cluster.local`."""
     for result in resolv_results:
@@ -184,35 +176,3 @@ def _policy_map(facts: ServiceFacts, clients: list[Client], results: list) -> di
             check = check_pair(facts.engine, client, backend, r.spec.port, r.spec.kind.upper())
             found[(objects.ref(client), r.spec.target, r.spec.port)] = check.allowed
     return found
-
-
-def cluster_dns_facts(cluster) -> dict:
-    """Evidence for dns-down: the kube-dns Service, its endpoints and the CoreDNS pods."""
-    service = cluster.get("Service", "kube-system", "kube-dns")
-    slices = cluster.list("EndpointSlice", "kube-system", label_selector="kubernetes.io/service-name=kube-dns")
-    pods = cluster.list("Pod", "kube-system", label_selector="k8s-app=kube-dns")
-    ready = sum(1 for s in slices for e in s.get("endpoints") or []
-                if (e.get("conditions") or {}).get("ready") is not False)
-    return {"kube-dns Service": "present" if service else "missing",
-            "kube-dns ready endpoints": ready,
-            "CoreDNS pods": [f"{objects.ref(p)} {'ready' if pod_ready(p) else 'not ready'}" for p in pods]
-            or ["<none>"]}
-
-
-def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list[Finding]:
-    pods = sorted(backends, key=pod_ready)[:LOG_PODS]
-    targets = [(p, c.get("name")) for p in pods for c in objects.pod_containers(p) if c.get("name") not in SIDECARS]
-    if not targets:
-        return []
-    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
-        texts = list(pool.map(lambda t: cluster.logs(objects.namespace(t[0]), objects.name(t[0]), t[1], LOG_LINES),
-                              targets))
-    hits = {f"{objects.ref(p)}/{c}": [f"[{h['kind']}] {h['line']}" for h in logscan.scan(text)]
-            for (p, c), text in zip(targets, texts)}
-    hits = {k: v for k, v in hits.items() if v}
-    if not hits:
-        return []
-    return [Finding("backend-log-network-errors", "warning",
-                    f"{len(hits)} backend container(s) logged network errors recently", hits,
-                    "read the full logs: the backend may itself fail to reach its dependencies",
-                    subject)]

@@ -37,6 +37,7 @@ GAP_EFFECTS = {
     "Secret": "Secrets not readable: TLS secret check skipped",
     "Node": "Nodes not readable: node facts and externalTrafficPolicy check incomplete",
     "Pod": "Pods not readable: selector and readiness checks incomplete",
+    "PodLog": "container logs not readable: log scan incomplete",
 }
 
 
