@@ -87,3 +87,9 @@ def test_tools_missing_or_exec_failing():
                      facts())
     assert codes(found) == ["probe-no-tool", "probe-failed"]
     assert found[1].evidence == {"errors": ["shop/client: forbidden"]}
+
+
+def test_headless_name_without_ready_endpoints_is_expected_to_fail():
+    results = [result("dns", "web.shop.svc.cluster.local", "nxdomain"), result("dns", "kubernetes.default", "resolved")]
+    assert codes(conclude(results, facts(headless=True, ready_ips=frozenset()))) == []
+    assert codes(conclude(results, facts(headless=True))) == ["dns-service-unresolved"]

@@ -160,7 +160,8 @@ def _probe_facts(cluster, facts: ServiceFacts, clients: list[Client], results: l
                       backends=frozenset(objects.ref(p) for p in facts.backends),
                       policy=_policy_map(facts, clients, results), dns_names=names, listening=listening,
                       cluster_dns=cluster_dns_facts(cluster) if dns_failed else {},
-                      external_name=spec.get("externalName") if spec.get("type") == "ExternalName" else None)
+                      external_name=spec.get("externalName") if spec.get("type") == "ExternalName" else None,
+                      headless=spec.get("clusterIP") == "None")
 
 
 def _policy_map(facts: ServiceFacts, clients: list[Client], results: list) -> dict:

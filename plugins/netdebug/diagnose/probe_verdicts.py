@@ -26,6 +26,7 @@ class ProbeFacts:
     listening: dict = field(default_factory=dict)  # pod ref -> [{"address","port","protocol"}]
     cluster_dns: dict = field(default_factory=dict)  # evidence about kube-dns (pods ready, endpoints)
     external_name: str | None = None  # an ExternalName Service's target: its names resolve only through it
+    headless: bool = False  # a headless name has no address while no endpoint is ready
 
 
 def conclude(results: list, facts: ProbeFacts) -> list[Finding]:
@@ -143,6 +144,8 @@ def _client_dns(client: str, lookups: list, facts: ProbeFacts) -> list[Finding]:
     if "cluster-dns" in failed:
         return [_dns_down(client, role["cluster-dns"], resolv, facts)]
     found = []
+    if facts.headless and not facts.ready_ips:
+        failed -= {"fqdn", "namespace", "short"}  # nothing to resolve to: endpoints-not-ready says why
     if facts.external_name and failed & {"fqdn", "namespace", "short", "external-name"}:
         lookup = role.get("external-name") or role.get("fqdn") or role.get("namespace") or role["short"]
         return [Finding("externalname-unresolvable", "error",
