@@ -78,7 +78,8 @@ def _digest(parts) -> str:
 
 def source_digest() -> str:
     """Changes whenever anything that ends up in the bundle changes."""
-    files = sorted(PACKAGE.rglob("*.py")) + [ROOT / "setup.cfg", ROOT / "LICENSE", SPEC, Path(__file__)]
+    package = [path for path in PACKAGE.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    files = sorted(package) + [ROOT / "setup.cfg", ROOT / "LICENSE", SPEC, Path(__file__)]
     return _digest(part for path in files for part in (path.relative_to(ROOT).as_posix(), path.read_bytes()))
 
 
