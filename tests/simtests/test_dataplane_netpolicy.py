@@ -41,3 +41,33 @@ def test_ip_block_except_port_range_named_port_and_egress(sim_cluster):
              ("lab/locked", 8100, "connected"), ("lab/locked", 8000, "timeout")]
     assert [(s, p, _reach(sim_cluster, s, "10.244.7.10", p)) for s, p, _ in cases] == cases
     assert _reach(sim_cluster, "lab/target", "10.244.7.40", 1) == "refused"  # ingress to `locked` is not isolated
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED, os.path.join(SIM_SCENARIOS, "enforce-ipblock")], indirect=True)
+def test_packets_agree_with_netdebugs_policy_engine_for_every_pod_pair(sim_cluster):
+    """Two independent implementations (this CNI, netdebug's engine) judge every pod pair and port alike."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from netdebug.model.snapshot import Snapshot
+    from netdebug.policy.engine import Endpoint, PolicyEngine
+
+    snapshot = Snapshot(origin="live")
+    for kind in ("Namespace", "Pod", "NetworkPolicy"):
+        for obj in sim_cluster.store.list(kind):
+            snapshot.add(obj)
+    engine, pods = PolicyEngine(snapshot), sim_cluster.store.list("Pod")
+    cases = [(src, dst, port["containerPort"]) for src in pods for dst in pods if src is not dst
+             for c in dst["spec"]["containers"] for port in c.get("ports") or [] if port.get("protocol", "TCP") == "TCP"]
+
+    def both(case):
+        src, dst, port = case
+        verdict = engine.check(Endpoint.for_pod(src), Endpoint.for_pod(dst), port=port, protocol="TCP")
+        packets = _reach(sim_cluster, f"{src['metadata']['namespace']}/{src['metadata']['name']}", dst["status"]["podIP"], port)
+        return f"{src['metadata']['name']} -> {dst['metadata']['name']}:{port}", verdict.allowed, packets
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(both, cases))
+    assert len(results) >= 12
+    disagree = [r for r in results if r[1] != (r[2] == "connected")]
+    assert disagree == []
+    assert {r[2] for r in results} == {"connected", "timeout"}
