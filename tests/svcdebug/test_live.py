@@ -41,6 +41,11 @@ class TestHealthy:
         code, report = live(sim_cluster, "kube-system/kube-dns", "--no-probe")
         assert code == 0 and report["endpoints"]["ready"] == 1 and report["probes"] == []
 
+    def test_udp_silence_is_only_unverified(self, sim_cluster):
+        code, report = live(sim_cluster, "kube-system/kube-dns")
+        assert code == 0 and finding(report, "udp-unverified")["severity"] == "info"
+        assert {p["outcome"] for p in probes(report, "tcp")} == {"connected"}
+
     def test_short_name_from_another_namespace(self, sim_cluster):
         controller = sim_cluster.pods("ingress-nginx")[0]["metadata"]["name"]
         code, report = live(sim_cluster, "web", "-n", "shop", "--from", f"ingress-nginx/{controller}")
@@ -90,6 +95,11 @@ class TestNotReady:
         item = finding(report, "no-endpoints")
         assert code == 1 and item["evidence"]["selected pods"] == ["shop/api-0 phase=Pending ip=no IP"]
         assert item["evidence"]["not ready"][0]["reason"] == "pending"
+
+    def test_probing_from_a_crashing_pod_fails_with_the_reason(self, sim_cluster):
+        code, report = live(sim_cluster, "api", "-n", "shop", "--from", "web-crash")
+        item = finding(report, "probe-failed")
+        assert item["severity"] == "warning" and "not created or running" in item["evidence"]["errors"][0]
 
     def test_without_events_reasons_come_from_status(self, sim_cluster):
         code, report = live(sim_cluster, "web", "-n", "shop", "--context", "sim-limited", "--no-probe")

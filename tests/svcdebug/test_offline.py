@@ -205,3 +205,37 @@ spec:
     assert code == 1 and item["evidence"]["denied"] == [
         "shop/client -> shop/web:8080/TCP: no rule of shop/web-metrics-only admits it "
         "(ingress admits TCP 9090 from this client via shop/web-metrics-only ingress rule 0)"]
+
+
+def test_egress_policy_of_the_client_blocks(tmp_path):
+    (tmp_path / "x.yaml").write_text("""
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: web, image: x, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-dns-only, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+  egress:
+  - ports: [{port: 53, protocol: UDP}]
+""")
+    code, out = svcdebug("shop/web", "-f", str(tmp_path), "--from", "client", "-o", "json")
+    report = json.loads(out)
+    item = finding(report, "policy-blocks-egress")
+    assert code == 1 and codes(report) == {"policy-blocks-egress"}
+    assert item["evidence"]["policies"] == ["shop/client-dns-only"]
+    assert "(egress admits UDP 53 to this backend via shop/client-dns-only egress rule 0)" in item["evidence"]["denied"][0]

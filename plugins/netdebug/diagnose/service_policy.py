@@ -111,8 +111,9 @@ def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: l
 def _denial_line(check: PolicyCheck) -> str:
     admitted = "nothing" if check.admitted in ("", "none") else check.admitted
     near = f" via {', '.join(check.near_rules)}" if check.near_rules else ""
+    peer = "from this client" if check.denied_by == "ingress" else "to this backend"
     return (f"{check.client} -> {check.backend}:{check.port}/{check.protocol}: no rule of "
-            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} from this client{near})")
+            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} {peer}{near})")
 
 
 def _distinct(pods: list[dict]) -> list[dict]:
