@@ -101,3 +101,16 @@ def test_down_leaves_a_run_owned_by_a_live_test_session_alone():
         assert tcp(sim, "lab/client", pod_ip(sim, "lab/server"), 8080)[0] == 0
     finally:
         sim.stop()
+
+
+def test_a_start_that_fails_half_way_cleans_up(monkeypatch):
+    from tests.sim.dataplane import DataPlane
+
+    def broken(self, slow):
+        raise RuntimeError("listeners did not start")
+
+    monkeypatch.setattr(DataPlane, "_start_listeners", broken)
+    name = unique_run_name()
+    with pytest.raises(RuntimeError, match="listeners did not start"):
+        _start(FAULTS, name)
+    assert leftovers(name) == []
