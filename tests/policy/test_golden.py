@@ -88,3 +88,46 @@ def test_golden_from_live_simulated_cluster(sim_cluster):
         code, out = run([*args, "--kubeconfig", sim_cluster.kubeconfig, "--context", "sim"])
         assert (name, code) == (name, expected_code)
         assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
+
+
+ADMIN_SCENARIO = "tests/policy/manifests/admin"
+ADMIN_COMMANDS = {
+    "admin-check-deny.txt": (["check", "ops/probe", "app/db", "--port", "5432"], 1),
+    "admin-check-accept.txt": (["check", "ops/probe", "app/api-0", "--port", "metrics"], 0),
+    "admin-check-pass.txt": (["check", "app/api-0", "app/db", "--port", "5432"], 0),
+    "admin-check-connections.txt": (["check", "ops/probe", "app/api-0"], 0),
+    "admin-check-deny.json": (["check", "ops/probe", "app/db", "--port", "5432", "-o", "json"], 1),
+    "admin-matrix.txt": (["matrix"], 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_COMMANDS))
+def test_golden_admin_from_manifests(name):
+    args, expected_code = ADMIN_COMMANDS[name]
+    code, out = run([*args, "-f", str(ROOT / SCENARIO), "-f", str(ROOT / ADMIN_SCENARIO)])
+    assert code == expected_code
+    compare(name, out)
+
+
+@pytest.mark.sim
+def test_golden_admin_from_live_simulated_cluster(tmp_path):
+    """The admin goldens again, from a simulated cluster serving the admin policy CRDs."""
+    import shutil
+
+    from tests.conftest import sim_unavailable, unique_run_name
+
+    reason = sim_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from tests.sim.cluster import SimCluster
+
+    for source in (SCENARIO, ADMIN_SCENARIO):
+        shutil.copytree(ROOT / source, tmp_path / "scenario" / Path(source).name)
+    sim = SimCluster.start(str(tmp_path / "scenario"), name=unique_run_name())
+    try:
+        for name, (args, expected_code) in sorted(ADMIN_COMMANDS.items()):
+            code, out = run([*args, "--kubeconfig", sim.kubeconfig, "--context", "sim"])
+            assert (name, code) == (name, expected_code)
+            assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
+    finally:
+        sim.stop()

@@ -28,3 +28,12 @@ def test_contains():
     assert a.contains("TCP", 8085) and a.contains("tcp", 80) and not a.contains("TCP", 81)
     assert a.contains("UDP") and not a.contains("SCTP")
     assert a.to_list() == [{"protocol": "TCP", "ports": "80,8080-8090"}, {"protocol": "UDP", "ports": "53"}]
+
+
+def test_difference():
+    a = parse("TCP 80-90,100;UDP all")
+    assert str(a - parse("TCP 85;UDP 53")) == "TCP 80-84,86-90,100;UDP 1-52,54-65535"
+    assert str(a - parse("TCP 1-95")) == "TCP 100;UDP all"
+    assert (a - a).is_empty and (a - NONE) == a and (NONE - a).is_empty
+    assert str(ALL - parse("TCP all;UDP all")) == "SCTP all"
+    assert str(parse("TCP 10-20") - parse("TCP 5-12,15,18-30")) == "TCP 13-14,16-17"

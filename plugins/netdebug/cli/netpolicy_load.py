@@ -13,7 +13,9 @@ from .endpoints import Target, resolve
 from .options import ClusterOptions
 from .snapshot import load_snapshot
 
-EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
+              "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
 def load_engine(options: ClusterOptions) -> tuple[Snapshot, PolicyEngine]:
@@ -27,7 +29,8 @@ def load_engine(options: ClusterOptions) -> tuple[Snapshot, PolicyEngine]:
     engine = PolicyEngine(snapshot)
     if engine.problems:
         more = f" (and {len(engine.problems) - 1} more problems)" if len(engine.problems) > 1 else ""
-        raise InputError(f"invalid NetworkPolicy {engine.problems[0]}{more}")
+        problem = engine.problems[0]
+        raise InputError(f"invalid {'' if problem.split(' ')[0] in ADMIN_KINDS else 'NetworkPolicy '}{problem}{more}")
     return snapshot, engine
 
 
@@ -61,7 +64,8 @@ def scoped_pods(snapshot: Snapshot, options: ClusterOptions, default_all: bool =
 def notes(snapshot: Snapshot, sides=()) -> list[str]:
     """What the answer could not see or cannot promise, as sentences for every output format."""
     found = [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}; the answer may be wrong"
-             for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")]
+             for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")
+             or g.kind in ADMIN_KINDS and "not served" not in g.reason]  # admin CRDs are often not installed
     if any(side["cniDefined"] for side in sides):  # DirectionVerdict dicts
         found.append("a hostNetwork pod is involved: NetworkPolicy behaviour is CNI-defined "
                      "(its own side is evaluated as not isolated, its labels as a peer)")

@@ -27,8 +27,13 @@ class Relevance:
     ip_blocks: tuple
 
     @classmethod
-    def of(cls, policies) -> "Relevance":
+    def of(cls, policies, admin_rules=()) -> "Relevance":
         keys, names, blocks = set(), set(), {}
+        for rule in admin_rules:
+            for peer in (rule.subject, *rule.peers):
+                keys |= peer.pods.keys if peer.pods is not None else frozenset()
+                blocks.update(((b.network, b.excepts), b) for b in peer.blocks)
+            names |= {port.name for port in rule.ports or () if port.name is not None}
         for policy in policies:
             keys |= policy.selector.keys
             for rule in policy.ingress + policy.egress:
@@ -47,9 +52,9 @@ class Relevance:
         return endpoint.namespace, labels, ports, blocks, endpoint.host_network
 
 
-def classify(policies, pods: list[dict]) -> tuple[list[PodClass], list[int]]:
+def classify(policies, pods: list[dict], admin_rules=()) -> tuple[list[PodClass], list[int]]:
     """The classes, and for each pod (by position) the index of its class."""
-    relevance = Relevance.of(policies)
+    relevance = Relevance.of(policies, admin_rules)
     by_key: dict[tuple, PodClass] = {}
     class_of = []
     for position, pod in enumerate(pods):

@@ -35,7 +35,7 @@ def describe_policy(policy: dict, snapshot: Snapshot) -> dict:
         "namespace": ns,
         "podSelector": selectors.to_string(spec.get("podSelector") or {}),
         "directions": types,
-        "selects": [objects.ref(p) for p in selected_pods(policy, snapshot)],
+        "selects": sorted(objects.ref(p) for p in selected_pods(policy, snapshot)),
     }
     for direction in DIRECTIONS:
         if direction in types:
@@ -70,7 +70,7 @@ def describe_peer(index: int, peer: dict, ns: str, snapshot: Snapshot) -> dict:
         "pods": selectors.to_string(pod_selector or {}),
         "namespaces": {"same": ns} if ns_selector is None else {"selector": selectors.to_string(ns_selector)},
     }
-    described["matches"] = [objects.ref(p) for p in peer_pods(peer, ns, snapshot)]
+    described["matches"] = sorted(objects.ref(p) for p in peer_pods(peer, ns, snapshot))
     return described
 
 

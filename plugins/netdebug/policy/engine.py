@@ -4,66 +4,17 @@ Traffic is allowed when the source's egress side and the destination's ingress s
 A side is evaluated only for a pod; a pod that no policy selects for a direction is not isolated
 in it (everything allowed). Verdicts carry their explanation as data (RuleRef), never sentences.
 """
-from dataclasses import dataclass, field
-
 from ..errors import InputError
 from ..model import objects
 from ..model.snapshot import Snapshot
+from .admin import compile_admin
 from .compile import POLICY_TYPE, CompiledPolicy, compile_policy
 from .peers import NO_MATCH, Endpoint
 from .ports import ALL, NONE, ConnectionSet
+from .tiers import apply_tiers, narrow_tiers
+from .verdict import DirectionVerdict, RuleRef, Verdict
 
 __all__ = ["PolicyEngine", "Endpoint", "Verdict", "DirectionVerdict", "RuleRef"]
-
-
-@dataclass(frozen=True)
-class RuleRef:
-    policy: str
-    kind: str = "NetworkPolicy"
-    direction: str = "ingress"
-    rule: int = 0
-    peer: int | None = None  # None: the rule admits every peer
-    port: int | None = None  # None: the rule admits every port
-
-    def to_dict(self) -> dict:
-        return {"policy": self.policy, "kind": self.kind, "direction": self.direction,
-                "rule": self.rule, "peer": self.peer, "port": self.port}
-
-
-@dataclass
-class DirectionVerdict:
-    direction: str
-    pod: str | None  # None: the non-pod side, not evaluated
-    isolated: bool = False
-    policies: list[str] = field(default_factory=list)
-    allowed: bool = True
-    rules: list[RuleRef] = field(default_factory=list)
-    cni_defined: bool = False
-    loopback: bool = False  # a pod talking to itself: never blocked by NetworkPolicy
-    connections: ConnectionSet = ALL  # what this side admits between these two endpoints
-
-    def to_dict(self) -> dict:
-        return {"direction": self.direction, "pod": self.pod, "evaluated": self.pod is not None,
-                "isolated": self.isolated, "policies": list(self.policies), "allowed": self.allowed,
-                "rules": [r.to_dict() for r in self.rules], "cniDefined": self.cni_defined,
-                "loopback": self.loopback,                "connections": str(self.connections)}
-
-
-@dataclass
-class Verdict:
-    source: str
-    destination: str
-    protocol: str
-    port: int | None
-    allowed: bool
-    egress: DirectionVerdict
-    ingress: DirectionVerdict
-    port_name: str | None = None
-
-    def to_dict(self) -> dict:
-        return {"from": self.source, "to": self.destination, "protocol": self.protocol, "port": self.port,
-                "portName": self.port_name, "allowed": self.allowed,
-                "egress": self.egress.to_dict(), "ingress": self.ingress.to_dict()}
 
 
 class PolicyEngine:
@@ -84,6 +35,9 @@ class PolicyEngine:
             self._by_namespace.setdefault(policy.namespace, []).append(policy)
         self._by_ref = {policy.ref: policy for policy in self.policies}
         self._namespace_labels: dict[str, dict] = {}
+        self.tiers, admin_problems = compile_admin(snapshot)
+        self.problems += admin_problems
+        self.tiered = bool(self.tiers["admin"] or self.tiers["baseline"])
 
     def namespace_labels(self, namespace: str) -> dict:
         if namespace not in self._namespace_labels:
@@ -97,25 +51,29 @@ class PolicyEngine:
         return [p for p in self._by_namespace.get(endpoint.namespace, ())
                 if direction in p.types and p.selector.matches(endpoint.labels)]
 
-    def side(self, direction: str, source: Endpoint, destination: Endpoint, policies=None) -> DirectionVerdict:
+    def side(self, direction: str, source: Endpoint, destination: Endpoint, policies=None,
+             distinct: bool = False) -> DirectionVerdict:
         """One side with the set of connections it admits (rules not yet narrowed to a port).
 
-        `policies` may pass the policies selecting the subject when the caller already knows them."""
+        `policies` may pass the policies selecting the subject when the caller already knows them;
+        `distinct` evaluates two endpoints as different pods even when they are the same (for classes)."""
         subject, peer = (source, destination) if direction == "egress" else (destination, source)
         if not subject.is_pod:
             return DirectionVerdict(direction, None)
         verdict = DirectionVerdict(direction, subject.ref, cni_defined=subject.host_network or peer.host_network,
-                                   loopback=peer.is_pod and peer.ref == subject.ref)
+                                   loopback=not distinct and peer.is_pod and peer.ref == subject.ref)
         if subject.host_network:
             return verdict
         policies = self.policies_selecting(subject, direction) if policies is None else policies
-        if not policies:
-            return verdict
-        verdict.isolated, verdict.policies = True, [p.ref for p in policies]
+        if policies:
+            verdict.isolated, verdict.policies = True, [p.ref for p in policies]
         if verdict.loopback:
             return verdict
-        verdict.connections, verdict.rules = self._admitted(policies, direction, peer, destination)
-        verdict.allowed = bool(verdict.connections)
+        if policies:
+            verdict.connections, verdict.rules = self._admitted(policies, direction, peer, destination)
+            verdict.allowed = bool(verdict.connections)
+        if self.tiered:
+            apply_tiers(self, verdict, subject, peer, destination)
         return verdict
 
     def _admitted(self, policies, direction, peer, destination):
@@ -146,9 +104,13 @@ class PolicyEngine:
                     connections = connections | rule.connections(destination)
         return connections
 
-    def allowed_connections(self, source: Endpoint, destination: Endpoint) -> ConnectionSet:
-        return self.side("egress", source, destination).connections & \
-            self.side("ingress", source, destination).connections
+    def allowed_connections(self, source: Endpoint, destination: Endpoint, distinct: bool = False) -> ConnectionSet:
+        return self.side("egress", source, destination, distinct=distinct).connections & \
+            self.side("ingress", source, destination, distinct=distinct).connections
+
+    @property
+    def admin_rules(self) -> list:
+        return self.tiers["admin"] + self.tiers["baseline"]
 
     def check(self, source: Endpoint, destination: Endpoint, port: int | str | None = None,
               protocol: str = "TCP") -> Verdict:
@@ -173,6 +135,11 @@ class PolicyEngine:
         return number
 
     def _narrow(self, side: DirectionVerdict, protocol: str, port: int | None, destination) -> DirectionVerdict:
+        if side.tiers is not None:
+            return narrow_tiers(side, protocol, port, destination, self._narrow_networkpolicy)
+        return self._narrow_networkpolicy(side, protocol, port, destination)
+
+    def _narrow_networkpolicy(self, side: DirectionVerdict, protocol: str, port, destination) -> DirectionVerdict:
         if side.pod is None or not side.isolated or side.loopback:
             return side
         side.allowed = side.connections.contains(protocol, port)

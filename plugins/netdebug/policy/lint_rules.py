@@ -56,7 +56,7 @@ def named_ports_undefined(policy, snapshot, pods, direction, index, rule) -> lis
                                  f"{ref} {direction} rule {index}: no {'selected' if direction == 'ingress' else 'peer'} "
                                  f"pod defines a {protocol} port named {name!r}, so this port entry matches nothing",
                                  {"direction": direction, "rule": index, "port": name, "protocol": protocol,
-                                  "pods": [objects.ref(p) for p in destinations][:10]},
+                                  "pods": sorted(objects.ref(p) for p in destinations)[:10]},
                                  f"name a containerPort {name!r} ({protocol}) in the pods, or use the port number", ref))
     return found
 
@@ -74,7 +74,7 @@ def pods_in_block(block: dict, snapshot: Snapshot) -> list[str]:
             if address in network and not any(address in e for e in excepts if e.version == address.version):
                 covered.append(objects.ref(pod))
                 break
-    return covered
+    return sorted(covered)
 
 
 def dns_pods(snapshot: Snapshot) -> list[dict]:

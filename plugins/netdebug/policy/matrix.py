@@ -45,7 +45,10 @@ class Matrix:
 
 def compute(engine, pods: list[dict]) -> Matrix:
     pods = sort_pods(pods)
-    classes, class_of = classify(engine.policies, pods)
+    classes, class_of = classify(engine.policies, pods, engine.admin_rules)
+    if engine.tiered:  # admin tiers: evaluate each class pair with the engine itself
+        grid = [[engine.allowed_connections(s.endpoint, d.endpoint, distinct=True) for d in classes] for s in classes]
+        return Matrix(pods, classes, class_of, grid)
     columns = Columns(engine, classes)
     egress = [_vector(engine, columns, c, "egress") for c in classes]
     ingress_from = list(zip(*[_vector(engine, columns, c, "ingress") for c in classes]))

@@ -23,6 +23,23 @@ def merge(intervals) -> Intervals:
     return tuple((lo, hi) for lo, hi in merged)
 
 
+def subtract(left: Intervals, right: Intervals) -> Intervals:
+    """The ports of `left` not in `right` (both sorted and merged)."""
+    found = []
+    for lo, hi in left:
+        for cut_lo, cut_hi in right:
+            if cut_hi < lo or cut_lo > hi:
+                continue
+            if cut_lo > lo:
+                found.append((lo, cut_lo - 1))
+            lo = cut_hi + 1
+            if lo > hi:
+                break
+        if lo <= hi:
+            found.append((lo, hi))
+    return tuple(found)
+
+
 def intersect(left: Intervals, right: Intervals) -> Intervals:
     found, i, j = [], 0, 0
     while i < len(left) and j < len(right):
@@ -81,6 +98,12 @@ class ConnectionSet:
             return self
         theirs = other.as_dict()
         return ConnectionSet.of({p: intersect(iv, theirs[p]) for p, iv in self.ports if p in theirs})
+
+    def __sub__(self, other: "ConnectionSet") -> "ConnectionSet":
+        if other.is_empty or self.is_empty:
+            return self
+        theirs = other.as_dict()
+        return ConnectionSet.of({p: subtract(iv, theirs.get(p, ())) for p, iv in self.ports})
 
     def contains(self, protocol: str, port: int | None = None) -> bool:
         """True if this port (or, with port None, any port) of the protocol is in the set."""

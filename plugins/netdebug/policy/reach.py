@@ -27,7 +27,7 @@ def peers_of(engine: PolicyEngine, target: Endpoint, pods: list[dict], direction
     """Each other pod with what it may send to the target (direction "ingress") or receive from it
     ("egress"); the target itself is left out (a pod always reaches itself)."""
     pods = [p for p in sort_pods(pods) if not (target.is_pod and objects.ref(p) == target.ref)]
-    classes, class_of = classify(engine.policies, pods)
+    classes, class_of = classify(engine.policies, pods, engine.admin_rules)
     answers = []
     for pod_class in classes:
         pair = (pod_class.endpoint, target) if direction == "ingress" else (target, pod_class.endpoint)

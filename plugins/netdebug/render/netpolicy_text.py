@@ -8,7 +8,8 @@ def rule_text(ref: dict, with_port: bool = True) -> str:
     """"ns/p ingress rule 0 (peer 1, port 0)"; without a port asked, the port entry is not named."""
     peer = "any peer" if ref["peer"] is None else f"peer {ref['peer']}"
     port = "any port" if ref["port"] is None else f"port {ref['port']}"
-    return f"{ref['policy']} {ref['direction']} rule {ref['rule']} ({peer}{', ' + port if with_port else ''})"
+    kind = "" if ref["kind"] == "NetworkPolicy" else f"{ref['kind']} "
+    return f"{kind}{ref['policy']} {ref['direction']} rule {ref['rule']} ({peer}{', ' + port if with_port else ''})"
 
 
 def traffic_text(report: dict) -> str:
@@ -48,15 +49,36 @@ def side_lines(side: dict, ref: str, with_port: bool, wide: bool) -> list[str]:
         return [f"{head} a pod can always reach itself"]
     if side["cniDefined"] and not side["isolated"]:
         return [f"{head} hostNetwork pod: behaviour is CNI-defined (evaluated as not isolated)"]
+    if side.get("tier") in ("admin", "baseline", "default"):
+        return [f"{head} {_tier_decision(side)}"]
+    lines = _admin_lines(side, pad) if "tier" in side and side["tier"] is None else []
     if not side["isolated"]:
-        return [f"{head} not isolated (no policy selects it for {side['direction']}): all allowed"]
-    lines = [f"{head} isolated by {', '.join(side['policies'])}"]
+        return lines + [f"{head} not isolated (no NetworkPolicy selects it for {side['direction']}): all allowed"
+                        if not lines else f"{head} not isolated by NetworkPolicies; admits: {side['connections']}"]
+    lines = [f"{head} isolated by {', '.join(side['policies'])}", *lines]
     if wide or not with_port:
         lines.append(f"{pad}admits: {side['connections']}")
-    lines += [f"{pad}allowed by {rule_text(ref, with_port)}" for ref in side["rules"]]
+    lines += [f"{pad}passed on to NetworkPolicies by {rule_text(ref, with_port)}" for ref in side["rules"]
+              if ref.get("action") == "pass"]
+    lines += [f"{pad}allowed by {rule_text(ref, with_port)}" for ref in side["rules"] if "action" not in ref]
     if not side["allowed"]:
-        lines.append(f"{pad}no rule admits {'this traffic' if with_port else 'anything'}")
+        lines.append(f"{pad}no rule admits {'this traffic' if with_port else 'anything'}" if not side.get("adminDecisions")
+                     else f"{pad}nothing is allowed")
     return lines
+
+
+def _tier_decision(side: dict) -> str:
+    passes = "".join(f" (passed on by {rule_text(r)})" for r in side["rules"] if r.get("action") == "pass")
+    if side["tier"] == "default":
+        return "no policy of any tier decides: allowed by default" + passes
+    verb = "allowed" if side["allowed"] else "denied"
+    return f"{verb} by the {side['tier']} tier: {rule_text(side['rules'][-1])}{passes}"
+
+
+def _admin_lines(side: dict, pad: str) -> list[str]:
+    """Without a port: what each admin or baseline rule decided for which connections."""
+    return [f"{pad}{d['tier']} tier: {d['rule']['action']} {d['connections']} by {rule_text(d['rule'], False)}"
+            for d in side.get("adminDecisions") or []]
 
 
 def write_reach(report: dict, stream, style: Style, wide: bool = False) -> None:
