@@ -296,3 +296,12 @@ def test_ephemeral_is_not_added_when_the_pod_has_tools(sim_cluster):
     tester = sim_cluster.store.get("Pod", "shop", "tester")
     assert not tester["spec"].get("ephemeralContainers")
     assert {p["container"] for p in report["probes"]} == {"tester"}
+
+
+@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/probes"], indirect=True)
+def test_clusterip_path_broken(sim_cluster):
+    code, report = live(sim_cluster, "cart", "-n", "shop", "--from", "tester")
+    item = finding(report, "clusterip-path-broken")
+    assert code == 1 and item["evidence"]["pods answered from"] == ["shop/tester"]
+    assert item["evidence"]["ClusterIP"][0].startswith(f"shop/tester -> {report['address']}:80/TCP: ")
+    assert {p["outcome"] for p in probes(report, "tcp") if p["target"] != report["address"]} == {"connected"}
