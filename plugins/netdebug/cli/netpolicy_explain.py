@@ -1,4 +1,5 @@
 """`kubectl netpolicy explain [NAME]`: each NetworkPolicy in plain words, with what it selects now."""
+import dataclasses
 import sys
 
 import click
@@ -8,10 +9,18 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
-from .options import cluster_options, make_cluster_options, output_options, use_color
+from .options import ClusterOptions, cluster_options, make_cluster_options, output_options, use_color
 from .snapshot import load_snapshot
 
 POLICY_KINDS = ("Namespace", "Pod", "NetworkPolicy")
+
+
+def load_everything(options: ClusterOptions) -> Snapshot:
+    """Every namespace's policies, pods and namespaces (peers cross namespaces); -n only scopes the answer."""
+    source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
+    snapshot = load_snapshot(source, POLICY_KINDS)
+    warn(snapshot)
+    return snapshot
 
 
 def scoped_policies(snapshot: Snapshot, namespace: str | None) -> list[dict]:
@@ -51,13 +60,13 @@ def warn(snapshot: Snapshot) -> None:
 def explain(name, output, no_color, **kwargs):
     """Each NetworkPolicy in plain words, with the pods it selects right now.
 
-    NAME may be POLICY or NAMESPACE/POLICY; without it every policy in scope is explained.
+    NAME may be POLICY or NAMESPACE/POLICY; without it every policy of every namespace (or of -n NS)
+    is explained.
     """
     from ..policy.describe import describe_all
 
     options = make_cluster_options(kwargs)
-    snapshot = load_snapshot(options, POLICY_KINDS)
-    warn(snapshot)
+    snapshot = load_everything(options)
     namespace = None if options.all_namespaces else options.namespace
     policies = [find_policy(snapshot, name, namespace)] if name else scoped_policies(snapshot, namespace)
     report = {"policies": describe_all(snapshot, policies), "notes": snapshot_notes(snapshot, POLICY_KINDS)}

@@ -6,9 +6,8 @@ import click
 from ..errors import ExitCode
 from ..render.structured import write_structured
 from ..render.style import Style
-from .netpolicy_explain import POLICY_KINDS, snapshot_notes, warn
+from .netpolicy_explain import POLICY_KINDS, load_everything, snapshot_notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
-from .snapshot import load_snapshot
 
 
 def in_scope(finding, namespace: str | None) -> bool:
@@ -27,7 +26,7 @@ def in_scope(finding, namespace: str | None) -> bool:
 def lint(min_severity, output, no_color, **kwargs):
     """Find NetworkPolicy mistakes: policies selecting nothing, AND/OR confusion, blocked DNS, ...
 
-    Exit 1 when a finding has severity error.
+    Every namespace is linted unless -n NS. Exit 1 when a finding has severity error.
     """
     from ..diagnose.findings import SEVERITIES, has_errors
     from ..policy.engine import PolicyEngine
@@ -35,8 +34,7 @@ def lint(min_severity, output, no_color, **kwargs):
     from ..render.lint_text import lint_report, write_lint
 
     options = make_cluster_options(kwargs)
-    snapshot = load_snapshot(options, POLICY_KINDS)
-    warn(snapshot)
+    snapshot = load_everything(options)
     namespace = None if options.all_namespaces else options.namespace
     findings = [f for f in run_lint(snapshot, PolicyEngine(snapshot).problems) if in_scope(f, namespace)]
     shown = [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(min_severity)]

@@ -1,0 +1,61 @@
+"""explain, lint, exposure and diff against the simulated cluster (the real client over HTTP).
+
+With explicit pods (tests/netpolicy/manifests/mistakes) the live output must be the very bytes of the
+golden files made from the manifests. examples/shop lists workloads, whose live pods get generated
+names and replica counts, so there the workload-level answers are compared instead.
+"""
+import json
+
+import pytest
+
+from netdebug.cli.netpolicy import command
+
+from .conftest import GOLDEN, MANIFESTS, ROOT, invoke
+
+pytestmark = pytest.mark.sim
+MISTAKES = "tests/netpolicy/manifests/mistakes"
+LIVE_GOLDEN = {  # golden file -> (arguments, exit code)
+    "lint-mistakes.txt": (["lint"], 1),
+    "lint-mistakes.json": (["lint", "-o", "json"], 1),
+    "explain-mistakes.txt": (["explain"], 0),
+    "explain-mistakes.json": (["explain", "-o", "json"], 0),
+}
+
+
+def live(sim, args):
+    return invoke(command, [*args, "--kubeconfig", sim.kubeconfig, "--context", "sim"])
+
+
+def test_mistakes_goldens_from_manifests(golden):
+    for name, (args, expected) in sorted(LIVE_GOLDEN.items()):
+        code, out = invoke(command, [*args, "-f", str(ROOT / MISTAKES)])
+        assert code == expected
+        golden(name, out)
+
+
+@pytest.mark.parametrize("sim_cluster", [MISTAKES], indirect=True)
+def test_mistakes_goldens_live(sim_cluster):
+    for name, (args, expected) in sorted(LIVE_GOLDEN.items()):
+        code, out = live(sim_cluster, args)
+        assert (name, code) == (name, expected)
+        assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
+
+
+def workload_rows(report: dict) -> list[tuple]:
+    return sorted((r["from"], r["to"], r["added"], r["removed"], tuple(r["policies"])) for r in report["connections"])
+
+
+@pytest.mark.parametrize("sim_cluster", ["examples/shop"], indirect=True)
+def test_shop_live_matches_manifests(sim_cluster):
+    code, out = live(sim_cluster, ["diff", "--against-cluster", "--after", str(MANIFESTS / "shop-v2-policies.yaml"),
+                                   "-o", "json"])
+    assert code == 1
+    offline = json.loads((GOLDEN / "diff-shop-v2.json").read_text())
+    assert workload_rows(json.loads(out)) == workload_rows(offline)
+    assert json.loads(out)["policies"] == offline["policies"]
+    code, out = live(sim_cluster, ["exposure", "-o", "json"])
+    expected = json.loads((GOLDEN / "exposure-shop.json").read_text())["exposed"]
+    assert [(r["workload"], r["score"], r["external"]) for r in json.loads(out)["exposed"]] == \
+        [(r["workload"], r["score"], r["external"]) for r in expected]
+    code, out = live(sim_cluster, ["lint", "-o", "json", "--min-severity", "warning"])
+    assert (code, json.loads(out)["findings"]) == (0, [])
