@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import behaviour, daemons, dns, kubeproxy, netns, netpolicy
+from . import adminpolicy, behaviour, daemons, dns, kubeproxy, netns, netpolicy
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
@@ -93,8 +93,11 @@ class DataPlane:
                                for key, net in self.pods.items()))
 
     def _pod_rules(self, ports, pod: dict) -> str:
-        policy = netpolicy.rules(pod, self.objects) if self.enforce_policies else ([], [])
-        return kubeproxy.pod_rules(ports, self._drops(pod), policy)
+        if not self.enforce_policies:
+            return kubeproxy.pod_rules(ports, self._drops(pod))
+        declared, lines = netpolicy.rules(pod, self.objects)
+        admin = [line for chain in adminpolicy.rules(pod, self.objects).values() for line in chain]
+        return kubeproxy.pod_rules(ports, self._drops(pod), (declared, admin + lines))
 
     def _pods_by_key(self) -> dict:
         return {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in self.objects if p["kind"] == "Pod"}

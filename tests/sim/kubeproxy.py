@@ -81,7 +81,12 @@ def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
 
 
 def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] = ([], [])) -> str:
-    """The pod's nat and filter tables; `policy` = netpolicy.rules() when the CNI enforces policies."""
+    """The pod's nat and filter tables.
+
+    New connections on eth0 pass, in order: the pod's own drop rules (SIM-INGRESS/SIM-EGRESS), then,
+    when the CNI enforces policies, the admin tier, NetworkPolicy, the baseline tier.
+    `policy` = (extra chain declarations, rules for those chains).
+    """
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", *declared, "-A OUTPUT -j KUBE-SERVICES"]
     reject = []
@@ -95,13 +100,12 @@ def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] =
             reject.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} has no endpoints" '
                           f"-j REJECT --reject-with icmp-port-unreachable")
     policy_chains, policy_rules = policy
-    filt = ["*filter", ":KUBE-SERVICES - [0:0]", ":SIM-INGRESS - [0:0]", ":SIM-EGRESS - [0:0]",
-            ":SIM-POLICY-IN - [0:0]", ":SIM-POLICY-OUT - [0:0]", *policy_chains,
-            "-A OUTPUT -j KUBE-SERVICES", *reject,
-            "-A INPUT -i eth0 -m conntrack --ctstate NEW -j SIM-INGRESS",
-            "-A INPUT -i eth0 -m conntrack --ctstate NEW -j SIM-POLICY-IN",
-            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-EGRESS",
-            "-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j SIM-POLICY-OUT", *_drop_rules(drops), *policy_rules]
+    ingress = ["SIM-INGRESS", "SIM-ADMIN-IN", "SIM-POLICY-IN", "SIM-BASELINE-IN"]
+    egress = ["SIM-EGRESS", "SIM-ADMIN-OUT", "SIM-POLICY-OUT", "SIM-BASELINE-OUT"]
+    jumps = [f"-A INPUT -i eth0 -m conntrack --ctstate NEW -j {chain}" for chain in ingress]
+    jumps += [f"-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j {chain}" for chain in egress]
+    filt = ["*filter", ":KUBE-SERVICES - [0:0]", *[f":{chain} - [0:0]" for chain in ingress + egress], *policy_chains,
+            "-A OUTPUT -j KUBE-SERVICES", *reject, *jumps, *_drop_rules(drops), *policy_rules]
     return "\n".join(nat + rules + ["COMMIT"] + filt + ["COMMIT", ""])
 
 

@@ -43,7 +43,26 @@ def test_ip_block_except_port_range_named_port_and_egress(sim_cluster):
     assert _reach(sim_cluster, "lab/target", "10.244.7.40", 1) == "refused"  # ingress to `locked` is not isolated
 
 
-@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED, os.path.join(SIM_SCENARIOS, "enforce-ipblock")], indirect=True)
+ADMIN = os.path.join(SIM_SCENARIOS, "enforce-admin")
+
+
+@pytest.mark.parametrize("sim_cluster", [ADMIN], indirect=True)
+def test_admin_tiers_are_enforced(sim_cluster):
+    ip = {ref: pod_ip(sim_cluster, ref) for ref in sim_cluster.plane.pods}
+    cases = [("ops/probe", "apps/api", 9090, "connected"),    # ANP allow (named port) before NetworkPolicy
+             ("ops/probe", "apps/api", 8080, "timeout"),      # NetworkPolicy: only web
+             ("apps/web", "apps/api", 8080, "connected"),     # ClusterNetworkPolicy pass -> NetworkPolicy allows
+             ("apps/web", "apps/api", 9090, "timeout"),
+             ("guest/visitor", "apps/api", 8080, "timeout"),  # ANP deny beats everything below
+             ("guest/visitor", "apps/web", 80, "timeout"),
+             ("apps/api", "ops/probe", 9100, "timeout"),      # baseline deny (probe is not NetworkPolicy-isolated)
+             ("guest/visitor", "ops/probe", 9100, "timeout"),  # egress ANP deny, port range
+             ("ops/probe", "apps/web", 80, "connected")]      # no tier says anything: allowed
+    assert [(s, d, p, _reach(sim_cluster, s, ip[d], p)) for s, d, p, _ in cases] == cases
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED, os.path.join(SIM_SCENARIOS, "enforce-ipblock"), ADMIN],
+                         indirect=True)
 def test_packets_agree_with_netdebugs_policy_engine_for_every_pod_pair(sim_cluster):
     """Two independent implementations (this CNI, netdebug's engine) judge every pod pair and port alike."""
     from concurrent.futures import ThreadPoolExecutor
@@ -52,7 +71,8 @@ def test_packets_agree_with_netdebugs_policy_engine_for_every_pod_pair(sim_clust
     from netdebug.policy.engine import Endpoint, PolicyEngine
 
     snapshot = Snapshot(origin="live")
-    for kind in ("Namespace", "Pod", "NetworkPolicy"):
+    for kind in ("Namespace", "Pod", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy",
+                 "ClusterNetworkPolicy", "Node"):
         for obj in sim_cluster.store.list(kind):
             snapshot.add(obj)
     engine, pods = PolicyEngine(snapshot), sim_cluster.store.list("Pod")
