@@ -44,24 +44,30 @@ def _common(cluster) -> list[dict]:
     return cluster.list("Namespace") + cluster.list("NetworkPolicy")
 
 
-def _ref_namespace(text: str, default: str) -> str:
+def _split_ref(text: str, default: str) -> tuple[str, str, str]:
+    """`pod`, `ns/pod`, `kind/name`, `ns/kind/name` -> (namespace, kind alias, name), as cli/endpoints reads them."""
     parts = text.split("/")
-    if len(parts) == 3 or (len(parts) == 2 and parts[0].lower() not in KIND_ALIASES):
-        return parts[0]
-    return default
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    if len(parts) == 2 and parts[0].lower() in KIND_ALIASES:
+        return default, parts[0], parts[1]
+    if len(parts) == 2:
+        return parts[0], "pod", parts[1]
+    return default, "pod", parts[0]
+
+
+def _ref_namespace(text: str, default: str) -> str:
+    return _split_ref(text, default)[0]
 
 
 def _endpoint(cluster, target: Target, namespace: str) -> list[dict]:
     """A pod or workload reference: the pod (1 call) or the workload and its pods (2 calls)."""
     if target.form != "workload" and not target.maybe_pod:
         return []
-    parts = target.name.split("/")
-    alias, name = (parts[-2], parts[-1]) if len(parts) == 3 or (len(parts) == 2 and parts[0].lower() in KIND_ALIASES) \
-        else ("pod", parts[-1])
+    ns, alias, name = _split_ref(target.name, namespace)
     kind = KIND_ALIASES.get(alias.lower())
     if kind is None:
         return []  # cli/endpoints says what is wrong with the reference
-    ns = _ref_namespace(target.name, namespace)
     obj = cluster.get(kind, ns, name)
     if obj is None or kind == "Pod":
         return [obj] if obj else []
