@@ -13,7 +13,7 @@ from ..probe.model import ProbeSpec
 from ..probe.run import run_probes
 from ..probe.source import prepare_source
 from .svc_evidence import cluster_dns_facts, scan_backend_logs
-from .svc_sweep import dns_batch, python_of, sweep_tool, tcp_sweep
+from .svc_sweep import chunks, dns_batch, python_of, script_for, sweep_tool, tcp_sweep
 
 PARALLEL = 16
 BATCH_MIN = 2  # endpoint connects / DNS lookups from one container: from this many on, one exec runs them all
@@ -99,10 +99,17 @@ def _batch(specs: list[ProbeSpec], toolsets: dict, tool_of) -> list[ProbeSpec]:
 
 
 def _by_source(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: float, tool_of, run) -> list:
-    by_source: dict = {}
+    """One exec per source container, or more when its targets would make the exec URL too long."""
+    groups: dict = {}
     for spec in specs:
-        by_source.setdefault(spec.source, []).append(spec)
-    return [r for source, group in by_source.items() for r in run(cluster, group, tool_of(toolsets[source]), timeout)]
+        groups.setdefault(spec.source, []).append(spec)
+    batches = [batch for group in groups.values()
+               for batch in chunks(group, script_for(group[0].kind, tool_of(toolsets[group[0].source])))]
+    if not batches:
+        return []
+    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(batches))) as pool:
+        done = pool.map(lambda batch: run(cluster, batch, tool_of(toolsets[batch[0].source]), timeout), batches)
+        return [result for results in done for result in results]
 
 
 def _other_domain(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:

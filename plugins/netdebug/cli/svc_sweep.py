@@ -6,6 +6,7 @@ fixed script; nothing user-supplied becomes script text. Each target's line is c
 same rules as a single nc probe.
 """
 import time
+from urllib.parse import quote
 
 from ..kube.exec import ExecResult
 from ..probe.model import ProbeResult, ProbeSpec
@@ -66,6 +67,9 @@ for index in range(len(names)):
     print(index, answers.get(index, "dns-error the lookup did not finish in time"))
 """
 PYTHONS = ("python3", "python")
+# exec sends argv in the URL's query string: keep each exec's URL well under the 8 KiB request line
+# that many proxies (and the simulated API server) accept. Each target costs two `&command=` items.
+URL_BUDGET = 6000
 SPAWN_ALLOWANCE = 0.01  # seconds per target for forking its nc, on top of the probe timeout
 
 
@@ -145,3 +149,24 @@ def dns_batch(cluster, specs: list[ProbeSpec], tool: str, timeout: float) -> lis
         found.append(ProbeResult(spec, word, detail, elapsed, tool, (tool, "-c", "<lookup batch>", spec.target),
                                  addresses=addresses))
     return found
+
+
+def chunks(specs: list[ProbeSpec], script: str) -> list[list[ProbeSpec]]:
+    """Split the specs of one container so that each exec's query string stays within URL_BUDGET."""
+    budget = URL_BUDGET - len(quote(script, safe=""))
+    found, current, used = [], [], 0
+    for spec in specs:
+        cost = len("&command=") * 2 + len(quote(spec.target, safe="")) + len(str(spec.port or ""))
+        if current and used + cost > budget:
+            found.append(current)
+            current, used = [], 0
+        current.append(spec)
+        used += cost
+    return found + ([current] if current else [])
+
+
+def script_for(kind: str, tool: str) -> str:
+    """The fixed script a batch of this kind runs with this tool (its size counts against the URL)."""
+    if kind == "dns":
+        return PY_RESOLVE
+    return PY_SWEEP if tool in PYTHONS else SCRIPTS[tool]
