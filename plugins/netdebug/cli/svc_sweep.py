@@ -1,9 +1,10 @@
-"""Many TCP probes from one container in ONE exec: a python connect sweep, or an `sh` loop of nc.
+"""Many probes from one container in ONE exec: TCP connects (a python sweep, or an `sh` loop of nc)
+and DNS lookups (python threads).
 
 A Service with 100 endpoints would otherwise cost 100 exec round trips through the API server and
-the kubelet. Targets are validated (IPs and port numbers) and passed as positional arguments to a
-fixed script; nothing user-supplied becomes script text. Each target's line is classified by the
-same rules as a single nc probe.
+the kubelet. Targets are validated (IPs, names and port numbers) and passed as positional arguments
+to a fixed script; nothing user-supplied becomes script text. Each target's answer is classified by
+the same rules as the single probe of that kind.
 """
 import time
 from urllib.parse import quote

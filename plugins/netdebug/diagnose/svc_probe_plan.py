@@ -1,8 +1,9 @@
 """Which probes prove a Service works, from which pods (pure: builds ProbeSpecs, sends nothing).
 
 Clients: the --from pod, else a ready pod of the namespace that is not a backend, plus a ready backend
-(the hairpin case: a backend reaching itself through its own Service). Each client resolves the
-Service's names and connects to the ClusterIP; the first client also connects to every endpoint.
+(the hairpin case: a backend reaching itself through its own Service). The first client reads its
+resolv.conf, resolves the Service's names and connects to the ClusterIP and to every endpoint; the
+hairpin backend only connects to the ClusterIP.
 """
 from dataclasses import dataclass
 
