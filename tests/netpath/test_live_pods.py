@@ -71,3 +71,9 @@ def test_unscheduled_source_blocks_at_source_without_probes(sim_cluster):
     code, report = live(sim_cluster, "app/pending", "app/server-near")
     assert (code, report["verdict"]) == (1, "blocked at source") and report["probes"] == []
     assert hop(report, "source")["code"] == "source-not-running"
+
+
+def test_host_network_source_is_cni_defined_then_proven(sim_cluster):
+    code, report = live(sim_cluster, "app/node-agent", "app/server-far")
+    assert hop(report, "policy")["code"] == "policy-cni-defined"
+    assert (code, report["verdict"]) == (0, "reachable") and probe(report, "endpoint")["outcome"] == "connected"

@@ -131,3 +131,10 @@ def test_colour_only_when_asked():
     render(json.loads(out), plain, Style(color=False))
     assert "\033[" in coloured.getvalue() and "\033[" not in plain.getvalue()
     assert "<- first broken hop: policy-denied" in plain.getvalue()
+
+
+def test_host_network_source_makes_policy_cni_defined():
+    code, report = offline("pods", "app/node-agent", "app/locked")
+    policy = hop(report, "policy")
+    assert policy["status"] == "unknown" and policy["code"] == "policy-cni-defined"
+    assert hop(report, "source")["facts"]["hostNetwork"] is True and report["verdict"] == "unknown"

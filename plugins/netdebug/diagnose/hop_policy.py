@@ -3,7 +3,7 @@
 Policy verdicts come from the shared engine, with the deciding policy and rule kept as data.
 Which node each side is on is reported (it does not change what policy allows).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
@@ -44,7 +44,10 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
         cni_defined |= verdict.egress.cni_defined or verdict.ingress.cni_defined
         if not verdict.allowed:
             denied.append(verdict)
-    if denied:
+    if denied and cni_defined:  # a hostNetwork side: what policy does to it is up to the CNI
+        hop.findings.append(replace(_denied(engine, source, denied, len(hop.facts["checks"]), protocol), severity="warning"))
+        hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: the policies say no, the CNI decides")
+    elif denied:
         hop.fail(_denied(engine, source, denied, len(hop.facts["checks"]), protocol))
     elif not engine.snapshot.complete("NetworkPolicy"):
         gaps = "; ".join(g.reason for g in engine.snapshot.gaps_for("NetworkPolicy"))
