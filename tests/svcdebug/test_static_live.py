@@ -154,3 +154,12 @@ def test_unlistable_pods_do_not_make_a_selector_look_wrong():
     _, found = run(snapshot)
     assert "selector-no-match" not in found
     assert any(n.startswith("Pods not readable") for n in gap_notes(snapshot))
+
+
+def test_not_ready_endpoints_are_reported_even_when_pods_cannot_be_listed():
+    snapshot = live(service(), endpoint_slice(("10.244.1.5", False, "node-1", "web-1"), ("10.244.2.7", True, "node-2", "web-2")),
+                    gaps=[Gap("Pod", "shop", "forbidden")])
+    _, found = run(snapshot)
+    item = found["endpoints-not-ready"]
+    assert item.evidence["ready"] == "1/2"
+    assert item.evidence["not ready"] == [{"pod": "shop/web-1", "reason": "not-ready", "detail": "not ready (pod not visible)"}]

@@ -119,11 +119,12 @@ def nearest_misses(selector: dict, pods: list[dict], limit: int = 3) -> list[dic
 
 
 def _closeness(selector: dict, labels: dict) -> float:
-    """How alike the selector's terms are to the pod's labels (1.0: identical), e.g. app=frontend ~ app=front-end."""
+    """How alike the selector's terms are to the pod's labels (1.0: identical): app=frontend ~ app=front-end."""
     terms = [f"{k}={v}" for k, v in labels.items()]
     if not terms:
         return 0.0
-    best = [max(difflib.SequenceMatcher(None, f"{k}={v}", term).ratio() for term in terms) for k, v in selector.items()]
+    best = [max(difflib.SequenceMatcher(None, f"{k}={v}", term).ratio() for term in terms)
+            for k, v in selector.items()]
     return sum(best) / len(best)
 
 
@@ -138,18 +139,18 @@ def _label_difference(key: str, value: str, labels: dict) -> str:
 
 def endpoint_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Finding]:
     """no-endpoints / endpoints-not-ready, with each not-ready pod's reason."""
-    pods = selected_pods(snapshot, service)
-    if service_type(service) == "ExternalName" or not pods:
+    if service_type(service) == "ExternalName":
         return []
-    if view.source is None:
-        return _not_ready_from_pods(snapshot, service, pods)
-    if not view.endpoints:
-        return [_no_endpoints(snapshot, service, pods, view)]
-    if view.not_ready:
+    if view.not_ready:  # also for hand-made endpoints, or pods we may not list
         by_ref = {objects.ref(p): p for p in snapshot.in_namespace("Pod", objects.namespace(service))}
         reasons = [_endpoint_reason(snapshot, e, by_ref.get(e.pod)) for e in view.not_ready]
         return [_not_ready(service, reasons, len(view.ready), len(view.endpoints), view.source)]
-    return []
+    pods = selected_pods(snapshot, service)
+    if not pods or view.endpoints:
+        return []
+    if view.source is None:
+        return _not_ready_from_pods(snapshot, service, pods)
+    return [_no_endpoints(snapshot, service, pods, view)]
 
 
 def _endpoint_reason(snapshot: Snapshot, endpoint, pod: dict | None) -> dict:
