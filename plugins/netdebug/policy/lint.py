@@ -69,7 +69,7 @@ def rules_outside_types(policy: dict) -> list[Finding]:
     for direction in DIRECTIONS:
         if spec.get(direction) and direction not in types:
             found.append(Finding(f"{direction}-rules-without-{direction}-type", "warning",
-                                 f"{subject(policy)} has {direction} rules but policyTypes {spec.get('policyTypes')} "
+                                 f"{subject(policy)} has {direction} rules but policyTypes [{', '.join(spec['policyTypes'])}] "
                                  f"does not list {direction.capitalize()}: they are ignored",
                                  {"policyTypes": spec.get("policyTypes"), "rules": len(spec[direction])},
                                  f"add {direction.capitalize()} to policyTypes, or delete the {direction} rules",
