@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..model import objects
 from . import dns, service as service_checks
 from .endpoints import service_endpoints
-from .findings import Finding, has_errors
+from .findings import Finding
 from .service import service_type
 from .service_ports import port_findings, port_label, resolve_target_port, select_ports, service_ports, target_port
 
@@ -28,7 +28,7 @@ class Hop:
     def fail(self, finding: Finding) -> "Hop":
         self.findings.append(finding)
         if self.status != FAIL:
-            self.status, self.code = FAIL, finding.code
+            self.status, self.code, self.reason = FAIL, finding.code, ""
         return self
 
     def unknown(self, code: str, reason: str) -> "Hop":
@@ -135,7 +135,3 @@ def port_mapping(service: dict, svc_port: dict, backends: list[dict]) -> dict:
     if headless:
         mapping["headless"] = True
     return {k: v for k, v in mapping.items() if v is not None}
-
-
-def errors_in(hops: list[Hop]) -> bool:
-    return any(has_errors(h.findings) for h in hops)
