@@ -80,6 +80,7 @@ def test_self_test_imports_the_live_client_in_the_bundle(krew_root):
     shown = run([str(executable), "--self-test"], dict(os.environ))
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("self-test ok:") and "kube_config" in shown.stdout and "stream" in shown.stdout
+    assert "utf8 mode 1" in shown.stdout
 
 
 def test_completion_through_kubectl(kubectl, plugin_env, krew_root):

@@ -43,7 +43,7 @@ def self_test() -> int:
     for name in names:
         importlib.import_module(name)
     client = importlib.import_module("netdebug.kube.library").load()
-    print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, "
+    print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, utf8 mode {sys.flags.utf8_mode}, "
           f"live client pieces: {', '.join(sorted(vars(client)))}")
     return 0
 
