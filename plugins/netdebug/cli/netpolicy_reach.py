@@ -32,6 +32,9 @@ def _reach_command(name: str, direction: str, summary: str):
         report = reach_report(engine, endpoint, scoped_pods(snapshot, _all_namespaces(options)), direction,
                               port, protocol.upper())
         report["notes"] = notes(snapshot)
+        if engine.tiered:
+            report["notes"].append("outside the cluster lists NetworkPolicy rules only; admin policies may decide "
+                                   "first: `check IP POD` evaluates every tier for one address")
         if not write_structured(report, output, sys.stdout):
             from ..render.netpolicy_text import write_reach
 
