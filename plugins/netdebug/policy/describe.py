@@ -3,11 +3,60 @@
 Pure: the renderer turns this into sentences; lint and exposure read the same data. Selectors are
 kept in their canonical string form (`app=web`, `<all>`) next to the pods they match right now.
 """
+import functools
+import ipaddress
+
 from ..model import objects, selectors
 from ..model.snapshot import Snapshot
 
 DIRECTIONS = ("ingress", "egress")
 _PEERS_KEY = {"ingress": "from", "egress": "to"}
+
+
+class SnapshotIndex:
+    """A read-only view of a Snapshot with its per-namespace lookups precomputed (they are hot:
+    every selector of every policy is matched against the pods of some namespaces)."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self._by_kind_namespace: dict[tuple[str, str], list[dict]] = {}
+        for kind in ("Pod", "NetworkPolicy"):
+            for obj in snapshot.of(kind):
+                self._by_kind_namespace.setdefault((kind, objects.namespace(obj)), []).append(obj)
+        self._namespaces = snapshot.namespaces()
+        self._labels = {ns: snapshot.namespace_labels(ns) for ns in self._namespaces}
+
+    def of(self, kind: str) -> list[dict]:
+        return self.snapshot.of(kind)
+
+    @functools.cached_property
+    def pod_addresses(self) -> list[tuple[str, tuple]]:
+        """(pod ref, its IPs as ipaddress objects) for every pod; unparsable IPs are left out."""
+        found = []
+        for pod in self.snapshot.of("Pod"):
+            addresses = []
+            for ip in objects.pod_ips(pod):
+                try:
+                    addresses.append(ipaddress.ip_address(ip))
+                except ValueError:
+                    continue
+            found.append((objects.ref(pod), tuple(addresses)))
+        return found
+
+    def in_namespace(self, kind: str, ns: str | None) -> list[dict]:
+        if ns is None or kind not in ("Pod", "NetworkPolicy"):
+            return self.snapshot.in_namespace(kind, ns)
+        return self._by_kind_namespace.get((kind, ns), [])
+
+    def namespaces(self) -> list[str]:
+        return self._namespaces
+
+    def namespace_labels(self, ns: str) -> dict:
+        return self._labels.get(ns) or self.snapshot.namespace_labels(ns)
+
+
+def indexed(snapshot) -> SnapshotIndex:
+    return snapshot if isinstance(snapshot, SnapshotIndex) else SnapshotIndex(snapshot)
 
 
 def policy_types(policy: dict) -> list[str]:
@@ -98,4 +147,5 @@ def describe_port(port: dict) -> dict:
 
 
 def describe_all(snapshot: Snapshot, policies: list[dict]) -> list[dict]:
-    return [describe_policy(p, snapshot) for p in policies]
+    index = indexed(snapshot)
+    return [describe_policy(p, index) for p in policies]

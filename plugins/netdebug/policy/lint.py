@@ -7,12 +7,13 @@ from ..diagnose.findings import Finding, by_severity
 from ..model import objects
 from ..model.snapshot import Snapshot
 from . import lint_rules
-from .describe import DIRECTIONS, peer_pods, policy_types, selected_pods
+from .describe import DIRECTIONS, indexed, peer_pods, policy_types, selected_pods
 
 _PEERS_KEY = {"ingress": "from", "egress": "to"}
 
 
 def lint(snapshot: Snapshot, problems: list[str] = ()) -> list[Finding]:
+    snapshot = indexed(snapshot)
     policies = sorted(snapshot.of("NetworkPolicy"), key=objects.ref)
     selected = {objects.ref(p): selected_pods(p, snapshot) for p in policies}
     findings = invalid_policies(problems)

@@ -5,7 +5,7 @@ import json
 from ..diagnose.findings import Finding
 from ..model import objects, selectors
 from ..model.snapshot import Snapshot
-from .describe import DIRECTIONS, peer_pods, policy_types
+from .describe import DIRECTIONS, indexed, peer_pods, policy_types
 
 DNS_LABEL = {"k8s-app": "kube-dns"}
 _PEERS_KEY = {"ingress": "from", "egress": "to"}
@@ -68,12 +68,9 @@ def pods_in_block(block: dict, snapshot: Snapshot) -> list[str]:
     except ValueError:
         return []  # reported as invalid-policy by the engine
     covered = []
-    for pod in snapshot.of("Pod"):
-        for ip in objects.pod_ips(pod):
-            address = ipaddress.ip_address(ip)
-            if address in network and not any(address in e for e in excepts if e.version == address.version):
-                covered.append(objects.ref(pod))
-                break
+    for ref, addresses in indexed(snapshot).pod_addresses:
+        if any(a in network and not any(a in e for e in excepts if e.version == a.version) for a in addresses):
+            covered.append(ref)
     return sorted(covered)
 
 
