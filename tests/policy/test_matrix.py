@@ -4,6 +4,7 @@ import pytest
 from netdebug.policy.classes import classify
 from netdebug.policy.engine import Endpoint, PolicyEngine
 from netdebug.policy.matrix import compute
+from netdebug.policy.ports import ALL
 
 from .cluster import namespace, pod, policy, snapshot
 from .randomized import random_cluster
@@ -53,3 +54,66 @@ def test_matrix_equals_pairwise_engine_on_benchmark_clusters(seed):
     endpoints = [Endpoint.for_pod(p) for p in matrix.pods]
     for i, j, connections in matrix.pairs():
         assert connections == engine.allowed_connections(endpoints[i], endpoints[j])
+
+
+def test_matrix_json_and_csv_pairs_equal_the_engine(tmp_path):
+    """Through the CLI: every ordered pair of `matrix -o json` / `-o csv` equals the pairwise engine
+    (clusters where named ports split destination classes but not source classes)."""
+    import csv
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from benchmarks.synthetic import Shape, generate, write_yaml
+    from netdebug.cli.netpolicy import command
+    from netdebug.manifests.loader import load
+
+    path = tmp_path / "cluster.yaml"
+    write_yaml(generate(Shape(namespaces=3, pods=40, policies=30, seed=3)), path)
+    engine = PolicyEngine(load([str(path)]))
+    endpoints = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": Endpoint.for_pod(p)
+                 for p in engine.snapshot.of("Pod")}
+    outputs = {}
+    for fmt in ("json", "csv"):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            command.main(args=["matrix", "-f", str(path), "-o", fmt], standalone_mode=False)
+        outputs[fmt] = out.getvalue()
+    rows = json.loads(outputs["json"])["connections"]
+    assert len(rows) == len(endpoints) ** 2
+    for row in rows:
+        expected = ALL if row["from"] == row["to"] else engine.allowed_connections(endpoints[row["from"]], endpoints[row["to"]])
+        assert row["connections"] == str(expected), row
+    csv_rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    assert [(r["from"], r["to"], r["connections"]) for r in csv_rows] == \
+        [(r["from"], r["to"], r["connections"]) for r in rows]
+
+
+def test_named_ports_split_destination_classes_but_not_source_classes(tmp_path):
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    import yaml
+
+    from netdebug.cli.netpolicy import command
+
+    objs = [namespace("a"),
+            pod("a", "api-1", {"app": "api"}, ip="10.1.0.1", ports=[("http", 8080, "TCP")]),
+            pod("a", "api-2", {"app": "api"}, ip="10.1.0.2", ports=[("http", 9090, "TCP")]),
+            pod("a", "web", {"app": "web"}, ip="10.1.0.3"),
+            policy("a", "in", {"podSelector": {"matchLabels": {"app": "api"}}, "ingress": [{"ports": [{"port": "http"}]}]}),
+            policy("a", "out", {"podSelector": {}, "policyTypes": ["Egress"],
+                                "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "api"}}}]}]})]
+    engine = PolicyEngine(snapshot(*objs))
+    matrix = compute(engine, engine.snapshot.of("Pod"))
+    assert len(matrix.classes) == 3 and len(matrix.grid) == 2, "api-1/api-2 differ only as destinations"
+    path = tmp_path / "objects.yaml"
+    path.write_text(yaml.safe_dump_all(objs))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        command.main(args=["matrix", "-f", str(path), "-o", "json"], standalone_mode=False)
+    got = {(r["from"], r["to"]): r["connections"] for r in json.loads(out.getvalue())["connections"]}
+    assert got[("a/web", "a/api-1")] == "TCP 8080" and got[("a/web", "a/api-2")] == "TCP 9090"
+    assert got[("a/api-1", "a/api-2")] == "TCP 9090" and got[("a/api-2", "a/api-1")] == "TCP 8080"
+    assert got[("a/api-1", "a/web")] == "none" and got[("a/web", "a/web")] == "all"

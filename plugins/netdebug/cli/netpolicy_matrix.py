@@ -68,7 +68,7 @@ def pair_rows(grid, protocol: str, port: int | None):
         by_class.append(list(map(cache.__getitem__, ids)))
     own = cache[id(ALL)]
     for source, ref in enumerate(grid.refs()):
-        row = list(map(by_class[grid.class_of[source]].__getitem__, grid.class_of))
+        row = list(map(by_class[grid.source_class(source)].__getitem__, grid.class_of))
         row[source] = own
         yield ref, row
 

@@ -11,8 +11,9 @@ from .ports import ALL, ConnectionSet, union_all
 
 
 class Columns:
-    def __init__(self, engine, classes: list[PodClass]):
-        self.engine, self.classes = engine, classes
+    def __init__(self, engine, classes: list[PodClass], sources: list[int]):
+        """classes: the destination classes; sources: the class index representing each source class."""
+        self.engine, self.classes, self.sources = engine, classes, sources
         self.everyone = [True] * len(classes)
         groups: dict = {}
         self.group_of = [groups.setdefault(c.key[:2], len(groups)) for c in classes]
@@ -44,8 +45,14 @@ class Columns:
             found = self._unions[key] = self.intern(union_all(self.sets[i] for i in key))
         return found
 
-    def rule(self, policy, rule) -> list[bool]:
-        """For each class: does some peer of the rule match it (as the other end)?"""
+    def rule(self, policy, rule, over_sources: bool = False) -> list[bool]:
+        """For each class (or source class): does some peer of the rule match it (as the other end)?"""
+        if over_sources:
+            key = (id(rule), True)
+            if key not in self._rules:
+                column = self.rule(policy, rule)
+                self._rules[key] = [column[i] for i in self.sources]
+            return self._rules[key]
         key = id(rule)
         if key not in self._rules:
             if rule.peers is None:
