@@ -90,10 +90,19 @@ def workload_groups(snapshot, grid) -> list[Group]:
 
 def grouped_report(snapshot, grid, protocol: str, port: int | None) -> dict:
     groups = workload_groups(snapshot, grid)
-    cells = [[_cell(values, protocol, port) for values in row] for row in group_cells(grid, groups)]
+    texts: dict = {}
+    cells = [[_cached_cell(texts, values, protocol, port) for values in row] for row in group_cells(grid, groups)]
+    refs = grid.refs()
     return {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
-            "groups": [{"name": g.name, "kind": g.kind, "pods": [grid.refs()[p] for p in g.positions]} for g in groups],
+            "groups": [{"name": g.name, "kind": g.kind, "pods": [refs[p] for p in g.positions]} for g in groups],
             "cells": cells}
+
+
+def _cached_cell(texts: dict, values: set, protocol: str, port: int | None):
+    key = frozenset(map(id, values))
+    if key not in texts:
+        texts[key] = (_cell(values, protocol, port), values)  # values kept alive: their ids stay unique
+    return texts[key][0]
 
 
 def _cell(values: set, protocol: str, port: int | None):
