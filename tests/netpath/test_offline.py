@@ -138,3 +138,14 @@ def test_host_network_source_makes_policy_cni_defined():
     policy = hop(report, "policy")
     assert policy["status"] == "unknown" and policy["code"] == "policy-cni-defined"
     assert hop(report, "source")["facts"]["hostNetwork"] is True and report["verdict"] == "unknown"
+
+
+def test_unreachable_api_server_is_exit_3(tmp_path):
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+                          "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]\n"
+                          "users: [{name: u, user: {token: t}}]\n"
+                          "contexts: [{name: c, context: {cluster: c, user: u}}]\n")
+    result = subprocess.run([sys.executable, str(ROOT / "kubectl-netpath"), "app/client", "app/server", "--kubeconfig",
+                             str(kubeconfig), "--request-timeout", "2"], capture_output=True, text=True)
+    assert result.returncode == 3 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
