@@ -80,13 +80,20 @@ def run(argv: list[str], stdin: str | None = None) -> str:
     return result.stdout
 
 
-async def run_async(argv: list[str], stdin: str | None = None, limit: asyncio.Semaphore | None = None) -> None:
-    async with limit or asyncio.Semaphore(1):
-        process = await asyncio.create_subprocess_exec(
-            binary(argv[0]), *argv[1:], stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        _, err = await process.communicate(stdin.encode() if stdin is not None else None)
-    if process.returncode != 0:
-        raise CommandError(f"{' '.join(argv)}: {err.decode(errors='replace').strip()}")
+async def run_async(argv: list[str], stdin: str | None = None, limit: asyncio.Semaphore | None = None,
+                    attempts: int = 3) -> None:
+    """Run a command; retried because iptables-nft-restore rarely fails silently under load (seen in CI)."""
+    for attempt in range(attempts):
+        async with limit or asyncio.Semaphore(1):
+            process = await asyncio.create_subprocess_exec(
+                binary(argv[0]), *argv[1:], stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE)
+            out, err = await process.communicate(stdin.encode() if stdin is not None else None)
+        if process.returncode == 0:
+            return
+        await asyncio.sleep(0.1 * (attempt + 1))
+    detail = (err or out).decode(errors="replace").strip()
+    raise CommandError(f"{' '.join(argv)}: exit {process.returncode}: {detail}")
 
 
 def add_namespaces(names: list[str]) -> None:
