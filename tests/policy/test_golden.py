@@ -131,3 +131,17 @@ def test_golden_admin_from_live_simulated_cluster(tmp_path):
             assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
     finally:
         sim.stop()
+
+
+WORKLOAD_COMMANDS = {
+    "workload-check-differs.txt": (["check", "app/deploy/web", "api-0", "--port", "9000"], 0),
+    "workload-check-differs.json": (["check", "app/deploy/web", "api-0", "-o", "json"], 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOAD_COMMANDS))
+def test_golden_workload_pods_that_differ(name):
+    args, expected_code = WORKLOAD_COMMANDS[name]
+    code, out = run([*args, "-f", str(ROOT / SCENARIO), "-f", str(ROOT / "tests/policy/manifests/workload")])
+    assert code == expected_code
+    compare(name, out)

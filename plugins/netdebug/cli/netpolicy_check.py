@@ -3,7 +3,9 @@ import sys
 
 import click
 
-from ..errors import ExitCode
+from ..errors import ExitCode, InputError
+from ..model import objects
+from ..policy.peers import Endpoint
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
@@ -35,12 +37,44 @@ def check(src, dst, port, protocol, output, no_color, **kwargs):
     else:
         report = engine.check(source_endpoint, destination_endpoint, port, protocol).to_dict()
     report = {"kind": "PolicyCheck", **report, "from": target_dict(source), "to": target_dict(destination)}
-    report["notes"] = notes(snapshot, [report["egress"], report["ingress"]])
+    report["notes"] = notes(snapshot, [report["egress"], report["ingress"]]) + \
+        _workload_notes(engine, source, destination, port, protocol)
     if not write_structured(report, output, sys.stdout):
         from ..render.netpolicy_text import write_check
 
         write_check(report, sys.stdout, Style(use_color(no_color, sys.stdout)), wide=output == "wide")
     return ExitCode.OK if report["allowed"] else ExitCode.PROBLEM
+
+
+def _workload_notes(engine, source, destination, port, protocol: str, limit: int = 400) -> list[str]:
+    """When SRC or DST named a workload, say whether its other pods would get another answer."""
+    pairs = [(s, d) for s in source.pods or (None,) for d in destination.pods or (None,) if s is not d][:limit]
+    if len(pairs) < 2 or None in pairs[0]:
+        return []
+    answers = [_answer(engine, s, d, port, protocol) for s, d in pairs]
+    if len(set(answers)) < 2:
+        return []
+    first = answers[0]
+    other = next(i for i, a in enumerate(answers) if a != first)
+    s, d = pairs[other]
+    return [f"the workloads' pods differ: {answers.count(first)} of {len(pairs)} pod pairs get this answer; "
+            f"{objects.ref(s)} -> {objects.ref(d)} gets {_other_text(answers[other])}"]
+
+
+def _answer(engine, source: dict, destination: dict, port, protocol: str):
+    src, dst = Endpoint.for_pod(source), Endpoint.for_pod(destination)
+    if port is None:
+        return str(engine.allowed_connections(src, dst))
+    try:
+        return engine.check(src, dst, port, protocol).allowed
+    except InputError:  # a named port this pod does not define
+        return False
+
+
+def _other_text(answer) -> str:
+    if isinstance(answer, bool):
+        return "allowed" if answer else "denied"
+    return f"connections: {answer}"
 
 
 def _connections_report(engine, source, destination) -> dict:
