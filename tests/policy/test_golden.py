@@ -145,3 +145,17 @@ def test_golden_workload_pods_that_differ(name):
     code, out = run([*args, "-f", str(ROOT / SCENARIO), "-f", str(ROOT / "tests/policy/manifests/workload")])
     assert code == expected_code
     compare(name, out)
+
+
+@pytest.mark.parametrize("name", ["matrix.dot", "matrix-port.dot"])
+def test_dot_output_renders_with_graphviz(name, tmp_path):
+    """Graphviz accepts the matrix graph and draws every workload."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("dot"):
+        pytest.skip("graphviz `dot` is not installed (apt-get install graphviz)")
+    svg = subprocess.run(["dot", "-Tsvg", str(GOLDEN / name)], capture_output=True, text=True, timeout=60)
+    assert svg.returncode == 0, svg.stderr
+    for workload in ("app/api", "app/db", "app/web", "ops/agent", "ops/probe"):
+        assert f"<title>{workload}</title>" in svg.stdout
