@@ -23,7 +23,8 @@ def test_localhost_only_listener_refuses_other_pods_with_the_bind_fix(sim_cluste
     code, report = live(sim_cluster, "app/client", "app/duo", "--port", "8080")
     assert (code, report["verdict"]) == (1, "blocked at destination")
     finding = next(f for f in report["findings"] if f["code"] == "not-listening")
-    assert finding["evidence"]["the container listens on"] == {"app/duo": ["127.0.0.1:8080/TCP"]}
+    assert "127.0.0.1:8080/TCP" in finding["evidence"]["the container listens on"]["app/duo"]
+    assert "0.0.0.0:8080/TCP" not in finding["evidence"]["the container listens on"]["app/duo"]
     assert "on 0.0.0.0, not 127.0.0.1" in finding["fix"]
 
 
@@ -33,3 +34,11 @@ def test_tool_less_source_container_with_and_without_ephemeral(sim_cluster):
     code, report = live(sim_cluster, "app/duo", "app/duo", "-c", "web", "--to-container", "metrics",
                         "--ephemeral", "busybox:1.36")
     assert (code, report["verdict"]) == (1, "blocked at destination")
+
+
+def test_all_addresses_listener_reachable_from_sibling_and_other_pods(sim_cluster):
+    code, report = live(sim_cluster, "app/duo", "app/duo", "-c", "sidecar", "--to-container", "api")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert {"address": "0.0.0.0", "port": 9000, "protocol": "TCP"} in probe(report, "listening")["sockets"]
+    code, report = live(sim_cluster, "app/client", "app/duo", "--port", "api")
+    assert (code, report["verdict"], report["port"]) == (0, "reachable", 9000)
