@@ -159,3 +159,37 @@ def test_dot_output_renders_with_graphviz(name, tmp_path):
     assert svg.returncode == 0, svg.stderr
     for workload in ("app/api", "app/db", "app/web", "ops/agent", "ops/probe"):
         assert f"<title>{workload}</title>" in svg.stdout
+
+
+@pytest.mark.sim
+def test_forbidden_policy_list_is_said_not_hidden(tmp_path):
+    """RBAC: a user who may not list NetworkPolicies gets an answer that says what it could not see."""
+    import json
+    import shutil
+
+    from tests.conftest import sim_unavailable, unique_run_name
+
+    reason = sim_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from tests.sim.cluster import SimCluster
+
+    shutil.copytree(ROOT / SCENARIO, tmp_path / "scenario")
+    (tmp_path / "scenario" / "90-faults.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: netdebug-sim, namespace: kube-system, "
+        "labels: {sim.netdebug.io/scenario: 'true'}}\ndata:\n  faults: |\n"
+        "    - {user: limited, verb: list, resource: networkpolicies, action: forbid}\n")
+    sim = SimCluster.start(str(tmp_path / "scenario"), name=unique_run_name())
+    try:
+        live = ["--kubeconfig", sim.kubeconfig, "--context", "sim-limited"]
+        code, out = run(["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "-o", "json", *live])
+        report = json.loads(out)
+        assert code == 0 and report["allowed"], "no policy could be seen"
+        assert any(n.startswith("could not read NetworkPolicy") and "forbidden" in n for n in report["notes"])
+        code, out = run(["matrix", *live])
+        assert "note: could not read NetworkPolicy" in out
+        code, out = run(["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "--kubeconfig",
+                         sim.kubeconfig, "--context", "sim"])
+        assert code == 1 and "note:" not in out, "the admin context sees the policies"
+    finally:
+        sim.stop()
