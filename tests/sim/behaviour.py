@@ -62,6 +62,11 @@ def http_status(pod: dict, port: int) -> int:
     return 200
 
 
+def tls_ports(pod: dict) -> set[int]:
+    """`sim.netdebug.io/tls: "443,8443"`: listeners on these ports speak HTTPS (self-signed)."""
+    return {int(item) for item in csv(annotation(pod, "tls"))}
+
+
 def tools(pod: dict, container: dict) -> list[str] | None:
     """Binaries available in the container; None means every tool of the machine."""
     text = annotation(pod, "tools", container["name"])

@@ -58,7 +58,8 @@ def listener_entries(objects: list[dict], netns_of) -> list[dict]:
                                 "ip": ip if port.address == "0.0.0.0" else port.address,
                                 "protocol": port.protocol, "container": container["name"],
                                 "pod": f"{pod['metadata']['namespace']}/{pod['metadata']['name']}",
-                                "http_status": behaviour.http_status(pod, port.number)})
+                                "http_status": behaviour.http_status(pod, port.number),
+                                "tls": port.protocol == "TCP" and port.number in behaviour.tls_ports(pod)})
     return entries
 
 

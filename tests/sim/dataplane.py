@@ -161,9 +161,20 @@ class DataPlane:
         sockets = daemons.listener_entries(self.objects, self.netns_of)
         sockets += [daemons.api_endpoint(self.fabric, first.address)] if first else []
         spec, ready = self.file("listeners.json"), self.file("listeners.ready")
-        _write(spec, json.dumps({"sockets": sockets, "slow_dns": slow}))
+        _write(spec, json.dumps({"sockets": sockets, "slow_dns": slow, "tls": self._tls(sockets)}))
         self.daemons.spawn([sys.executable, "-m", "tests.sim.listeners", spec, ready], self.file("listeners.log"))
         self.daemons.wait_for([ready], "listeners")
+
+    def _tls(self, sockets: list[dict]) -> dict | None:
+        """A throwaway certificate for listeners that speak HTTPS (`sim.netdebug.io/tls`)."""
+        if not any(entry.get("tls") for entry in sockets):
+            return None
+        from pathlib import Path
+
+        from tests.sim.apiserver.certs import generate
+        os.makedirs(self.file("tls"))
+        paths = generate(Path(self.file("tls")))
+        return {"cert": str(paths.cert), "key": str(paths.key)}
 
     # -- teardown -----------------------------------------------------------------------------
     def down(self) -> None:

@@ -3,7 +3,8 @@
 `python -m tests.sim.listeners SPEC READY_FILE` binds each socket of SPEC inside its pod's network
 namespace (setns on the main thread, then back), writes READY_FILE, and serves them all from one
 asyncio loop: TCP answers HTTP requests with `HTTP/1.1 <status>` and a body naming the pod, container
-and port, and echoes anything else; UDP echoes datagrams. A "dns-delay" entry is a slow DNS front
+and port, and echoes anything else (over TLS, with a throwaway certificate, on ports the pod lists in
+`sim.netdebug.io/tls`); UDP echoes datagrams. A "dns-delay" entry is a slow DNS front
 (for `sim.netdebug.io/dns-delay`): a thread living in the pod namespace that waits, then relays to
 the pod's dnsmasq on 127.0.0.1:<upstream>.
 """
@@ -12,6 +13,7 @@ import ctypes
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 
@@ -77,11 +79,15 @@ class Echo(asyncio.DatagramProtocol):
         self.transport.sendto(data, addr)
 
 
-async def serve(entries: list[tuple[dict, socket.socket]]) -> None:
+async def serve(entries: list[tuple[dict, socket.socket]], tls: dict | None) -> None:
     loop = asyncio.get_running_loop()
+    context = None
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls["cert"], tls["key"])
     for entry, sock in entries:
         if entry["protocol"] == "TCP":
-            await loop.create_server(lambda e=entry: Answer(e), sock=sock)
+            await loop.create_server(lambda e=entry: Answer(e), sock=sock, ssl=context if entry.get("tls") else None)
         else:
             await loop.create_datagram_endpoint(Echo, sock=sock)
     await asyncio.Event().wait()
@@ -173,7 +179,7 @@ def main(spec_path: str, ready_path: str) -> None:
         ready.wait(5)
     with open(ready_path, "w", encoding="utf-8") as stream:
         stream.write(f"{len(bound)}\n")
-    asyncio.run(serve(bound))
+    asyncio.run(serve(bound, spec.get("tls")))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,16 @@ SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 STATES = ("running", "not-ready", "crashloop", "imagepull", "unschedulable", "terminating")
 ADDRESS_TYPES = ("IPv4", "IPv6", "FQDN")
+PREFIX = "sim.netdebug.io/"
+_PORT = r"(\d{1,3}(\.\d{1,3}){3}:)?\d{1,5}(/(TCP|UDP|tcp|udp))?"
+FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, what it must be)
+    "listen": (re.compile(rf"^(none|{_PORT}(\s*,\s*{_PORT})*)$"), "`none` or ports like 8080,53/UDP,127.0.0.1:9000"),
+    "tls": (re.compile(r"^\d{1,5}(\s*,\s*\d{1,5})*$"), "a list of ports like 443,8443"),
+    "http-status": (re.compile(r"^\d{1,5}=\d{3}(\s*,\s*\d{1,5}=\d{3})*$"), "a list like 8080=503,80=404"),
+    "dns-delay": (re.compile(r"^\d+(\.\d+)?$"), "a number of seconds"),
+    "dns": (re.compile(r"^(down|up)$"), "`down`"),
+    "clusterip": (re.compile(r"^broken$"), "`broken`"),
+}
 
 
 def problems(obj: dict) -> list[str]:
@@ -133,6 +143,10 @@ def _annotations(obj: dict) -> list[str]:
     for key, value in notes.items():
         if key.startswith("sim.netdebug.io/state") and value not in STATES:
             return [f"annotation {key}: {value!r} is not one of {', '.join(STATES)}"]
+        name = key[len(PREFIX):].split(".")[0] if key.startswith(PREFIX) else None
+        pattern = FORMATS.get(name)
+        if pattern and not pattern[0].match(str(value).strip()):
+            return [f"annotation {key}: {value!r} is not {pattern[1]}"]
         if key == "sim.netdebug.io/drop":
             try:
                 rules = yaml.safe_load(value)

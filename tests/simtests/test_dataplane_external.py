@@ -48,3 +48,11 @@ def test_host_network_pods_listen_on_their_node_address(sim_cluster):
         assert pod["status"]["podIP"] == pod["status"]["hostIP"]
         assert _answer(sim_cluster, client, f"http://{pod['status']['podIP']}:9100/") == \
             f"monitoring/{pod['metadata']['name']}"
+
+
+def test_ingress_controller_speaks_https_on_443(sim_cluster):
+    client = pod_ref(sim_cluster, "store", "site")
+    assert _answer(sim_cluster, client, "https://203.0.113.10/") == "curl exit 60"  # self-signed: not trusted
+    result, _ = in_pod(sim_cluster, client, ["curl", "-sk", "-m", "2", "https://203.0.113.10/"])
+    assert result.stdout.startswith("ingress-nginx/ingress-nginx-controller-")
+    assert _answer(sim_cluster, client, "http://203.0.113.10/").startswith("ingress-nginx/ingress-nginx-controller-")

@@ -98,3 +98,12 @@ def test_kinds_the_simulator_cannot_serve_are_named(tmp_path):
     text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n"
     with pytest.raises(ScenarioError, match=r"bad\.yaml: Widget shop/w: kind Widget is not served"):
         scenario.load(_scenario(tmp_path, text), served_kinds())
+
+
+@pytest.mark.parametrize("key, value", [("listen.web", "80a"), ("tls", "https"), ("http-status", "503"),
+                                        ("dns-delay", "slow"), ("clusterip", "off")])
+def test_malformed_annotations_are_named(tmp_path, key, value):
+    text = (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{sim.netdebug.io/{key}: '{value}'}}}}\n"
+            "spec: {containers: [{name: web, image: i}]}\n")
+    with pytest.raises(ScenarioError, match=rf"bad\.yaml: Pod p: annotation sim\.netdebug\.io/{key}: '{value}' is not "):
+        scenario.load(_scenario(tmp_path, text))
