@@ -71,3 +71,11 @@ def test_targeted_fetch_stays_within_ten_calls_and_never_lists_all_pods(sim_clus
     assert cluster.api_calls <= 10, lists
     assert not [call for call in lists if call[0] == "Pod" and not (call[1] and call[2]) and not call[3]]
     assert snapshot.get("Pod", "shop", "client") is not None
+
+
+def test_several_connects_go_in_one_batched_exec(sim_cluster):
+    code, report = live(sim_cluster, "shop/client", "web")
+    connects = [p for p in report["probes"] if p["kind"] == "tcp"]
+    assert len(connects) == 3 and {p["outcome"] for p in connects} == {"connected"}
+    assert {p["tool"] for p in connects} == {"python3"}  # the sweep; a lone probe would use nc first
+    assert len({round(p["elapsedMs"]) for p in connects}) == 1  # one exec: one elapsed time for all

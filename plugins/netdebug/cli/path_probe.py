@@ -10,6 +10,7 @@ from ..diagnose import path_probes
 from ..model import objects
 
 PARALLEL = 16
+SWEEP_FROM = 3  # TCP probes from SRC at which one batched exec beats one exec each
 
 
 def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str | None, ephemeral: str | None,
@@ -28,17 +29,37 @@ def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str 
 
 
 def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) -> list[dict]:
-    from ..probe.run import ProbeSpec, run_probes
+    from ..probe.run import ProbeSpec
     from ..probe.source import choose_container, prepare_source
 
     source = prepare_source(cluster, query.source, query.source_container, ephemeral, timeout=max(timeout, 2),
                             notify=lambda notice: stream.write(notice + "\n"))
     specs = [_spec(ProbeSpec, snapshot, p, source, choose_container) for p in planned]
-    results = run_probes(cluster, specs, timeout, parallel=PARALLEL, toolsets={source.key: source.toolset})
+    results = _run_specs(cluster, specs, source, timeout)
     results = [_read_elsewhere(cluster, snapshot, r, timeout) if r.outcome == "no-tool" and r.spec.kind == "listening"
                else r for r in results]
     return [{**p, **_outcome(r), "from": f"{r.spec.namespace}/{r.spec.pod} ({r.spec.container})", "result": r}
             for p, r in zip(planned, results)]
+
+
+def _run_specs(cluster, specs: list, source, timeout: float) -> list:
+    """Results in the order of specs. TCP connects from SRC go in one exec (svcdebug's sweep) when
+    there are several: a Service with many endpoints then costs one round trip, not one per endpoint."""
+    from ..probe.run import run_probes
+    from .svc_sweep import chunks, script_for, sweep_tool, tcp_sweep
+
+    swept = [i for i, spec in enumerate(specs) if spec.kind == "tcp" and spec.source == source.key]
+    tool = sweep_tool(source.toolset)
+    if tool is None or len(swept) < SWEEP_FROM:
+        return run_probes(cluster, specs, timeout, parallel=PARALLEL, toolsets={source.key: source.toolset})
+    rest = [i for i in range(len(specs)) if i not in set(swept)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        batch = pool.submit(lambda: [r for group in chunks([specs[i] for i in swept], script_for("tcp", tool))
+                                     for r in tcp_sweep(cluster, group, tool, timeout)])
+        others = run_probes(cluster, [specs[i] for i in rest], timeout, parallel=PARALLEL,
+                            toolsets={source.key: source.toolset})
+        by_index = dict(zip(swept, batch.result())) | dict(zip(rest, others))
+    return [by_index[i] for i in range(len(specs))]
 
 
 def _read_elsewhere(cluster, snapshot, result, timeout: float):
