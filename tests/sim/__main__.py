@@ -53,9 +53,10 @@ def _up(args) -> int:
     reason = preflight.problem()
     if reason:
         raise RuntimeError(reason)
-    owner = Registry(args.name).read().get("owner")
-    if owner and os.path.exists(f"/proc/{owner}"):
-        raise RuntimeError(f"{args.name!r} is already up; `python -m tests.sim down --name {args.name}` first")
+    if args.name in runs():
+        if not is_stale(args.name):
+            raise RuntimeError(f"{args.name!r} is already up; `python -m tests.sim down --name {args.name}` first")
+        sweep(args.name)  # what a crashed run of this name left (its old kubeconfig must not be printed)
     log = f"/tmp/netdebug-sim-{args.name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "tests.sim", "serve", *args.scenario, "--name", args.name],

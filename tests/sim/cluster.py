@@ -63,7 +63,7 @@ class SimCluster:
         return self.plane.pod_netns(ref)
 
     def pods(self, namespace: str | None = None) -> list[dict]:
-        return [o for o in self.store.list("Pod", namespace)]
+        return self.store.list("Pod", namespace)
 
     def stop(self) -> None:
         try:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import sim_unavailable, unique_run_name
+from tests.conftest import kubectl_path, sim_unavailable, unique_run_name
 from tests.simtests.simnet_support import REPO, SIM_SCENARIOS, in_pod, leftovers, pod_ip, scaled_scenario, tcp
 
 pytestmark = [pytest.mark.sim, pytest.mark.skipif(sim_unavailable() is not None, reason=str(sim_unavailable()))]
@@ -114,3 +114,28 @@ def test_a_start_that_fails_half_way_cleans_up(monkeypatch):
     with pytest.raises(RuntimeError, match="listeners did not start"):
         _start(FAULTS, name)
     assert leftovers(name) == []
+
+
+def test_up_over_a_crashed_run_of_the_same_name_starts_afresh():
+    name = unique_run_name()
+    first = _sim("up", FAULTS, "--name", name)
+    from tests.sim.registry import Registry
+    owner = Registry(name).read()["owner"]
+    os.kill(owner, signal.SIGKILL)
+    while os.path.exists(f"/proc/{owner}"):
+        time.sleep(0.02)
+    try:
+        second = _sim("up", FAULTS, "--name", name)
+        assert second.returncode == 0, second.stderr
+        assert Registry(name).read()["owner"] != owner and not is_stale_run(name)
+        answered = subprocess.run([kubectl_path(), "--kubeconfig", second.stdout.strip(), "get", "namespaces"],
+                                  capture_output=True, text=True, timeout=30)
+        assert first.returncode == 0 and answered.returncode == 0, answered.stderr  # the new server's kubeconfig
+    finally:
+        assert _sim("down", "--name", name).returncode == 0
+    assert leftovers(name) == []
+
+
+def is_stale_run(name):
+    from tests.sim.registry import is_stale
+    return is_stale(name)
