@@ -10,7 +10,7 @@ from ..model.snapshot import Snapshot
 from .admin import compile_admin
 from .compile import POLICY_TYPE, CompiledPolicy, compile_policy
 from .peers import NO_MATCH, Endpoint
-from .ports import ALL, NONE, ConnectionSet
+from .ports import NONE, ConnectionSet
 from .tiers import apply_tiers, narrow_tiers
 from .verdict import DirectionVerdict, RuleRef, Verdict
 
@@ -89,20 +89,6 @@ class PolicyEngine:
                     connections = connections | admitted
                     refs.append(RuleRef(policy.ref, "NetworkPolicy", direction, rule.index, peer_index, None))
         return connections, refs
-
-    def admitted(self, direction: str, policies, source: Endpoint, destination: Endpoint) -> ConnectionSet:
-        """What the subject's side admits between two distinct endpoints, given the policies that
-        select the subject (all when there are none); no explanation: the fast path for grids."""
-        if not policies:
-            return ALL
-        peer = destination if direction == "egress" else source
-        peer_ns_labels = self.namespace_labels(peer.namespace) if peer.is_pod else {}
-        connections = NONE
-        for policy in policies:
-            for rule in policy.rules(direction):
-                if rule.match_peer(peer, policy.namespace, peer_ns_labels) != NO_MATCH:
-                    connections = connections | rule.connections(destination)
-        return connections
 
     def allowed_connections(self, source: Endpoint, destination: Endpoint, distinct: bool = False) -> ConnectionSet:
         return self.side("egress", source, destination, distinct=distinct).connections & \

@@ -130,10 +130,6 @@ class ConnectionSet:
             return "none"
         return ";".join(f"{proto} {_intervals_text(iv)}" for proto, iv in self.ports)
 
-    def to_list(self) -> list[dict]:
-        """JSON form: [{"protocol": "TCP", "ports": "80,8080-8090"}, ...] ("all" for every port)."""
-        return [{"protocol": proto, "ports": _intervals_text(iv)} for proto, iv in self.ports]
-
 
 def union_all(sets) -> ConnectionSet:
     """The union of many sets at once (one sort and merge per protocol)."""
