@@ -19,6 +19,7 @@ from benchmarks.synthetic import Shape, generate, write_yaml
 from netdebug.manifests.loader import load
 from netdebug.model import objects
 from netdebug.policy.engine import Endpoint, PolicyEngine
+from netdebug.policy.matrix import compute
 
 from . import nca as nca_tool
 
@@ -40,6 +41,9 @@ def our_connectivity(cluster_file: str) -> tuple[list[str], dict]:
     assert engine.problems == []
     endpoints = [Endpoint.for_pod(p) for p in snapshot.of("Pod")]
     found = {(s.ref, d.ref): engine.allowed_connections(s, d) for s in endpoints for d in endpoints if s is not d}
+    grid = compute(engine, snapshot.of("Pod"))  # the matrix (per equivalence class) must say the same
+    refs = grid.refs()
+    assert {(refs[s], refs[d]): c for s, d, c in grid.pairs() if s != d} == found
     return [objects.ref(p) for p in snapshot.of("Pod")], found
 
 
