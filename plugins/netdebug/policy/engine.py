@@ -1,8 +1,9 @@
-"""The NetworkPolicy engine: may SRC reach DST, and which rule of which policy decides.
+"""The policy engine: may SRC reach DST, and which rule of which policy decides.
 
 Traffic is allowed when the source's egress side and the destination's ingress side both allow it.
-A side is evaluated only for a pod; a pod that no policy selects for a direction is not isolated
-in it (everything allowed). Verdicts carry their explanation as data (RuleRef), never sentences.
+A side is evaluated only for a pod; a pod that no NetworkPolicy selects for a direction is not
+isolated in it. Admin policies, when the snapshot has any, fold in around NetworkPolicies (tiers.py).
+Verdicts carry their explanation as data (RuleRef), never sentences.
 """
 from ..errors import InputError
 from ..model import objects
@@ -22,14 +23,8 @@ class PolicyEngine:
 
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
-        self.problems: list[str] = []
-        self.policies: list[CompiledPolicy] = []
-        for policy in snapshot.of("NetworkPolicy"):
-            compiled, problems = compile_policy(policy)
-            self.problems += problems
-            if compiled is not None:
-                self.policies.append(compiled)
-        self.policies.sort(key=lambda p: p.ref)  # explanations list policies in one stable order
+        self.problems: list[str] = []  # why the API server would reject a policy (it is left out)
+        self.policies = self._compile(snapshot.of("NetworkPolicy"))
         self._by_namespace: dict[str, list[CompiledPolicy]] = {}
         for policy in self.policies:
             self._by_namespace.setdefault(policy.namespace, []).append(policy)
@@ -38,6 +33,14 @@ class PolicyEngine:
         self.tiers, admin_problems = compile_admin(snapshot)
         self.problems += admin_problems
         self.tiered = bool(self.tiers["admin"] or self.tiers["baseline"])
+
+    def _compile(self, policies: list[dict]) -> list[CompiledPolicy]:
+        compiled = []
+        for policy in policies:
+            found, problems = compile_policy(policy)
+            self.problems += problems
+            compiled += [found] if found is not None else []
+        return sorted(compiled, key=lambda p: p.ref)  # explanations list policies in one stable order
 
     def namespace_labels(self, namespace: str) -> dict:
         if namespace not in self._namespace_labels:
