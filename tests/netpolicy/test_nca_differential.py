@@ -54,10 +54,13 @@ def disagreements(pods, ours, theirs) -> list[str]:
             if src != dst and ours[(src, dst)] != theirs.get((src, dst), none)]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_same_connectivity_as_nca(nca, tmp_path, seed):
+SHAPES = [(4, 36, 30, seed) for seed in SEEDS] + [(6, 80, 80, 101)]  # (namespaces, pods, policies, seed)
+
+
+@pytest.mark.parametrize("namespaces,pods,policies,seed", SHAPES)
+def test_same_connectivity_as_nca(nca, tmp_path, namespaces, pods, policies, seed):
     cluster = tmp_path / f"cluster-{seed}.yaml"
-    write_yaml(generate(Shape(namespaces=4, pods=36, policies=30, seed=seed,
+    write_yaml(generate(Shape(namespaces=namespaces, pods=pods, policies=policies, seed=seed,
                               nca_compatible=True, owners=False)), cluster)
     pods, ours = our_connectivity(str(cluster))
     theirs = nca_tool.parse_connectivity(nca_tool.run_connectivity(nca, str(cluster)))
