@@ -14,11 +14,19 @@ from .conftest import GOLDEN, MANIFESTS, ROOT, invoke
 
 pytestmark = pytest.mark.sim
 MISTAKES = "tests/netpolicy/manifests/mistakes"
-LIVE_GOLDEN = {  # golden file -> (arguments, exit code)
-    "lint-mistakes.txt": (["lint"], 1),
-    "lint-mistakes.json": (["lint", "-o", "json"], 1),
-    "explain-mistakes.txt": (["explain"], 0),
-    "explain-mistakes.json": (["explain", "-o", "json"], 0),
+EXPLAIN = "tests/netpolicy/manifests/explain"  # one replica per Deployment: workload answers are equal
+LIVE_GOLDEN = {  # scenario -> golden file -> (arguments, exit code)
+    MISTAKES: {
+        "lint-mistakes.txt": (["lint"], 1),
+        "lint-mistakes.json": (["lint", "-o", "json"], 1),
+        "explain-mistakes.txt": (["explain"], 0),
+        "explain-mistakes.json": (["explain", "-o", "json"], 0),
+    },
+    EXPLAIN: {
+        "exposure-explain.txt": (["exposure"], 0),
+        "matrix-explain.mmd": (["matrix", "-o", "mermaid"], 0),
+        "matrix-explain-port.mmd": (["matrix", "-o", "mermaid", "--port", "8080"], 0),
+    },
 }
 
 
@@ -26,16 +34,17 @@ def live(sim, args):
     return invoke(command, [*args, "--kubeconfig", sim.kubeconfig, "--context", "sim"])
 
 
-def test_mistakes_goldens_from_manifests(golden):
-    for name, (args, expected) in sorted(LIVE_GOLDEN.items()):
-        code, out = invoke(command, [*args, "-f", str(ROOT / MISTAKES)])
+@pytest.mark.parametrize("scenario", sorted(LIVE_GOLDEN))
+def test_goldens_from_manifests(golden, scenario):
+    for name, (args, expected) in sorted(LIVE_GOLDEN[scenario].items()):
+        code, out = invoke(command, [*args, "-f", str(ROOT / scenario)])
         assert code == expected
         golden(name, out)
 
 
-@pytest.mark.parametrize("sim_cluster", [MISTAKES], indirect=True)
-def test_mistakes_goldens_live(sim_cluster):
-    for name, (args, expected) in sorted(LIVE_GOLDEN.items()):
+@pytest.mark.parametrize("sim_cluster,scenario", [(s, s) for s in sorted(LIVE_GOLDEN)], indirect=["sim_cluster"])
+def test_goldens_live(sim_cluster, scenario):
+    for name, (args, expected) in sorted(LIVE_GOLDEN[scenario].items()):
         code, out = live(sim_cluster, args)
         assert (name, code) == (name, expected)
         assert out == (GOLDEN / name).read_text(), f"live output differs from {GOLDEN / name}"
