@@ -48,7 +48,8 @@ def wait_running(cluster, namespace: str, pod: str, name: str, timeout: float) -
             return
         reason = (state.get("waiting") or {}).get("reason") or (state.get("terminated") or {}).get("reason")
         if "terminated" in state or reason in FAILED_WAITING:
-            raise ClusterError(f"ephemeral container {name} in {namespace}/{pod} did not start: {reason or 'terminated'}")
+            raise ClusterError(f"ephemeral container {name} in {namespace}/{pod} did not start: "
+                               f"{reason or 'terminated'}")
         if time.monotonic() > deadline:
             raise ClusterError(f"ephemeral container {name} in {namespace}/{pod} was not running after {timeout:g}s"
                                + (f" ({reason})" if reason else ""))
