@@ -1,7 +1,6 @@
 """Golden files and a way to run one netpolicy subcommand in-process."""
 import io
 import os
-import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 

@@ -5,7 +5,6 @@ import pytest
 
 from netdebug.cli.netpolicy_explain import explain
 from netdebug.errors import InputError, NotFoundError
-from netdebug.manifests.loader import load
 from netdebug.model.snapshot import Snapshot
 from netdebug.policy.describe import describe_policy, policy_types
 from netdebug.render.netpolicy_explain import direction_sentences, rule_sentence

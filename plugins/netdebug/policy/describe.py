@@ -10,7 +10,7 @@ from ..model import objects, selectors
 from ..model.snapshot import Snapshot
 
 DIRECTIONS = ("ingress", "egress")
-_PEERS_KEY = {"ingress": "from", "egress": "to"}
+PEERS_KEY = {"ingress": "from", "egress": "to"}
 
 
 class SnapshotIndex:
@@ -98,7 +98,7 @@ def describe_policy(policy: dict, snapshot: Snapshot) -> dict:
 
 def describe_rule(index: int, rule: dict, direction: str, ns: str, snapshot: Snapshot) -> dict:
     """`peers`/`ports` is "all" when the field is absent or empty (it then restricts nothing)."""
-    peers = (rule or {}).get(_PEERS_KEY[direction]) or []
+    peers = (rule or {}).get(PEERS_KEY[direction]) or []
     ports = (rule or {}).get("ports") or []
     return {
         "rule": index,

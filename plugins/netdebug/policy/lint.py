@@ -4,12 +4,11 @@ Each check is a small function over the snapshot's policies; `lint` runs them al
 The engine's compile problems come in as strings ("ns/name: what is wrong").
 """
 from ..diagnose.findings import Finding, by_severity
-from ..model import objects
+from ..model import objects, selectors
 from ..model.snapshot import Snapshot
 from . import lint_rules
-from .describe import DIRECTIONS, indexed, peer_pods, policy_types, selected_pods
+from .describe import DIRECTIONS, PEERS_KEY, indexed, peer_pods, policy_types, selected_pods
 
-_PEERS_KEY = {"ingress": "from", "egress": "to"}
 
 
 def lint(snapshot: Snapshot, problems: list[str] = ()) -> list[Finding]:
@@ -57,7 +56,7 @@ def invalid_policies(problems) -> list[Finding]:
 def selects_no_pods(policy: dict, pods: list[dict]) -> list[Finding]:
     if pods:
         return []
-    selector = lint_rules.selector_text(objects.spec(policy).get("podSelector") or {})
+    selector = selectors.to_string(objects.spec(policy).get("podSelector") or {})
     return [Finding("policy-selects-no-pods", "warning",
                     f"{subject(policy)} selects no pods (podSelector {selector} in namespace {objects.namespace(policy)})",
                     {"podSelector": selector, "namespace": objects.namespace(policy)},
@@ -79,7 +78,7 @@ def rules_outside_types(policy: dict) -> list[Finding]:
 
 
 def and_or_mistakes(policy: dict, direction: str, index: int, rule: dict) -> list[Finding]:
-    peers = rule.get(_PEERS_KEY[direction]) or []
+    peers = rule.get(PEERS_KEY[direction]) or []
     found = []
     for position in range(len(peers) - 1):
         first, second = peers[position] or {}, peers[position + 1] or {}
@@ -95,7 +94,7 @@ def and_or_mistakes(policy: dict, direction: str, index: int, rule: dict) -> lis
 
 def peers_matching_nothing(policy: dict, snapshot: Snapshot, direction: str, index: int, rule: dict) -> list[Finding]:
     found = []
-    for position, peer in enumerate(rule.get(_PEERS_KEY[direction]) or []):
+    for position, peer in enumerate(rule.get(PEERS_KEY[direction]) or []):
         if not peer or "ipBlock" in peer or peer_pods(peer, objects.namespace(policy), snapshot):
             continue
         found.append(Finding("peer-selector-matches-nothing", "warning",
@@ -108,7 +107,7 @@ def peers_matching_nothing(policy: dict, snapshot: Snapshot, direction: str, ind
 
 def ipblocks_covering_pods(policy: dict, snapshot: Snapshot, direction: str, index: int, rule: dict) -> list[Finding]:
     found = []
-    for position, peer in enumerate(rule.get(_PEERS_KEY[direction]) or []):
+    for position, peer in enumerate(rule.get(PEERS_KEY[direction]) or []):
         block = (peer or {}).get("ipBlock")
         covered = lint_rules.pods_in_block(block, snapshot) if block else []
         if covered:

@@ -8,19 +8,14 @@ from ..model.snapshot import Snapshot
 from .describe import DIRECTIONS, indexed, peer_pods, policy_types
 
 DNS_LABEL = {"k8s-app": "kube-dns"}
-_PEERS_KEY = {"ingress": "from", "egress": "to"}
-
-
-def selector_text(selector: dict) -> str:
-    return selectors.to_string(selector)
 
 
 def peer_text(peer: dict, ns: str) -> str:
-    pods = selector_text(peer.get("podSelector") or {})
+    pods = selectors.to_string(peer.get("podSelector") or {})
     pods = "all pods" if pods == "<all>" else f"pods {pods}"
     if peer.get("namespaceSelector") is None:
         return f"{pods} in namespace {ns}"
-    return f"{pods} in namespaces {selector_text(peer['namespaceSelector'])}"
+    return f"{pods} in namespaces {selectors.to_string(peer['namespaceSelector'])}"
 
 
 def defines_port(pod: dict, name: str, protocol: str) -> int | None:
@@ -168,7 +163,7 @@ def _compare(first: dict, second: dict) -> list[Finding]:
     refs = (objects.ref(first), objects.ref(second))
     if a == b:
         return [Finding("duplicate-policy", "warning", f"NetworkPolicy {refs[1]} is identical to {refs[0]}",
-                        {"policies": list(refs)}, f"delete one of them", f"NetworkPolicy {refs[1]}")]
+                        {"policies": list(refs)}, "delete one of them", f"NetworkPolicy {refs[1]}")]
     for small, big, (small_ref, big_ref) in ((a, b, refs), (b, a, refs[::-1])):
         if all(set(small[d]) <= set(big[d]) for d in DIRECTIONS):
             return [Finding("redundant-policy", "info",
