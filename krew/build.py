@@ -123,8 +123,9 @@ def glibc_floor(bundle: Path) -> str | None:
     """The newest GLIBC_x.y symbol version any bundled ELF file asks for (None off Linux)."""
     versions = set()
     for path in bundle.rglob("*"):
-        if path.is_file() and path.open("rb").read(4) == b"\x7fELF":
-            versions.update(re.findall(rb"GLIBC_(\d+)\.(\d+)", path.read_bytes()))
+        data = path.read_bytes() if path.is_file() else b""
+        if data.startswith(b"\x7fELF"):
+            versions.update(re.findall(rb"GLIBC_(\d+)\.(\d+)", data))
     newest = max(((int(a), int(b)) for a, b in versions), default=None)
     return f"{newest[0]}.{newest[1]}" if newest else None
 
