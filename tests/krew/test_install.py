@@ -82,6 +82,8 @@ def test_self_test_imports_the_live_client_in_the_bundle(krew_root):
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("self-test ok:") and "kube_config" in shown.stdout and "stream" in shown.stdout
     assert "utf8 mode 1" in shown.stdout
+    modules = len(list((ROOT / "plugins" / "netdebug").rglob("*.py"))) - 1  # all but netdebug/__init__.py
+    assert f", {modules} modules," in shown.stdout
 
 
 def test_completion_through_kubectl(kubectl, plugin_env, krew_root):
