@@ -102,12 +102,16 @@ def ensure_build_venv(build_dir: Path) -> Path:
     return python
 
 
+class BuildError(Exception):
+    """A build step failed; its output was written to stderr."""
+
+
 def _run(argv: list, **kwargs) -> None:
     """Run quietly; show the output only when the step fails."""
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
     if done.returncode:
         sys.stderr.write(done.stdout)
-        raise SystemExit(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
+        raise BuildError(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
 
 
 def freeze(python: Path, work: Path) -> Path:
@@ -210,7 +214,10 @@ def main() -> None:
     parser.add_argument("--dist-dir", type=Path, default=DIST_DIR, help="where the archive goes")
     args = parser.parse_args()
     started = time.monotonic()
-    archive = build(force=args.force, dist_dir=args.dist_dir)
+    try:
+        archive = build(force=args.force, dist_dir=args.dist_dir)
+    except BuildError as err:
+        raise SystemExit(f"error: {err}") from None
     sha = hashlib.sha256(archive.read_bytes()).hexdigest()
     size = archive.stat().st_size / 2**20
     print(f"{archive}  {size:.1f} MiB  sha256 {sha}  ({time.monotonic() - started:.1f} s)")

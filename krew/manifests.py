@@ -87,7 +87,7 @@ def platforms(archive_dir: Path, ver: str, base_url: str) -> list[dict]:
         if match and match["version"] == ver:
             found.append(platform_entry(path, match["os"], match["arch"], base_url))
     if not found:
-        raise SystemExit(f"{archive_dir}: no netdebug-{ver}-<os>-<arch> archive (run krew/build.py)")
+        raise FileNotFoundError(f"{archive_dir}: no netdebug-{ver}-<os>-<arch> archive (run krew/build.py)")
     return found
 
 
@@ -142,8 +142,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="where the manifests go (default: ARCHIVE_DIR/plugins)")
     parser.add_argument("--base-url", help=f"where the archives are downloaded from (default: {RELEASES}/v<version>)")
     args = parser.parse_args()
-    for path in write_manifests(args.archive_dir, args.out or args.archive_dir / "plugins", args.base_url):
-        print(path)
+    try:
+        written = write_manifests(args.archive_dir, args.out or args.archive_dir / "plugins", args.base_url)
+    except FileNotFoundError as err:
+        raise SystemExit(f"error: {err}") from None
+    print("\n".join(map(str, written)))
 
 
 if __name__ == "__main__":
