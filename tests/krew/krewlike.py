@@ -151,6 +151,8 @@ def _check_names(names) -> None:
 def install(manifest: dict, platform: dict, archive: Path, krew_root: Path) -> Path:
     """Install one plugin into krew_root the way krew does; returns the kubectl-<name> link."""
     name, version = manifest["metadata"]["name"], manifest["spec"]["version"]
+    if sha256_of(archive) != platform["sha256"]:
+        raise ValueError(f"{name}: {archive.name} does not match the manifest's sha256")
     unpacked = krew_root / "tmp" / name
     extract(archive, unpacked)
     store = krew_root / "store" / name / version

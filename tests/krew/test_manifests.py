@@ -91,6 +91,13 @@ def test_install_rejects_a_bin_missing_from_the_archive(index_dir, archive, tmp_
         krewlike.install(manifest, platform, archive, tmp_path)
 
 
+def test_install_rejects_an_archive_with_another_checksum(index_dir, archive, tmp_path):
+    manifest = load(index_dir, "netpath")
+    platform = dict(_platform(manifest), sha256="0" * 64)
+    with pytest.raises(ValueError, match="does not match the manifest's sha256"):
+        krewlike.install(manifest, platform, archive, tmp_path)
+
+
 def test_install_rejects_an_archive_with_a_symlink(index_dir, tmp_path):
     target = tmp_path / "LICENSE"
     target.write_text("license")
@@ -100,5 +107,6 @@ def test_install_rejects_an_archive_with_a_symlink(index_dir, tmp_path):
         out.add(target, "LICENSE")
         out.add(tmp_path / "link", "netdebug/netdebug")
     manifest = load(index_dir, "netpath")
+    platform = dict(_platform(manifest), sha256=krewlike.sha256_of(archive))
     with pytest.raises(ValueError, match="not a regular file"):
-        krewlike.install(manifest, _platform(manifest), archive, tmp_path / "root")
+        krewlike.install(manifest, platform, archive, tmp_path / "root")
