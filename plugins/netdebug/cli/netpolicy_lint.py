@@ -6,6 +6,7 @@ import click
 from ..errors import ExitCode
 from ..render.structured import write_structured
 from ..render.style import Style
+from .endpoints import workload_of
 from .netpolicy_explain import POLICY_KINDS, load_everything, snapshot_notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
 
@@ -36,7 +37,8 @@ def lint(min_severity, output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
     snapshot = load_everything(options)
     namespace = None if options.all_namespaces else options.namespace
-    findings = [f for f in run_lint(snapshot, PolicyEngine(snapshot).problems) if in_scope(f, namespace)]
+    findings = run_lint(snapshot, PolicyEngine(snapshot).problems, workload_of)
+    findings = [f for f in findings if in_scope(f, namespace)]
     shown = [f for f in findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(min_severity)]
     report = lint_report(shown, snapshot_notes(snapshot, POLICY_KINDS))
     if not write_structured(report, output, sys.stdout):

@@ -29,6 +29,9 @@ class SnapshotIndex:
     def of(self, kind: str) -> list[dict]:
         return self.snapshot.of(kind)
 
+    def get(self, kind: str, ns: str | None, name: str) -> dict | None:
+        return self.snapshot.get(kind, ns, name)
+
     @functools.cached_property
     def pod_addresses(self) -> list[tuple[str, tuple]]:
         """(pod ref, its IPs as ipaddress objects) for every pod; unparsable IPs are left out."""

@@ -11,7 +11,8 @@ from .describe import DIRECTIONS, PEERS_KEY, indexed, peer_pods, policy_types, s
 
 
 
-def lint(snapshot: Snapshot, problems: list[str] = ()) -> list[Finding]:
+def lint(snapshot: Snapshot, problems: list[str] = (), workload_of=None) -> list[Finding]:
+    """workload_of(snapshot, pod) -> (kind, name) groups unprotected pods by workload (default: per pod)."""
     snapshot = indexed(snapshot)
     policies = sorted(snapshot.of("NetworkPolicy"), key=objects.ref)
     selected = {objects.ref(p): selected_pods(p, snapshot) for p in policies}
@@ -20,7 +21,7 @@ def lint(snapshot: Snapshot, problems: list[str] = ()) -> list[Finding]:
         findings += policy_findings(policy, snapshot, selected[objects.ref(policy)])
     findings += lint_rules.egress_blocks_dns(snapshot, policies, selected)
     findings += lint_rules.duplicates(policies)
-    findings += unprotected_pods(snapshot, selected)
+    findings += unprotected_pods(snapshot, selected, workload_of or pod_itself)
     return by_severity(findings)
 
 
@@ -120,10 +121,19 @@ def ipblocks_covering_pods(policy: dict, snapshot: Snapshot, direction: str, ind
     return found
 
 
-def unprotected_pods(snapshot: Snapshot, selected: dict[str, list[dict]]) -> list[Finding]:
+def pod_itself(snapshot, pod: dict) -> tuple[str, str]:
+    return "Pod", objects.name(pod)
+
+
+def unprotected_pods(snapshot: Snapshot, selected: dict[str, list[dict]], workload_of=pod_itself) -> list[Finding]:
+    """One finding per workload (workload_of(snapshot, pod) -> (kind, name)) with pods no policy selects."""
     protected = {objects.ref(pod) for pods in selected.values() for pod in pods}
-    return [Finding("pod-unprotected", "info", f"Pod {objects.ref(pod)} is selected by no NetworkPolicy: "
-                    "it accepts and sends any traffic", {"labels": objects.labels(pod)},
-                    "add a default-deny policy for its namespace and allow what it needs", f"Pod {objects.ref(pod)}")
-            for pod in sorted(snapshot.of("Pod"), key=objects.ref)
-            if objects.ref(pod) not in protected and not objects.host_network(pod)]
+    groups: dict[str, list[str]] = {}
+    for pod in sorted(snapshot.of("Pod"), key=objects.ref):
+        if objects.ref(pod) not in protected and not objects.host_network(pod):
+            kind, name = workload_of(snapshot, pod)
+            groups.setdefault(f"{kind} {objects.namespace(pod)}/{name}", []).append(objects.ref(pod))
+    return [Finding("pod-unprotected", "info", f"{workload} ({len(pods)} pod{'s' if len(pods) > 1 else ''}) is "
+                    "selected by no NetworkPolicy: it accepts and sends any traffic", {"pods": pods},
+                    "add a default-deny policy for its namespace and allow what it needs", workload)
+            for workload, pods in groups.items()]
