@@ -61,3 +61,14 @@ def test_exposure_ranking_and_namespace_scope():
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     code, out = invoke(exposure_command, ["-f", SHOP, "-n", "shop", "-o", "json"])
     assert [r["workload"] for r in json.loads(out)["exposed"]] == ["shop/Deployment/frontend"]
+
+
+def test_host_network_pod_counts_as_open_even_when_selected():
+    snapshot = Snapshot()
+    snapshot.add({"kind": "Pod", "metadata": {"name": "agent", "namespace": "ops", "labels": {}},
+                  "spec": {"hostNetwork": True, "containers": [{"name": "c"}]}})
+    snapshot.add({"kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "ops"},
+                  "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}})
+    [found] = rank(PolicyEngine(snapshot), snapshot.of("Pod"))
+    assert (found.score, found.cni_defined) == (100, True)
+    assert "hostNetwork" in found.sources[0]["from"]

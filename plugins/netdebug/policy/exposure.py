@@ -51,9 +51,11 @@ def exposure_of(engine: PolicyEngine, pod: dict) -> Exposure:
     endpoint = Endpoint.for_pod(pod)
     found = Exposure(endpoint.ref, cni_defined=endpoint.host_network)
     policies = engine.policies_selecting(endpoint, "ingress")
-    if not policies:
+    if endpoint.host_network or not policies:
+        why = ("hostNetwork pod: it listens on its node's addresses and NetworkPolicy behaviour is CNI-defined"
+               if endpoint.host_network else "no NetworkPolicy selects it for ingress")
         found.score, found.external, found.namespaces = 100, ConnectionSet.all(), ConnectionSet.all()
-        found.sources.append({"from": "anywhere: no NetworkPolicy selects it for ingress", "connections": "all"})
+        found.sources.append({"from": f"anywhere: {why}", "connections": "all"})
         return found
     for policy in policies:
         for rule in policy.ingress:
