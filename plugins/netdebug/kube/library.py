@@ -11,6 +11,8 @@ import importlib.util
 import sys
 import types
 
+from ..errors import ClusterError
+
 _SHELLS = ("kubernetes", "kubernetes.client", "kubernetes.client.models", "kubernetes.client.api")
 
 
@@ -41,6 +43,9 @@ def _register_shell(name: str) -> None:
 
 def load() -> types.SimpleNamespace:
     """Import and return the client pieces: ApiClient, Configuration, ApiException, kube_config, stream."""
+    if importlib.util.find_spec("kubernetes") is None:
+        raise ClusterError("live mode needs the kubernetes Python client: pip install 'kubernetes>=30,<37' "
+                           "(or read manifests offline with -f)")
     for name in _SHELLS:
         _register_shell(name)
     configuration = importlib.import_module("kubernetes.client.configuration")
