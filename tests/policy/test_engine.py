@@ -205,3 +205,25 @@ def test_a_pod_can_always_reach_itself():
     v = check(eng, API, API)
     assert v.allowed and v.ingress.loopback and v.ingress.isolated and v.ingress.rules == []
     assert not check(eng, WEB, API).allowed
+
+
+@pytest.mark.parametrize("spec,problem", [
+    ({"podSelector": {"matchLabels": {"app": 1}}}, "podSelector: label 'app': value 1 is not a string"),
+    ({"podSelector": [], "ingress": []}, "podSelector: must be an object"),
+    ({"podSelector": {}, "policyTypes": "Ingress"}, "policyTypes must be a list"),
+    ({"podSelector": {}, "ingress": {}}, "ingress: must be a list"),
+    ({"podSelector": {}, "ingress": [{"from": {}}]}, "ingress rule 0: from must be a list"),
+    ({"podSelector": {}, "egress": [{"ports": [5]}]}, "egress rule 0 port 0: must be an object"),
+    ({"podSelector": {"matchExpressions": {"key": "a"}}}, "matchExpressions a list of objects"),
+])
+def test_malformed_policies_are_problems_not_crashes(spec, problem):
+    eng = engine(policy("shop", "bad", spec))
+    assert len(eng.problems) == 1 and problem in eng.problems[0], eng.problems
+
+
+def test_null_rules_and_ports_decode_as_empty_objects():
+    """As in the API (a JSON null in a list of structs is the zero struct): allow all / all TCP ports."""
+    eng = engine(policy("shop", "p", {"podSelector": {}, "ingress": [None]}))
+    assert eng.problems == [] and check(eng, OTHER, API, 9, "UDP").allowed
+    eng = engine(policy("shop", "p", {"podSelector": {}, "ingress": [{"ports": [None]}]}))
+    assert check(eng, OTHER, API, 9).allowed and not check(eng, OTHER, API, 9, "UDP").allowed

@@ -4,18 +4,14 @@ Empty and absent lists mean the same in the API: `from`/`to` empty or absent = e
 `ports` empty or absent = every port. A policy with problems is not compiled (it could not exist
 in a cluster); the problems say why.
 """
-import ipaddress
-import re
 from dataclasses import dataclass
 
-from ..model import objects, selectors
+from ..model import objects
 from .peers import NO_MATCH, Endpoint, IPBlockPeer, PodPeer, Selector
-from .ports import ALL, NONE, PROTOCOLS, ConnectionSet
+from .ports import ALL, NONE, ConnectionSet
+from .validate import PEERS_FIELD, policy_problems
 
-DIRECTIONS = ("ingress", "egress")
-PEERS_FIELD = {"ingress": "from", "egress": "to"}
 POLICY_TYPE = {"ingress": "Ingress", "egress": "Egress"}
-_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -81,16 +77,16 @@ class CompiledPolicy:
 
 
 def compile_policy(policy: dict) -> tuple[CompiledPolicy | None, list[str]]:
-    ref, spec = objects.ref(policy), objects.spec(policy)
-    problems = [f"{ref}: {p}" for p in _policy_problems(spec)]
+    ref, spec = objects.ref(policy), policy.get("spec") or {}
+    problems = [f"{ref}: {p}" for p in policy_problems(spec)]
     if problems:
         return None, problems
     compiled = CompiledPolicy(
         ref=ref, namespace=objects.namespace(policy),
         selector=Selector.compile(spec.get("podSelector") or {}),
         types=policy_types(spec),
-        ingress=tuple(_rule(i, r, "ingress") for i, r in enumerate(spec.get("ingress") or [])),
-        egress=tuple(_rule(i, r, "egress") for i, r in enumerate(spec.get("egress") or [])),
+        ingress=tuple(_rule(i, r or {}, "ingress") for i, r in enumerate(spec.get("ingress") or [])),
+        egress=tuple(_rule(i, r or {}, "egress") for i, r in enumerate(spec.get("egress") or [])),
         source=policy)
     return compiled, []
 
@@ -104,7 +100,7 @@ def policy_types(spec: dict) -> frozenset:
 
 def _rule(index: int, rule: dict, direction: str) -> Rule:
     peers = tuple(_peer(p) for p in rule.get(PEERS_FIELD[direction]) or []) or None
-    ports = tuple(_port(p) for p in rule.get("ports") or []) or None
+    ports = tuple(_port(p or {}) for p in rule.get("ports") or []) or None  # null entries decode as {}
     static = ALL if ports is None else None
     if ports is not None and all(spec.name is None for spec in ports):
         static = NONE
@@ -128,69 +124,3 @@ def _port(port: dict) -> PortSpec:
     if isinstance(value, str):
         return PortSpec(protocol, name=value)
     return PortSpec(protocol, value, port.get("endPort"))
-
-
-def _policy_problems(spec: dict) -> list[str]:
-    found = [f"podSelector: {p}" for p in selectors.problems(spec.get("podSelector") or {})]
-    for kind in spec.get("policyTypes") or []:
-        if kind not in ("Ingress", "Egress"):
-            found.append(f"policyTypes: unknown type {kind!r}")
-    for direction in DIRECTIONS:
-        for index, rule in enumerate(spec.get(direction) or []):
-            where = f"{direction} rule {index}"
-            found += [f"{where} peer {i}: {p}" for i, peer in enumerate(rule.get(PEERS_FIELD[direction]) or [])
-                      for p in _peer_problems(peer)]
-            found += [f"{where} port {i}: {p}" for i, port in enumerate(rule.get("ports") or [])
-                      for p in _port_problems(port)]
-    return found
-
-
-def _peer_problems(peer: dict) -> list[str]:
-    if not isinstance(peer, dict) or not peer:
-        return ["a peer needs podSelector, namespaceSelector or ipBlock"]
-    if "ipBlock" in peer:
-        if "podSelector" in peer or "namespaceSelector" in peer:
-            return ["ipBlock cannot be combined with podSelector or namespaceSelector"]
-        return _ipblock_problems(peer["ipBlock"] or {})
-    found = []
-    for key in ("podSelector", "namespaceSelector"):
-        found += [f"{key}: {p}" for p in selectors.problems(peer.get(key) or {})]
-    return found
-
-
-def _ipblock_problems(block: dict) -> list[str]:
-    try:
-        network = ipaddress.ip_network(str(block.get("cidr")), strict=False)
-    except ValueError:
-        return [f"ipBlock: invalid CIDR {block.get('cidr')!r}"]
-    found = []
-    for text in block.get("except") or []:
-        try:
-            excepted = ipaddress.ip_network(str(text), strict=False)
-        except ValueError:
-            found.append(f"ipBlock: invalid except CIDR {text!r}")
-            continue
-        if excepted.version != network.version or not excepted.subnet_of(network) or excepted == network:
-            found.append(f"ipBlock: except {text} is not inside cidr {block.get('cidr')}")
-    return found
-
-
-def _port_problems(port: dict) -> list[str]:
-    protocol, value, end = port.get("protocol") or "TCP", port.get("port"), port.get("endPort")
-    found = [] if protocol in PROTOCOLS else [f"unknown protocol {protocol!r}"]
-    if isinstance(value, str):
-        if not _PORT_NAME.match(value) or len(value) > 15:
-            found.append(f"invalid port name {value!r}")
-        if end is not None:
-            found.append(f"endPort {end} cannot be used with named port {value!r}")
-        return found
-    if value is not None and not (isinstance(value, int) and 1 <= value <= 65535):
-        found.append(f"port {value!r} is not in 1-65535")
-    if end is not None:
-        if value is None:
-            found.append(f"endPort {end} needs a numeric port")
-        elif not isinstance(end, int) or not 1 <= end <= 65535:
-            found.append(f"endPort {end!r} is not in 1-65535")
-        elif isinstance(value, int) and end < value:
-            found.append(f"endPort {end} < port {value}")
-    return found
