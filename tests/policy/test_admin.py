@@ -191,6 +191,14 @@ def test_matrix_with_admin_tiers_equals_pairwise():
     (anp("p", 1, ALL_NS, ingress=[{"action": "Deny", "from": [ALL_NS],
                                    "ports": [{"portRange": {"protocol": "TCP", "start": 90, "end": 80}}]}]),
      "port range start 90 must be below end 80"),
+    (anp("p", "x", ALL_NS), "priority 'x' is not in 0-1000"),
+    (anp("p", 1, ALL_NS, ingress=[None]), "ingress rule 0: must be an object"),
+    (anp("p", 1, ALL_NS, ingress=[{"action": "Deny", "from": [None]}]), "peer 0: needs exactly one of namespaces, pods"),
+    (anp("p", 1, ALL_NS, ingress=[{"action": "Deny", "from": [ALL_NS], "ports": [{"portNumber": None}]}]),
+     "portNumber must be an object"),
+    (anp("p", 1, {"namespaces": {}, "pods": {"podSelector": {}}}), "subject: needs exactly one of namespaces, pods"),
+    (cnp("c", "Admin", 1, ALL_NS, egress=[{"action": "Deny", "to": [ALL_NS], "protocols": [{"tcp": {"destinationPort": {"number": 0}}}]}]),
+     "port 0 is not in 1-65535"),
 ])
 def test_invalid_admin_policies_are_reported(obj, problem):
     eng = PolicyEngine(snapshot(*e2e_model(), obj))
