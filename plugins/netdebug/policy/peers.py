@@ -55,8 +55,8 @@ def container_named_ports(pod: dict) -> dict:
     """(name, protocol) -> containerPort for every named port of the pod's containers."""
     found = {}
     for container in objects.pod_containers(pod):
-        for port in container.get("ports") or []:
-            if port.get("name") and isinstance(port.get("containerPort"), int):
+        for port in (container.get("ports") or []) if isinstance(container, dict) else []:
+            if isinstance(port, dict) and port.get("name") and isinstance(port.get("containerPort"), int):
                 found.setdefault((port["name"], port.get("protocol") or "TCP"), port["containerPort"])
     return found
 
