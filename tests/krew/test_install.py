@@ -10,6 +10,8 @@ import netdebug
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # the first test builds the frozen bundle (~1-2 min, then cached)
+
 PLUGINS = ("netpath", "netpolicy", "svcdebug")
 
 

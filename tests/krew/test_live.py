@@ -5,7 +5,7 @@ import pytest
 
 from .test_install import from_source, run
 
-pytestmark = pytest.mark.sim
+pytestmark = [pytest.mark.sim, pytest.mark.slow]
 
 
 def test_live_svcdebug_through_kubectl_matches_the_source(kubectl, plugin_env, sim_cluster):

@@ -10,6 +10,8 @@ from krew.manifests import PLUGINS
 
 from . import krewlike
 
+pytestmark = pytest.mark.slow  # the first test builds the frozen bundle (~1-2 min, then cached)
+
 
 def load(index_dir, name):
     return yaml.safe_load((index_dir / f"{name}.yaml").read_text())
