@@ -221,11 +221,10 @@ def main() -> None:
     sha = hashlib.sha256(archive.read_bytes()).hexdigest()
     size = archive.stat().st_size / 2**20
     print(f"{archive}  {size:.1f} MiB  sha256 {sha}  ({time.monotonic() - started:.1f} s)")
-    sys.path.insert(0, str(ROOT))  # run as a script: make the krew package importable
-    from krew.manifests import write_manifests
-
-    for path in write_manifests(archive.parent, archive.parent / "plugins"):
-        print(path)
+    # the manifests need PyYAML: run them with the build virtualenv, which has the runtime dependencies
+    manifests = subprocess.run([ensure_build_venv(BUILD_DIR), "-m", "krew.manifests", str(archive.parent.resolve())],
+                               cwd=ROOT, check=False)
+    sys.exit(manifests.returncode)
 
 
 if __name__ == "__main__":
