@@ -17,21 +17,38 @@ class Daemons:
     def __init__(self, registry):
         self.registry = registry
         self.processes: list[subprocess.Popen] = []
+        self.logs: dict[int, str] = {}  # pid -> the file its output goes to
 
     def spawn(self, argv: list[str], log_path: str) -> None:
         with open(log_path, "ab") as log:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                        start_new_session=True, cwd=REPO, close_fds=True)
         self.processes.append(process)
+        self.logs[process.pid] = log_path
         self.registry.add_pid(process.pid)
 
     def wait_for(self, paths: list[str], what: str) -> None:
         """Until every path exists (a daemon's ready mark); fails when a daemon died or it takes too long."""
         deadline = time.monotonic() + READY_TIMEOUT
         while not all(os.path.exists(p) for p in paths):
-            if any(p.poll() is not None for p in self.processes) or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start (see {self.registry.dir})")
+            dead = next((p for p in self.processes if p.poll() is not None), None)
+            if dead is not None:
+                raise RuntimeError(f"{what} did not start: {self._death(dead)}")
+            if time.monotonic() > deadline:
+                missing = ", ".join(os.path.basename(p) for p in paths if not os.path.exists(p))
+                raise RuntimeError(f"{what} did not start: no {missing} after {READY_TIMEOUT} s")
             time.sleep(0.005)
+
+    def _death(self, process: subprocess.Popen) -> str:
+        """Which daemon exited (named by its log file), with what code, and the last lines it wrote."""
+        log = self.logs[process.pid]
+        try:
+            with open(log, encoding="utf-8", errors="replace") as stream:
+                tail = [line.strip() for line in stream.read().strip().splitlines()[-3:]]
+        except OSError:
+            tail = []
+        name = os.path.relpath(log, self.registry.dir)
+        return f"the daemon logging to {name} exited with code {process.returncode}: {' | '.join(tail) or 'no output'}"
 
     def stop(self) -> None:
         for process in self.processes:

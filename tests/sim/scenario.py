@@ -32,10 +32,12 @@ class Scenario:
 def load(path: str | list[str], served: set[str] | None = None) -> Scenario:
     """One scenario from a directory or file, or from several (later ones add to earlier ones).
 
-    `served`: the kinds the API server can hold; any other kind is an error.
+    `served`: the kinds the API server can hold; any other kind is an error. An object found
+    identically in several files (each example brings its own Nodes and cluster DNS) is taken once;
+    two different objects of the same kind, namespace and name are an error.
     """
     paths = [path] if isinstance(path, str) else list(path)
-    scenario = Scenario(path=" + ".join(paths))
+    scenario, seen = Scenario(path=" + ".join(paths)), {}
     for file in (f for p in paths for f in _files(p)):
         for obj in _documents(file):
             _check(obj, file)
@@ -43,7 +45,7 @@ def load(path: str | list[str], served: set[str] | None = None) -> Scenario:
                 raise ScenarioError(f"{file}: {describe(obj)}: kind {obj['kind']} is not served by the simulated cluster")
             if _is_settings(obj):
                 _settings(scenario, obj, file)
-            else:
+            elif _is_new(obj, file, seen):
                 scenario.objects.append(obj)
     if not scenario.objects:
         raise ScenarioError(f"{scenario.path}: no Kubernetes objects found")
@@ -84,6 +86,20 @@ def _check(obj: dict, file: str) -> None:
     found = problems(obj)
     if found:
         raise ScenarioError(f"{file}: {describe(obj)}: {found[0]}")
+
+
+def _is_new(obj: dict, file: str, seen: dict) -> bool:
+    """False for a repeat of an identical object; a different object under a taken name fails."""
+    meta = obj.get("metadata") or {}
+    key = (obj.get("kind"), meta.get("namespace"), meta.get("name"))
+    if key not in seen:
+        seen[key] = (obj, file)
+        return True
+    first, first_file = seen[key]
+    if first != obj:
+        raise ScenarioError(f"{file}: {describe(obj)} differs from the one in {first_file} "
+                            f"(the same object in several files must be identical)")
+    return False
 
 
 def describe(obj: dict) -> str:

@@ -40,3 +40,17 @@ def test_shop_frontend_reaches_backend_and_monitoring_reaches_frontend(sim_clust
     assert tcp(sim_cluster, prometheus, "frontend.shop", 80)[0] == 0
     # The shop's CNI does not enforce NetworkPolicy (the simulator's default): policy says no, packets pass.
     assert tcp(sim_cluster, prometheus, "db.shop", 5432)[0] == 0
+
+
+@pytest.mark.parametrize("sim_cluster", [("examples/shop", "examples/broken-service")], indirect=True)
+def test_shop_and_broken_service_combined_share_one_cluster_dns(sim_cluster):
+    dns_pods = [p for p in sim_cluster.pods("kube-system") if p["metadata"]["labels"].get("k8s-app") == "kube-dns"]
+    assert len(dns_pods) == 1  # both examples bring the same coredns; it is taken once
+    frontend, toolbox = pod_ref(sim_cluster, "shop", "frontend"), "web/toolbox"
+    assert tcp(sim_cluster, frontend, "backend", 8080)[0] == 0
+    assert tcp(sim_cluster, toolbox, pod_ip(sim_cluster, pod_ref(sim_cluster, "web", "api")), 8080)[0] == 0
+    assert tcp(sim_cluster, toolbox, pod_ip(sim_cluster, frontend), 80)[0] == 0  # across the two examples
+    result, _ = in_pod(sim_cluster, toolbox, ["getent", "hosts", "backend.shop"])
+    assert result.returncode == 0 and _cluster_ip(sim_cluster, "shop", "backend") in result.stdout
+    code, err, _ = tcp(sim_cluster, toolbox, "api.web", 80)
+    assert code == 1 and "refused" in err  # broken-service is still broken next to the shop

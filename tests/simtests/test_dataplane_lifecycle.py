@@ -139,3 +139,20 @@ def test_up_over_a_crashed_run_of_the_same_name_starts_afresh():
 def is_stale_run(name):
     from tests.sim.registry import is_stale
     return is_stale(name)
+
+
+def test_a_listener_daemon_that_dies_says_why(monkeypatch):
+    from tests.sim import daemons
+    real = daemons.listener_entries
+
+    def with_a_missing_namespace(objects, netns_of):
+        return real(objects, netns_of) + [{"netns": "/run/netns/nds-no-such-netns", "ip": "0.0.0.0", "port": 80,
+                                          "protocol": "TCP", "pod": "x/y", "container": "c", "http_status": 200}]
+
+    monkeypatch.setattr(daemons, "listener_entries", with_a_missing_namespace)
+    name = unique_run_name()
+    with pytest.raises(RuntimeError) as err:
+        _start(FAULTS, name)
+    assert str(err.value).startswith("listeners did not start: the daemon logging to listeners.log exited with code 1:")
+    assert "No such file or directory" in str(err.value) and "/run/netns/nds-no-such-netns" in str(err.value)
+    assert leftovers(name) == []

@@ -107,3 +107,40 @@ def test_malformed_annotations_are_named(tmp_path, key, value):
             "spec: {containers: [{name: web, image: i}]}\n")
     with pytest.raises(ScenarioError, match=rf"bad\.yaml: Pod p: annotation sim\.netdebug\.io/{key}: '{value}' is not "):
         scenario.load(_scenario(tmp_path, text))
+
+
+def test_combined_examples_take_their_shared_cluster_objects_once():
+    combined = scenario.load([os.path.join(REPO, "examples", d) for d in ("shop", "broken-service")])
+    keys = [(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]) for o in combined.objects]
+    assert len(keys) == len(set(keys))
+    assert keys.count(("Service", "kube-system", "kube-dns")) == 1 and ("Node", None, "node-2") in keys
+    assert ("Deployment", "shop", "frontend") in keys and ("Deployment", "web", "frontend") in keys
+
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {{name: web, namespace: shop}}\nspec: {{containers: [{{name: c, image: {image}}}]}}\n"
+
+
+def test_identical_object_in_two_files_is_taken_once(tmp_path):
+    _scenario(tmp_path, POD.format(image="nginx"), "a.yaml")
+    _scenario(tmp_path, POD.format(image="nginx"), "b.yaml")
+    assert [o["metadata"]["name"] for o in scenario.load(str(tmp_path)).objects] == ["web"]
+
+
+def test_different_objects_with_one_name_fail_naming_both_files(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir(), second.mkdir()
+    _scenario(first, POD.format(image="nginx"), "a.yaml")
+    _scenario(second, POD.format(image="httpd"), "b.yaml")
+    with pytest.raises(ScenarioError) as err:
+        scenario.load([str(first), str(second)])
+    assert str(err.value) == (f"{second}/b.yaml: Pod shop/web differs from the one in {first}/a.yaml "
+                              "(the same object in several files must be identical)")
+
+
+def test_same_name_in_another_namespace_or_kind_is_a_different_object(tmp_path):
+    _scenario(tmp_path, POD.format(image="nginx"), "a.yaml")
+    _scenario(tmp_path, POD.format(image="nginx").replace("namespace: shop", "namespace: web"), "b.yaml")
+    _scenario(tmp_path, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+                        "spec: {ports: [{port: 80}]}\n", "c.yaml")
+    kinds = [(o["kind"], o["metadata"]["namespace"]) for o in scenario.load(str(tmp_path)).objects]
+    assert kinds == [("Pod", "shop"), ("Pod", "web"), ("Service", "shop")]
