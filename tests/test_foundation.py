@@ -133,3 +133,11 @@ def test_help_does_not_import_the_kubernetes_client(plugin):
             "assert 'kubernetes' not in sys.modules, 'kubernetes imported'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT / "plugins")
     assert result.returncode == 0, result.stderr
+
+
+def test_pod_ips_tolerates_malformed_status():
+    from netdebug.model.objects import pod_ips
+
+    assert pod_ips({"status": {"podIPs": [None, {"ip": "10.0.0.5"}]}}) == ["10.0.0.5"]
+    assert pod_ips({"status": {"podIP": "10.0.0.6", "podIPs": None}}) == ["10.0.0.6"]
+    assert pod_ips({}) == []

@@ -37,7 +37,7 @@ def status(obj: dict) -> dict:
 
 def pod_ips(pod: dict) -> list[str]:
     st = status(pod)
-    ips = [entry.get("ip") for entry in st.get("podIPs") or [] if entry.get("ip")]
+    ips = [entry["ip"] for entry in st.get("podIPs") or [] if isinstance(entry, dict) and entry.get("ip")]
     if not ips and st.get("podIP"):
         ips = [st["podIP"]]
     return ips
