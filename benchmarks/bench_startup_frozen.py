@@ -15,7 +15,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -24,14 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from krew import build  # noqa: E402
+from tests.krew.krewlike import extract  # noqa: E402
 
 CHECK = ["check", "shop/deploy/frontend", "shop/deploy/backend", "--port", "8080"]
 
 
 def install(archive: Path, into: Path) -> Path:
     """Unpack the archive and link kubectl-netpolicy to its executable (what krew does)."""
-    with tarfile.open(archive) as source:
-        source.extractall(into / "store", **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    extract(archive, into / "store")
     bin_dir = into / "bin"
     bin_dir.mkdir()
     (bin_dir / "kubectl-netpolicy").symlink_to(into / "store" / "netdebug" / "netdebug")
