@@ -6,6 +6,7 @@ import sys
 import click
 import pytest
 
+import netdebug
 from netdebug.cli.completion import DEFAULT, DIRS_ONLY, NO_FILE, candidates, complete
 from netdebug.cli.dispatch import plugin_for
 
@@ -79,3 +80,13 @@ def test_installed_completion_script_and_double_underscore_form():
         pytest.skip("kubectl_complete-netpolicy is not installed (pip install -e . installs it)")
     by_name = subprocess.run([script, "che"], capture_output=True, text=True, check=True)
     assert by_name.stdout == by_arg.stdout
+
+
+def test_netdebug_version_and_usage_from_source():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    shown = subprocess.run([sys.executable, "-m", "netdebug.cli.dispatch", "--version"],
+                           capture_output=True, text=True, env=env)
+    assert (shown.returncode, shown.stdout) == (0, f"netdebug, version {netdebug.__version__}\n")
+    usage = subprocess.run([sys.executable, "-m", "netdebug.cli.dispatch", "nope"],
+                           capture_output=True, text=True, env=env)
+    assert usage.returncode == 2 and usage.stderr.startswith("usage: netdebug {netpath|netpolicy|svcdebug}")

@@ -3,8 +3,8 @@
 `kubectl-netpath ...` (or kubectl_netpath, netpath.exe) runs netpath; `kubectl_complete-netpath ARGS`
 prints completions for netpath the way kubectl >= 1.26 asks for them, as does `kubectl-netpath
 __complete ARGS`. Any other name takes the plugin from the first argument: `netdebug netpath ...`;
-`netdebug --self-test` imports every module, the live-mode client included (a check that a frozen
-build bundled everything).
+`netdebug --version` prints the version, `netdebug --self-test` imports every module, the live-mode
+client included (a check that a frozen build bundled everything).
 """
 import importlib
 import os
@@ -29,7 +29,7 @@ def plugin_for(argv0: str) -> tuple[str | None, bool]:
 
 def usage() -> None:
     sys.stderr.write(f"usage: netdebug {{{'|'.join(PLUGINS)}}} [ARGS...]\n"
-                     "       netdebug --self-test\n")
+                     "       netdebug --version | --self-test\n")
     sys.exit(2)
 
 
@@ -54,6 +54,11 @@ def main() -> None:
     if plugin is None:
         if argv[:1] == ["--self-test"]:
             sys.exit(self_test())
+        if argv[:1] == ["--version"]:
+            from netdebug import __version__
+
+            print(f"netdebug, version {__version__}")
+            sys.exit(0)
         if not argv or argv[0] not in PLUGINS:
             usage()
         plugin, argv = argv[0], argv[1:]
