@@ -97,7 +97,7 @@ class DataPlane:
             return kubeproxy.pod_rules(ports, self._drops(pod))
         declared, lines = netpolicy.rules(pod, self.objects)
         admin = [line for chain in adminpolicy.rules(pod, self.objects).values() for line in chain]
-        return kubeproxy.pod_rules(ports, self._drops(pod), (declared, admin + lines))
+        return kubeproxy.pod_rules(ports, self._drops(pod), (declared, admin + lines), pod["status"].get("podIP"))
 
     def _pods_by_key(self) -> dict:
         return {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in self.objects if p["kind"] == "Pod"}

@@ -80,12 +80,14 @@ def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
     return declared, rules
 
 
-def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] = ([], [])) -> str:
+def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] = ([], []), own_ip: str | None = None) -> str:
     """The pod's nat and filter tables.
 
     New connections on eth0 pass, in order: the pod's own drop rules (SIM-INGRESS/SIM-EGRESS), then,
     when the CNI enforces policies, the admin tier, NetworkPolicy, the baseline tier.
-    `policy` = (extra chain declarations, rules for those chains).
+    `policy` = (extra chain declarations, rules for those chains). A connection to the pod's own IP
+    (`own_ip`: its Service DNAT'ed back to it) is not a policy matter, as for a pod reaching itself
+    directly; iptables still names eth0 as its output device, so the policy jumps exclude it.
     """
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", *declared, "-A OUTPUT -j KUBE-SERVICES"]
@@ -103,7 +105,9 @@ def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] =
     ingress = ["SIM-INGRESS", "SIM-ADMIN-IN", "SIM-POLICY-IN", "SIM-BASELINE-IN"]
     egress = ["SIM-EGRESS", "SIM-ADMIN-OUT", "SIM-POLICY-OUT", "SIM-BASELINE-OUT"]
     jumps = [f"-A INPUT -i eth0 -m conntrack --ctstate NEW -j {chain}" for chain in ingress]
-    jumps += [f"-A OUTPUT -o eth0 -m conntrack --ctstate NEW -j {chain}" for chain in egress]
+    not_self = f"! -d {own_ip}/32 " if own_ip else ""
+    jumps += [f"-A OUTPUT -o eth0 {'' if chain == 'SIM-EGRESS' else not_self}-m conntrack --ctstate NEW -j {chain}"
+              for chain in egress]
     filt = ["*filter", ":KUBE-SERVICES - [0:0]", *[f":{chain} - [0:0]" for chain in ingress + egress], *policy_chains,
             "-A OUTPUT -j KUBE-SERVICES", *reject, *jumps, *_drop_rules(drops), *policy_rules]
     return "\n".join(nat + rules + ["COMMIT"] + filt + ["COMMIT", ""])

@@ -29,6 +29,20 @@ def test_shop_policies_are_enforced(sim_cluster):
 
 
 @pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED], indirect=True)
+def test_a_pod_reaches_itself_through_its_service_but_not_a_denied_sibling(sim_cluster):
+    """frontend-egress denies the other frontend; the pod itself is no policy matter (as in the engine)."""
+    from concurrent.futures import ThreadPoolExecutor
+    frontend = pod_ref(sim_cluster, "shop", "frontend")
+    cluster_ip = sim_cluster.store.get("Service", "shop", "frontend")["spec"]["clusterIP"]
+    with ThreadPoolExecutor(12) as pool:  # kube-proxy picks one of the two frontends at random each time
+        runs = list(pool.map(lambda _: in_pod(sim_cluster, frontend, ["curl", "-s", "-m", "1", f"http://{cluster_ip}/"])[0],
+                             range(12)))
+    answered = [r.stdout.split()[0] for r in runs if r.returncode == 0]
+    assert answered and set(answered) == {frontend}, [(r.returncode, r.stdout) for r in runs]
+    assert all(r.returncode == 28 for r in runs if r.returncode != 0)  # the sibling: dropped, curl timed out
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP_ENFORCED], indirect=True)
 def test_dns_egress_rule_lets_lookups_through(sim_cluster):
     result, _ = in_pod(sim_cluster, pod_ref(sim_cluster, "shop", "frontend"), ["getent", "hosts", "backend"])
     assert result.returncode == 0

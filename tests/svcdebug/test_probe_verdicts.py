@@ -1,5 +1,6 @@
 """The conclusions drawn from probe results (pure): each code from hand-made results."""
 from netdebug.diagnose.probe_verdicts import ProbeFacts, conclude
+from netdebug.diagnose.service_policy import PolicyCheck
 from netdebug.probe.model import ProbeResult, ProbeSpec
 
 SVC_IP, POD_A, POD_B = "10.96.0.20", "10.244.1.5", "10.244.2.6"
@@ -38,6 +39,40 @@ def test_hairpin_only_the_backend_fails():
     results = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "connected", 80),
                result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
     assert codes(conclude(results, facts())) == ["hairpin-broken"]
+
+
+def policy_to(client, backend, allowed, denied_by=None, policies=()):
+    return PolicyCheck(client, backend, 8080, "TCP", allowed, denied_by, policies, "", ())
+
+
+HAIRPIN = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "connected", 80),
+           result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
+
+
+def test_hairpin_failure_explained_by_policy_is_the_policy_finding():
+    paths = [policy_to("shop/web-a", "shop/web-a", True),  # a pod reaching itself: never a policy matter
+             policy_to("shop/web-a", "shop/web-b", False, "egress", ("shop/web-egress",))]
+    found = conclude(HAIRPIN, facts(clusterip_policy={("shop/web-a", 80): paths}))
+    assert codes(found) == ["policy-blocks-egress"]
+    assert found[0].severity == "info" and "not a hairpin problem" in found[0].message
+    assert found[0].evidence["policies"] == ["shop/web-egress"]
+    assert found[0].evidence["denied"] == ["shop/web-a -> shop/web-b:8080/TCP"]
+    assert found[0].evidence["failed"] == ["shop/web-a -> 10.96.0.20:80/TCP: timeout"]
+
+
+def test_hairpin_failure_with_policy_allowing_every_endpoint_stays_hairpin_broken():
+    paths = [policy_to("shop/web-a", "shop/web-a", True), policy_to("shop/web-a", "shop/web-b", True)]
+    assert codes(conclude(HAIRPIN, facts(clusterip_policy={("shop/web-a", 80): paths}))) == ["hairpin-broken"]
+    other_port = {("shop/web-a", 443): [policy_to("shop/web-a", "shop/web-b", False, "egress", ("p",))]}
+    assert codes(conclude(HAIRPIN, facts(clusterip_policy=other_port))) == ["hairpin-broken"]
+
+
+def test_clusterip_timeout_of_a_client_policy_denies_is_no_path_problem():
+    results = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "timeout", 80)]
+    denied = {("shop/client", 80): [policy_to("shop/client", "shop/web-a", True),
+                                    policy_to("shop/client", "shop/web-b", False, "ingress", ("shop/web-in",))]}
+    assert codes(conclude(results, facts(clusterip_policy=denied))) == []  # the static policy finding says why
+    assert codes(conclude(results, facts())) == ["clusterip-path-broken"]
 
 
 def test_not_listening_with_sockets():

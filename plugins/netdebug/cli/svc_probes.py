@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ..diagnose.mesh import SIDECARS
 from ..diagnose.probe_verdicts import ProbeFacts, conclude
 from ..diagnose.service_policy import check_pair
+from ..diagnose.service_ports import resolve_target_port
 from ..diagnose.svc_probe_plan import Client, choose_client_pods, dns_names, plan_probes
 from ..diagnose.svcdebug import ServiceFacts
 from ..model import objects
@@ -165,7 +166,8 @@ def _probe_facts(cluster, facts: ServiceFacts, clients: list[Client], results: l
                       endpoint_pods={e.ip: e.pod or e.ip for e in facts.view.endpoints},
                       ready_ips=frozenset(e.ip for e in facts.view.ready),
                       backends=frozenset(objects.ref(p) for p in facts.backends),
-                      policy=_policy_map(facts, clients, results), dns_names=names, listening=listening,
+                      policy=_policy_map(facts, clients, results), clusterip_policy=_clusterip_policy(facts, clients, results, cluster_ips),
+                      dns_names=names, listening=listening,
                       cluster_dns=cluster_dns_facts(cluster) if dns_failed else {},
                       external_name=spec.get("externalName") if spec.get("type") == "ExternalName" else None,
                       headless=spec.get("clusterIP") == "None")
@@ -183,4 +185,23 @@ def _policy_map(facts: ServiceFacts, clients: list[Client], results: list) -> di
         if r.spec.kind in ("tcp", "udp") and backend and client:
             check = check_pair(facts.engine, client, backend, r.spec.port, r.spec.kind.upper())
             found[(objects.ref(client), r.spec.target, r.spec.port)] = check.allowed
+    return found
+
+
+def _clusterip_policy(facts: ServiceFacts, clients: list[Client], results: list, cluster_ips: set) -> dict:
+    """(client, Service port) -> the policy checks of that client reaching each ready endpoint (a backend:
+    itself included), for every ClusterIP probe: the paths kube-proxy may give it."""
+    if not facts.snapshot.complete("NetworkPolicy"):
+        return {}
+    pods = {objects.ref(c.pod): c.pod for c in clients}
+    ready = [p for p in (facts.snapshot.get("Pod", *e.pod.split("/", 1)) for e in facts.view.ready if e.pod) if p]
+    found = {}
+    for r in (r for r in results if r.spec.kind in ("tcp", "udp") and r.spec.target in cluster_ips):
+        pod = pods.get(f"{r.spec.namespace}/{r.spec.pod}")
+        port = next((p for p in facts.ports if p.get("port") == r.spec.port
+                     and p.get("protocol", "TCP") == r.spec.kind.upper()), None)
+        if pod is not None and port is not None:
+            found[(objects.ref(pod), r.spec.port)] = [
+                check_pair(facts.engine, pod, endpoint, number, port.get("protocol", "TCP"))
+                for endpoint in ready if (number := resolve_target_port(port, endpoint)) is not None]
     return found

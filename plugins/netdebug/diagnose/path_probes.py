@@ -7,6 +7,7 @@ dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets 
 """
 from . import probe_verdicts
 from .hops import FAIL, OK, UNKNOWN
+from .service_policy import PolicyCheck
 
 LOCALHOST = "127.0.0.1"
 MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
@@ -90,6 +91,7 @@ def probe_facts(report, results: list[dict]) -> probe_verdicts.ProbeFacts:
         cluster_ips=frozenset([service["ip"]] if service.get("ip") else []), endpoint_pods=endpoint_pods,
         ready_ips=frozenset(ip for ip, pod in endpoint_pods.items() if pod not in unready),
         backends=frozenset(endpoint_pods.values()), policy=_policy_facts(report, endpoint_pods),
+        clusterip_policy=_clusterip_policy(report, service),
         dns_names=_dns_roles(targets.get("dns")),
         listening={r["pod"]: r["sockets"] for r in results if r["role"] == "listening" and r["outcome"] == "listening"})
 
@@ -104,6 +106,20 @@ def _policy_facts(report, endpoint_pods: dict) -> dict:
     ip_of = {pod: ip for ip, pod in endpoint_pods.items()}
     return {(report.source, ip_of[c["to"]], c.get("port")): c["allowed"] for c in hop.facts.get("checks") or []
             if c["to"] in ip_of}
+
+
+def _clusterip_policy(report, service: dict) -> dict:
+    """(source, Service port) -> the policy hop's check of the source reaching each endpoint (as svcdebug's)."""
+    hop = report.hop("policy")
+    if not service.get("port") or hop is None or hop.code == "policy-not-visible" or hop.facts.get("localhost"):
+        return {}
+    checks = []
+    for c in hop.facts.get("checks") or []:
+        side = next((c[d] for d in ("egress", "ingress") if not c[d]["allowed"]), None)
+        checks.append(PolicyCheck(report.source, c["to"], c.get("port"), report.protocol, c["allowed"],
+                                  "egress" if side is c["egress"] else "ingress" if side else None,
+                                  tuple(side["policies"]) if side else (), "", ()))
+    return {(report.source, service["port"]): checks}
 
 
 def _dns_roles(name: str | None) -> dict:

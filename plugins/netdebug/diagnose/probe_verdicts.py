@@ -1,6 +1,8 @@
 """What an expert concludes from probe results plus static facts (pure; netpath reuses it).
 
-Pods answer but the ClusterIP does not -> clusterip-path-broken; refused on a pod IP -> not-listening;
+Pods answer but the ClusterIP does not -> clusterip-path-broken; only a backend cannot reach its own
+Service -> hairpin-broken; neither when NetworkPolicy denies the client some endpoint the ClusterIP
+balances to (a backend gets policy-blocks-*: no static check covers it); refused on a pod IP -> not-listening;
 timeout on a pod IP while policy allows -> dropped-unexplained; policy denies yet it connects ->
 policy-not-enforced; DNS conclusions from the short name, name.ns, the FQDN and kubernetes.default.
 """
@@ -22,6 +24,9 @@ class ProbeFacts:
     ready_ips: frozenset = frozenset()  # the endpoints the Service sends traffic to
     backends: frozenset = frozenset()  # pod refs of the backends (hairpin clients)
     policy: dict = field(default_factory=dict)  # (client ref, IP, port) -> allowed (missing: unknown)
+    # (client ref, Service port) -> the shared engine's checks (.backend, .allowed, .denied_by, .policies) of
+    # that client reaching each ready endpoint (a backend: itself included): where its ClusterIP probe may go
+    clusterip_policy: dict = field(default_factory=dict)
     dns_names: dict = field(default_factory=dict)  # name -> "short"|"namespace"|"fqdn"|"cluster-dns"|"external-name"
     listening: dict = field(default_factory=dict)  # pod ref -> [{"address","port","protocol"}]
     cluster_dns: dict = field(default_factory=dict)  # evidence about kube-dns (pods ready, endpoints)
@@ -98,11 +103,13 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     via_ip = [r for r in results if r.spec.target in facts.cluster_ips and r.spec.kind in ("tcp", "udp")]
     direct_ok = {client_of(r) for r in results if r.spec.target in facts.ready_ips and r.outcome == "connected"}
     pods_answer = bool(direct_ok)
-    broken = [r for r in via_ip if r.spec.kind == "tcp" and r.outcome in FAILED]
+    failed = [r for r in via_ip if r.spec.kind == "tcp" and r.outcome in FAILED]
+    denied = [r for r in failed if _denials(r, facts)]
+    broken = [r for r in failed if r not in denied]
     worked = {client_of(r) for r in via_ip if r.outcome == "connected"}
     hairpin = [r for r in broken if client_of(r) in facts.backends and worked - facts.backends]
     others = [r for r in broken if r not in hairpin]
-    found = []
+    found = _policy_explains_hairpin([r for r in denied if client_of(r) in facts.backends], facts)
     if others and pods_answer:
         found.append(Finding("clusterip-path-broken", "error",
                              f"the pods of {facts.subject} answer directly, but its ClusterIP does not",
@@ -123,6 +130,31 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
         found.append(Finding("udp-unverified", "info",
                              f"UDP to {facts.subject} got no reply: UDP probes are best effort (open or filtered)",
                              {"udp": [_line(r) for r in silent[:LISTED]]}, "", facts.subject))
+    return found
+
+
+def _denials(result, facts: ProbeFacts) -> list:
+    """The engine's denials on the paths a ClusterIP probe may take (empty: all allowed, or unknown)."""
+    return [c for c in facts.clusterip_policy.get((client_of(result), result.spec.port), ()) if not c.allowed]
+
+
+def _policy_explains_hairpin(denied: list, facts: ProbeFacts) -> list[Finding]:
+    """A backend that cannot reach its own Service because NetworkPolicy denies it (some of) the endpoints."""
+    found = []
+    for direction in ("egress", "ingress"):
+        pairs = [(r, [c for c in _denials(r, facts) if c.denied_by == direction]) for r in denied]
+        pairs = [(r, checks) for r, checks in pairs if checks]
+        if not pairs:
+            continue
+        policies = sorted({p for _, checks in pairs for c in checks for p in c.policies})
+        paths = [f"{client_of(r)} -> {c.backend}:{c.port}/{c.protocol}" for r, checks in pairs for c in checks]
+        found.append(Finding(f"policy-blocks-{direction}", "info",
+                             f"a backend of {facts.subject} cannot reach its own Service: NetworkPolicy ({direction}) "
+                             "denies it endpoints the Service balances to (not a hairpin problem)",
+                             {"failed": [_line(r) for r, _ in pairs[:LISTED]], "denied": paths[:LISTED],
+                              "policies": policies},
+                             f"nothing to do if the backends need not call their own Service; else add an "
+                             f"{direction} rule admitting them to one of: {', '.join(policies)}", facts.subject))
     return found
 
 

@@ -127,6 +127,8 @@ def _side(side: dict) -> str:
         return "not isolated"
     if not side["allowed"]:
         return f"denied (selected by {', '.join(side['policies'])}, no rule admits)"
+    if not side["rules"]:  # allowed with no rule: the pod reaching itself (e.g. through its Service)
+        return "allowed (the pod itself: NetworkPolicy does not apply)"
     rule = side["rules"][0]
     return f"by {rule['policy']} rule {rule['rule']}"
 
