@@ -3,7 +3,6 @@
 Without a namespace (in the text or -n) a name is looked up in every namespace and must be unique.
 Missing and ambiguous names are InputErrors that say which namespaces have the name.
 """
-import ipaddress
 from dataclasses import dataclass
 
 from ..errors import InputError, NotFoundError
@@ -38,7 +37,7 @@ class Target:
 
 def resolve(snapshot: Snapshot, text: str, namespace: str | None = None) -> Target:
     text = text.strip()
-    if _is_ip(text):
+    if objects.is_ip(text):
         return _resolve_ip(snapshot, text)
     parts = text.split("/")
     if len(parts) == 3:
@@ -51,13 +50,6 @@ def resolve(snapshot: Snapshot, text: str, namespace: str | None = None) -> Targ
         return _resolve_kind(snapshot, text, "pod", text, namespace)
     raise InputError(f"cannot understand endpoint {text!r}: use POD, NS/POD, KIND/NAME, NS/KIND/NAME or an IP")
 
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _resolve_ip(snapshot: Snapshot, ip: str) -> Target:

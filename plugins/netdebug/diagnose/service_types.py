@@ -1,5 +1,4 @@
 """Type-specific checks: LoadBalancer, externalTrafficPolicy Local, NodePort, ExternalName, headless."""
-import ipaddress
 import re
 
 from ..model import objects
@@ -82,7 +81,7 @@ def externalname_invalid(service: dict) -> list[Finding]:
     problem = None
     if not target:
         problem = "externalName is empty"
-    elif _is_ip(target):
+    elif objects.is_ip(target):
         problem = "externalName is an IP address; DNS returns it as a CNAME target, which clients cannot resolve"
     elif not DNS_NAME.match(target.lower()):
         problem = "externalName is not a valid DNS name"
@@ -126,10 +125,3 @@ def statefulset_links(snapshot: Snapshot, service: dict) -> list[Finding]:
                     "set clusterIP: None on the governing Service (or add a separate headless Service)",
                     subject(service))]
 
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import InputError
+from ..model import objects
 
 SERVICE_PREFIXES = ("svc", "service", "services")
 URL_SCHEMES = {"http": 80, "https": 443}
@@ -38,7 +39,7 @@ def parse_source(text: str) -> Target:
     text = _clean(text, "SRC")
     if text.lower() == "external":
         return Target(raw=text, form="external")
-    if _ip(text) or "://" in text or ":" in text:
+    if objects.is_ip(text) or "://" in text or ":" in text:
         raise InputError(f"SRC {text!r}: expected a pod, ns/pod, a workload (deploy/name) or 'external'")
     return Target(raw=text, form="workload", name=text)
 
@@ -89,17 +90,17 @@ def _parse_url(text: str) -> Target:
     path = url.path or "/"
     path += f"?{url.query}" if url.query else ""
     host = url.hostname
-    form = "ip" if _ip(host) else "dns"
+    form = "ip" if objects.is_ip(host) else "dns"
     if form == "dns":
         _check_dns_name(host, text)
     return Target(raw=text, form=form, name=host.rstrip("."), port=port or URL_SCHEMES[scheme], path=path, scheme=scheme)
 
 
 def _parse_ip(text: str) -> Target | None:
-    if _ip(text):
+    if objects.is_ip(text):
         return Target(raw=text, form="ip", name=str(ipaddress.ip_address(text)))
     match = re.match(r"^\[([0-9a-fA-F:.]+)\]:(\d+)$", text) or re.match(r"^([0-9.]+):(\d+)$", text)
-    if match and _ip(match.group(1)):
+    if match and objects.is_ip(match.group(1)):
         return Target(raw=text, form="ip", name=match.group(1), port=_port_number(match.group(2), text))
     return None
 
@@ -125,10 +126,3 @@ def _check_dns_name(name: str, raw: str) -> None:
     if len(name) > 253 or not all(_DNS_LABEL.match(label) and len(label) <= 63 for label in labels):
         raise InputError(f"DST {raw!r}: {name!r} is not a valid DNS name, pod, Service, IP or URL")
 
-
-def _ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

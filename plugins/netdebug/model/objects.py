@@ -1,4 +1,5 @@
 """Accessors for Kubernetes objects kept as plain dicts (decoded JSON or YAML)."""
+import ipaddress
 
 
 def meta(obj: dict) -> dict:
@@ -69,3 +70,12 @@ def owner(obj: dict) -> dict | None:
         if ownerref.get("controller", True):
             return ownerref
     return None
+
+
+def is_ip(text: str) -> bool:
+    """True for an IPv4 or IPv6 address (not a CIDR, not a name)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -4,7 +4,6 @@ tiers of rules. Within a tier, policies go by priority (lower first), then kind 
 their written order; the first rule matching a connection decides it (allow, deny or pass to the next
 tier). Host-network pods are neither subjects nor pod/namespace peers.
 """
-import ipaddress
 from dataclasses import dataclass
 
 from ..model import objects
@@ -164,12 +163,5 @@ def _v1alpha2_port(protocol: dict) -> AdminPort:
 
 def _node_addresses(node: dict) -> list[str]:
     return [a["address"] for a in objects.status(node).get("addresses") or []
-            if a.get("type") in ("InternalIP", "ExternalIP") and _is_ip(a.get("address", ""))]
+            if a.get("type") in ("InternalIP", "ExternalIP") and objects.is_ip(a.get("address", ""))]
 
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
