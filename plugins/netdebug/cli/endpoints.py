@@ -51,7 +51,6 @@ def resolve(snapshot: Snapshot, text: str, namespace: str | None = None) -> Targ
     raise InputError(f"cannot understand endpoint {text!r}: use POD, NS/POD, KIND/NAME, NS/KIND/NAME or an IP")
 
 
-
 def _resolve_ip(snapshot: Snapshot, ip: str) -> Target:
     """An IP that belongs to a (non-hostNetwork) pod stands for that pod."""
     for pod in snapshot.of("Pod"):

@@ -124,4 +124,3 @@ def statefulset_links(snapshot: Snapshot, service: dict) -> list[Finding]:
                     {"statefulSets": sets, "clusterIP": objects.spec(service).get("clusterIP", "<auto>")},
                     "set clusterIP: None on the governing Service (or add a separate headless Service)",
                     subject(service))]
-

@@ -125,4 +125,3 @@ def _check_dns_name(name: str, raw: str) -> None:
     labels = name.rstrip(".").split(".")
     if len(name) > 253 or not all(_DNS_LABEL.match(label) and len(label) <= 63 for label in labels):
         raise InputError(f"DST {raw!r}: {name!r} is not a valid DNS name, pod, Service, IP or URL")
-

@@ -164,4 +164,3 @@ def _v1alpha2_port(protocol: dict) -> AdminPort:
 def _node_addresses(node: dict) -> list[str]:
     return [a["address"] for a in objects.status(node).get("addresses") or []
             if a.get("type") in ("InternalIP", "ExternalIP") and objects.is_ip(a.get("address", ""))]
-
