@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose.endpoints import SERVICE_NAME_LABEL
 from ..diagnose.ingress import routing_ingresses
+from ..diagnose.ingress_controllers import CONTROLLER_NAMES
 from ..diagnose.service import selected_pods, service_type
-from ..diagnose.service_policy import INGRESS_CONTROLLERS
 from ..model import objects
 from ..model.objects import pod_ready
 from ..model.snapshot import Snapshot
@@ -65,7 +65,7 @@ def _second_round(cluster, snapshot: Snapshot, service: dict) -> list:
     routes = routing_ingresses(snapshot, service)
     if routes:
         calls.append(lambda: cluster.list("IngressClass"))
-        selector = f"app.kubernetes.io/name in ({','.join(INGRESS_CONTROLLERS)})"
+        selector = f"app.kubernetes.io/name in ({','.join(CONTROLLER_NAMES)})"
         calls.append(lambda: cluster.list("Pod", None, label_selector=selector))
         secrets = {t.get("secretName") for ingress, _ in routes for t in objects.spec(ingress).get("tls") or []}
         calls += [_getter(cluster, "Secret", ns, secret) for secret in sorted(s for s in secrets if s)]

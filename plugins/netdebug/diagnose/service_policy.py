@@ -9,11 +9,10 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import Endpoint, PolicyEngine
 from .findings import Finding
+from .ingress_controllers import controllers_for
 from .service import selected_pods, subject
 from .service_ports import resolve_target_port
 
-INGRESS_CONTROLLERS = ("ingress-nginx", "nginx-ingress", "traefik", "haproxy-ingress", "contour", "kong",
-                       "envoy-gateway", "ingress-controller")
 LISTED = 10
 
 
@@ -36,17 +35,12 @@ class PolicyCheck:
                 "admitted": self.admitted, "rules": list(self.rules), "nearRules": list(self.near_rules)}
 
 
-def is_ingress_controller(pod: dict) -> bool:
-    labels = objects.labels(pod)
-    return any(labels.get(key) in INGRESS_CONTROLLERS for key in ("app.kubernetes.io/name", "app"))
-
-
-def default_clients(snapshot: Snapshot, service: dict, routed_by_ingress: bool) -> tuple[list[dict], str]:
-    """(client pods, "ingress controller" | "same namespace") when no --from pod was given."""
-    if routed_by_ingress:
-        controllers = [p for p in snapshot.of("Pod") if is_ingress_controller(p)]
-        if controllers:
-            return controllers, "ingress controller"
+def default_clients(snapshot: Snapshot, service: dict, ingresses: list[dict]) -> tuple[list[dict], str]:
+    """(client pods, "ingress controller" | "same namespace") when no --from pod was given;
+    ingresses: those routing to the Service (their classes' controller pods are the clients)."""
+    controllers = {objects.ref(p): p for ingress in ingresses for p in controllers_for(snapshot, ingress).pods}
+    if controllers:
+        return list(controllers.values()), "ingress controller"
     backends = {objects.ref(p) for p in selected_pods(snapshot, service)}
     others = [p for p in snapshot.in_namespace("Pod", objects.namespace(service)) if objects.ref(p) not in backends]
     return others, "same namespace"

@@ -78,8 +78,8 @@ def _policy(facts: ServiceFacts, from_pod: dict | None) -> list[Finding]:
     if from_pod is not None:
         clients, kind = [from_pod], "--from"
     else:
-        routed = bool(routing_ingresses(facts.snapshot, facts.service))
-        clients, kind = default_clients(facts.snapshot, facts.service, routed)
+        routes = routing_ingresses(facts.snapshot, facts.service)
+        clients, kind = default_clients(facts.snapshot, facts.service, [ingress for ingress, _ in routes])
     checks = policy_checks(facts.engine, facts.service, facts.ports, clients, facts.backends)
     return policy_findings(facts.service, checks, kind)
 
