@@ -6,6 +6,7 @@ pod, and the policy verdict from each distinct controller pod to each backend po
 from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import Endpoint, PolicyEngine
+from ..policy.ports import ALL
 from .ingress_controllers import controllers_for, ingress_class
 from .service import selected_pods
 from .service_ports import resolve_target_port
@@ -113,3 +114,27 @@ def _status(backends: list[dict]) -> str:
 
 def blocked(paths: list[dict]) -> bool:
     return any(p["status"] in ("blocked", "partly-blocked") for p in paths)
+
+
+def controller_row(engine: PolicyEngine, grid, controllers) -> list:
+    """What every controller pod may open toward each pod of a matrix (ConnectionSets by position):
+    the intersection over the distinct controller pods; a controller always reaches itself."""
+    sources = [(c, Endpoint.for_pod(c)) for c in distinct(controllers)]
+    by_class = [_every(engine, sources, pod_class.endpoint, None) for pod_class in grid.classes]
+    row = [by_class[index] for index in grid.class_of]
+    every = [(c, Endpoint.for_pod(c)) for c in controllers]  # toward a controller: each other one counts
+    refs = {objects.ref(c) for c in controllers}
+    for position, pod in enumerate(grid.pods):
+        if objects.ref(pod) in refs:
+            row[position] = _every(engine, every, Endpoint.for_pod(pod), objects.ref(pod))
+    return row
+
+
+def _every(engine: PolicyEngine, sources: list, destination: Endpoint, itself: str | None):
+    found = None
+    for pod, source in sources:
+        if objects.ref(pod) == itself:
+            continue
+        connections = engine.allowed_connections(source, destination, distinct=True)
+        found = connections if found is None else found & connections
+    return found if found is not None else ALL
