@@ -12,12 +12,13 @@ def write_ingress(report: dict, stream, style: Style = Style()) -> None:
         stream.write("No Ingress in scope.\n")
     else:
         stream.write("May the ingress controller reach the backends of each Ingress path?\n\n")
-        table = [["", "INGRESS", "HOST", "PATH", "SERVICE:PORT", "BACKENDS", "STATUS"]]
+        table = [["", "INGRESS", "HOST", "PATH", "SERVICE:PORT", "REACHABLE", "STATUS"]]
         table += [[_mark(p, style), p["ingress"], p["host"], p["path"] or "(default)", _service(p),
                    _backend_count(p), p["status"]] for p in paths]
         stream.write(columns(table) + "\n")
         for path in paths:
             stream.write("".join(_details(path, style)))
+        stream.write(f"\n{_summary(paths)}\n")
     for note in report.get("notes") or []:
         stream.write(f"note: {note}\n")
 
@@ -48,12 +49,17 @@ def _details(path: dict, style: Style) -> list[str]:
         for check in backend["checks"]:
             if not check["allowed"]:
                 lines.append(f"  {style.mark('fail')} {check['from']} -> {backend['pod']}:{backend['port']}/"
-                             f"{backend['protocol']}: {_denial(check, backend)}\n")
+                             f"{backend['protocol']}: {_denial(check)}\n")
     lines += [f"  note: {note}\n" for note in path["notes"]]
     return lines
 
 
-def _denial(check: dict, backend: dict) -> str:
-    side = f"the backend's ingress ({backend['pod']})" if check["deniedBy"] == "ingress" else \
-        f"the controller's egress ({check['from']})"
+def _denial(check: dict) -> str:
+    side = "the backend's ingress" if check["deniedBy"] == "ingress" else "the controller's egress"
     return f"denied by {side}: no rule of {', '.join(check['policies'])} admits it"
+
+
+def _summary(paths: list[dict]) -> str:
+    counts = {status: sum(1 for p in paths if p["status"] == status) for status in _STATUS}
+    return (f"{len(paths)} paths: {counts['allowed']} reachable, {counts['blocked']} blocked, "
+            f"{counts['partly-blocked']} partly blocked, {counts['unknown']} not checked")
