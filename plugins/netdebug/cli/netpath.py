@@ -1,11 +1,10 @@
 """kubectl netpath SRC DST: every hop between two endpoints, the first broken one, and the proof."""
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
-from ..diagnose.path import PathQuery, walk
-from ..diagnose.target import Target, parse_destination, parse_source
 from ..errors import ExitCode, InputError, NotFoundError
 from ..model import objects
 from ..render.structured import write_structured
@@ -13,6 +12,10 @@ from ..render.style import Style
 from .endpoints import resolve
 from .errors import run_main
 from .options import cluster_options, make_cluster_options, output_options, use_color
+
+if TYPE_CHECKING:  # imported by the functions: --help and --version do not load the diagnosis
+    from ..diagnose.path import PathQuery
+    from ..diagnose.target import Target
 
 EPILOG = """\b
 SRC: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one ready pod of it) or `external`.
@@ -38,6 +41,9 @@ Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
 @click.version_option(__version__, prog_name="kubectl-netpath")
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
             output, no_color, **kwargs):
+    from ..diagnose.path import walk
+    from ..diagnose.target import parse_destination, parse_source
+
     options = make_cluster_options(kwargs)
     if options.selector or options.all_namespaces:
         raise InputError("-l/--selector and -A/--all-namespaces do not apply to netpath: name SRC and DST")
@@ -71,11 +77,13 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
 
 
-def build_query(snapshot, source: Target, destination: Target, namespace: str | None, explicit: bool,
-                **extra) -> PathQuery:
+def build_query(snapshot, source: "Target", destination: "Target", namespace: str | None, explicit: bool,
+                **extra) -> "PathQuery":
     """Resolve SRC (and DST when it names pods) against the snapshot.
 
     DST names without a namespace live in -n when given, else in SRC's namespace (like DNS names)."""
+    from ..diagnose.path import PathQuery
+
     pod, chosen_from = None, None
     if source.form != "external":
         found = resolve(snapshot, source.name, namespace)
@@ -89,7 +97,7 @@ def build_query(snapshot, source: Target, destination: Target, namespace: str | 
                      namespace=dst_namespace or "default", **extra)
 
 
-def _destination_pods(snapshot, destination: Target, namespace: str | None) -> list[dict]:
+def _destination_pods(snapshot, destination: "Target", namespace: str | None) -> list[dict]:
     if destination.form == "workload":
         return list(resolve(snapshot, destination.name, namespace).pods)
     if destination.form == "ip":

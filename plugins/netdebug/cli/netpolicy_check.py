@@ -5,7 +5,6 @@ import click
 
 from ..errors import ExitCode, InputError
 from ..model import objects
-from ..policy.peers import Endpoint
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
@@ -62,6 +61,8 @@ def _workload_notes(engine, source, destination, port, protocol: str, limit: int
 
 
 def _answer(engine, source: dict, destination: dict, port, protocol: str):
+    from ..policy.peers import Endpoint
+
     src, dst = Endpoint.for_pod(source), Endpoint.for_pod(destination)
     if port is None:
         return str(engine.allowed_connections(src, dst))

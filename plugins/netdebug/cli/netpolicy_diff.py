@@ -5,7 +5,6 @@ import sys
 import click
 
 from ..errors import ExitCode, InputError
-from ..manifests.loader import load
 from ..model import objects
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
@@ -52,6 +51,8 @@ def engine_for(snapshot: Snapshot, label: str):
 
 
 def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple[Snapshot, Snapshot, str]:
+    from ..manifests.loader import load
+
     if not after_paths:
         raise InputError("diff needs --after PATH (the new manifests)")
     if against_cluster == options.offline:

@@ -1,5 +1,6 @@
 """What every evaluating netpolicy command shares: the snapshot, the engine, endpoints and notes."""
 import dataclasses
+from typing import TYPE_CHECKING
 
 import click
 
@@ -7,21 +8,25 @@ from ..errors import InputError
 from ..model import objects
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
-from ..policy.engine import PolicyEngine
-from ..policy.peers import Endpoint
 from .endpoints import Target, resolve
 from .options import ClusterOptions
 from .snapshot import load_snapshot
+
+if TYPE_CHECKING:  # imported by the functions: `netpolicy SUB --help` does not load the engine
+    from ..policy.engine import PolicyEngine
+    from ..policy.peers import Endpoint
 
 EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
               "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
-def load_engine(options: ClusterOptions) -> tuple[Snapshot, PolicyEngine]:
+def load_engine(options: ClusterOptions) -> tuple[Snapshot, "PolicyEngine"]:
     """Every namespace's pods and policies are read (peers cross namespaces); -n/-l only scope the answer.
 
     A policy the API server would reject is bad input: one line naming it, exit 2."""
+    from ..policy.engine import PolicyEngine
+
     source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
     snapshot = load_snapshot(source, EVAL_KINDS)
     for message in snapshot.warnings:
@@ -34,11 +39,13 @@ def load_engine(options: ClusterOptions) -> tuple[Snapshot, PolicyEngine]:
     return snapshot, engine
 
 
-def endpoint(target: Target) -> Endpoint:
+def endpoint(target: Target) -> "Endpoint":
+    from ..policy.peers import Endpoint
+
     return Endpoint.for_pod(target.pod) if target.pod is not None else Endpoint.for_ip(target.ip)
 
 
-def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> tuple[Target, Endpoint]:
+def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> tuple[Target, "Endpoint"]:
     target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
     return target, endpoint(target)
 

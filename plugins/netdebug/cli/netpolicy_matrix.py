@@ -3,12 +3,8 @@ import sys
 
 import click
 
-from ..model import objects
-from ..policy.matrix import Group, compute, group_cells
-from ..policy.ports import ALL
 from ..render.structured import write_structured
 from ..render.style import Style
-from .endpoints import workload_of
 from .netpolicy_load import load_engine, notes, scoped_pods
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
 
@@ -25,12 +21,14 @@ Pods: every namespace unless -n NS; -l filters them.  Text groups pods by worklo
 @output_options((*OUTPUT_FORMATS, "csv", "dot", "mermaid", "html"))
 def matrix(port, protocol, output, no_color, **kwargs):
     """Which selected pod may reach which: allowed connections for every ordered pair."""
+    from ..policy.matrix import compute
+    from ..render import netpolicy_matrix as render
+    from .netpolicy_matrix_rows import grouped_report, pair_rows
+
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options)
     grid = compute(engine, scoped_pods(snapshot, options))
     protocol = protocol.upper()
-    from ..render import netpolicy_matrix as render
-
     header = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port, "pods": grid.refs()}
     if output == "json":
         render.write_json_pairs(header, pair_rows(grid, protocol, port), notes(snapshot), sys.stdout)
@@ -54,63 +52,3 @@ def matrix(port, protocol, output, no_color, **kwargs):
     else:
         render.write_text(report, sys.stdout, Style(use_color(no_color, sys.stdout)), wide=output == "wide")
     return 0
-
-
-def pair_rows(grid, protocol: str, port: int | None):
-    """(from, [fields for each destination, in pod order]) per source pod; equal connection sets
-    share one fields dict (renderers format each distinct dict once)."""
-    cache: dict = {id(ALL): _fields(ALL, protocol, port)}
-    by_class = []
-    for row in grid.grid:
-        ids = list(map(id, row))
-        for connections in {id(c): c for c in row}.values() if set(ids).difference(cache) else ():
-            cache.setdefault(id(connections), _fields(connections, protocol, port))
-        by_class.append(list(map(cache.__getitem__, ids)))
-    own = cache[id(ALL)]
-    for source, ref in enumerate(grid.refs()):
-        row = list(map(by_class[grid.source_class(source)].__getitem__, grid.class_of))
-        row[source] = own
-        yield ref, row
-
-
-def _fields(connections, protocol: str, port: int | None) -> dict:
-    if port:
-        return {"protocol": protocol, "port": port, "allowed": connections.contains(protocol, port)}
-    return {"connections": str(connections), "allowed": not connections.is_empty}
-
-
-def workload_groups(snapshot, grid) -> list[Group]:
-    by_key: dict = {}
-    for position, pod in enumerate(grid.pods):
-        kind, name = workload_of(snapshot, pod)
-        key = (objects.namespace(pod), name, kind)
-        by_key.setdefault(key, Group(f"{key[0]}/{name}", kind, [])).positions.append(position)
-    return [by_key[key] for key in sorted(by_key)]
-
-
-def grouped_report(snapshot, grid, protocol: str, port: int | None) -> dict:
-    groups = workload_groups(snapshot, grid)
-    texts: dict = {}
-    cells = [[_cached_cell(texts, values, protocol, port) for values in row] for row in group_cells(grid, groups)]
-    refs = grid.refs()
-    return {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
-            "groups": [{"name": g.name, "kind": g.kind, "pods": [refs[p] for p in g.positions]} for g in groups],
-            "cells": cells}
-
-
-def _cached_cell(texts: dict, values: set, protocol: str, port: int | None):
-    key = frozenset(map(id, values))
-    if key not in texts:
-        texts[key] = (_cell(values, protocol, port), values)  # values kept alive: their ids stay unique
-    return texts[key][0]
-
-
-def _cell(values: set, protocol: str, port: int | None):
-    """None: no pair (one pod with itself); with a port True/False/"some"; else the set, or "mixed"."""
-    if not values:
-        return None
-    if port:
-        allowed = {v.contains(protocol, port) for v in values}
-        return allowed.pop() if len(allowed) == 1 else "some"
-    texts = sorted(str(v) for v in values)
-    return texts[0] if len(texts) == 1 else "mixed: " + " | ".join(texts)

@@ -5,8 +5,6 @@ import sys
 import click
 
 from ..model import objects
-from ..policy.peers import Endpoint
-from ..policy.reach import external, peers_of
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, scoped_pods
@@ -50,6 +48,9 @@ def _all_namespaces(options):
 
 
 def reach_report(engine, target, pods: list[dict], direction: str, port, protocol: str) -> dict:
+    from ..policy.peers import Endpoint
+    from ..policy.reach import external, peers_of
+
     port = int(port) if isinstance(port, str) and port.isdigit() else port
     rows = []
     for pod, connections in peers_of(engine, target, pods, direction):
