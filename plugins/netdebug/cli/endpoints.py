@@ -18,6 +18,7 @@ KIND_ALIASES = {
     "rs": "ReplicaSet", "replicaset": "ReplicaSet", "replicasets": "ReplicaSet",
 }
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+INGRESS_CONTROLLER = "ingress-controller"  # netpolicy's pseudo-source: the ingress controller pods
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,19 @@ def resolve(snapshot: Snapshot, text: str, namespace: str | None = None) -> Targ
     if len(parts) == 1 and text:
         return _resolve_kind(snapshot, text, "pod", text, namespace)
     raise InputError(f"cannot understand endpoint {text!r}: use POD, NS/POD, KIND/NAME, NS/KIND/NAME or an IP")
+
+
+def ingress_controller(snapshot: Snapshot, override: str | None = None) -> Target:
+    """The pseudo-endpoint `ingress-controller`: the ingress controller pods, ready ones first."""
+    from ..diagnose.ingress_controllers import all_controllers
+
+    found = all_controllers(snapshot, override)
+    if not found.pods:
+        raise NotFoundError(f"no ingress controller pods found (by {found.source}); "
+                            "name a controller pod instead, or use kubectl netpolicy ingress --ingress-controller")
+    pods = sorted(found.pods, key=lambda p: (not objects.pod_ready(p), objects.ref(p)))
+    return Target(INGRESS_CONTROLLER, pod=pods[0], ip=_first(objects.pod_ips(pods[0])),
+                  workload=f"ingress controller ({found.source})", pods=tuple(pods))
 
 
 def _resolve_ip(snapshot: Snapshot, ip: str) -> Target:

@@ -18,6 +18,8 @@ SUBCOMMANDS = {
     "exposure": ("netpolicy_exposure:exposure", "Which pods accept traffic from outside the cluster (no policy, "
                  "ipBlock, rule without from) or from all namespaces, most exposed first: where a security "
                  "review starts."),
+    "ingress": ("netpolicy_ingress:ingress", "May the ingress controller reach each Ingress path's backend pods "
+                "under the policies?"),
     "lint": ("netpolicy_lint:lint", "Find NetworkPolicy mistakes: policies selecting nothing, AND/OR confusion, "
              "blocked DNS, ..."),
     "matrix": ("netpolicy_matrix:matrix", "Which selected pod may reach which: allowed connections for every "

@@ -8,7 +8,7 @@ from ..errors import InputError
 from ..model import objects
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
-from .endpoints import Target, resolve
+from .endpoints import INGRESS_CONTROLLER, Target, ingress_controller, resolve
 from .options import ClusterOptions
 from .snapshot import load_snapshot
 
@@ -21,14 +21,14 @@ EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", 
 ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
-def load_engine(options: ClusterOptions) -> tuple[Snapshot, "PolicyEngine"]:
+def load_engine(options: ClusterOptions, extra_kinds: tuple = ()) -> tuple[Snapshot, "PolicyEngine"]:
     """Every namespace's pods and policies are read (peers cross namespaces); -n/-l only scope the answer.
 
     A policy the API server would reject is bad input: one line naming it, exit 2."""
     from ..policy.engine import PolicyEngine
 
     source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
-    snapshot = load_snapshot(source, EVAL_KINDS)
+    snapshot = load_snapshot(source, EVAL_KINDS + extra_kinds)
     for message in snapshot.warnings:
         click.echo(f"warning: {message}", err=True)
     engine = PolicyEngine(snapshot)
@@ -46,7 +46,10 @@ def endpoint(target: Target) -> "Endpoint":
 
 
 def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> tuple[Target, "Endpoint"]:
-    target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
+    if text.strip() == INGRESS_CONTROLLER:
+        target = ingress_controller(snapshot)
+    else:
+        target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
     return target, endpoint(target)
 
 

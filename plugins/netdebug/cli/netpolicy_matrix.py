@@ -21,6 +21,7 @@ Pods: every namespace unless -n NS; -l filters them.  Text groups pods by worklo
 @output_options((*OUTPUT_FORMATS, "csv", "dot", "mermaid", "html"))
 def matrix(port, protocol, output, no_color, **kwargs):
     """Which selected pod may reach which: allowed connections for every ordered pair."""
+    from ..diagnose.ingress_paths import pseudo_rows
     from ..policy.matrix import compute
     from ..render import netpolicy_matrix as render
     from .netpolicy_matrix_rows import grouped_report, pair_rows
@@ -28,20 +29,21 @@ def matrix(port, protocol, output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options)
     grid = compute(engine, scoped_pods(snapshot, options))
+    extra = pseudo_rows(snapshot, engine, grid)  # "ingress-controller", when there are controller pods
     protocol = protocol.upper()
     header = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port, "pods": grid.refs()}
     if output == "json":
-        render.write_json_pairs(header, pair_rows(grid, protocol, port), notes(snapshot), sys.stdout)
+        render.write_json_pairs(header, pair_rows(grid, protocol, port, extra), notes(snapshot), sys.stdout)
         return 0
     if output == "yaml":
-        rows = [{"from": source, "to": destination, **fields} for source, row in pair_rows(grid, protocol, port)
+        rows = [{"from": source, "to": destination, **fields} for source, row in pair_rows(grid, protocol, port, extra)
                 for destination, fields in zip(header["pods"], row)]
         write_structured({**header, "connections": rows, "notes": notes(snapshot)}, output, sys.stdout)
         return 0
     if output == "csv":
-        render.write_csv_pairs(header["pods"], pair_rows(grid, protocol, port), sys.stdout)
+        render.write_csv_pairs(header["pods"], pair_rows(grid, protocol, port, extra), sys.stdout)
         return 0
-    report = grouped_report(snapshot, grid, protocol, port)
+    report = grouped_report(snapshot, grid, protocol, port, extra)
     report["notes"] = notes(snapshot)
     if output == "dot":
         render.write_dot(report, sys.stdout)

@@ -5,9 +5,10 @@ from ..policy.ports import ALL
 from .endpoints import workload_of
 
 
-def pair_rows(grid, protocol: str, port: int | None):
-    """(from, [fields for each destination, in pod order]) per source pod; equal connection sets
-    share one fields dict (renderers format each distinct dict once)."""
+def pair_rows(grid, protocol: str, port: int | None, extra=()):
+    """(from, [fields for each destination, in pod order]) per source pod, then per extra pseudo-source
+    (name, [ConnectionSet per destination]); equal connection sets share one fields dict (renderers
+    format each distinct dict once)."""
     cache: dict = {id(ALL): _fields(ALL, protocol, port)}
     by_class = []
     for row in grid.grid:
@@ -20,6 +21,8 @@ def pair_rows(grid, protocol: str, port: int | None):
         row = list(map(by_class[grid.source_class(source)].__getitem__, grid.class_of))
         row[source] = own
         yield ref, row
+    for name, connections in extra:
+        yield name, [cache.setdefault(id(c), _fields(c, protocol, port)) for c in connections]
 
 
 def _fields(connections, protocol: str, port: int | None) -> dict:
@@ -37,14 +40,21 @@ def workload_groups(snapshot, grid) -> list[Group]:
     return [by_key[key] for key in sorted(by_key)]
 
 
-def grouped_report(snapshot, grid, protocol: str, port: int | None) -> dict:
+def grouped_report(snapshot, grid, protocol: str, port: int | None, extra=()) -> dict:
     groups = workload_groups(snapshot, grid)
     texts: dict = {}
     cells = [[_cached_cell(texts, values, protocol, port) for values in row] for row in group_cells(grid, groups)]
     refs = grid.refs()
     return {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port,
             "groups": [{"name": g.name, "kind": g.kind, "pods": [refs[p] for p in g.positions]} for g in groups],
-            "cells": cells}
+            "cells": cells, **_extra_rows(groups, extra, protocol, port)}
+
+
+def _extra_rows(groups: list[Group], extra, protocol: str, port: int | None) -> dict:
+    """Pseudo-sources as rows of cells over the workload columns (only present when there are some)."""
+    rows = [{"name": name, "cells": [_cell({row[p] for p in g.positions}, protocol, port) for g in groups]}
+            for name, row in extra]
+    return {"extraRows": rows} if rows else {}
 
 
 def _cached_cell(texts: dict, values: set, protocol: str, port: int | None):

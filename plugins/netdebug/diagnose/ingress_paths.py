@@ -7,7 +7,7 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import Endpoint, PolicyEngine
 from ..policy.ports import ALL
-from .ingress_controllers import controllers_for, ingress_class
+from .ingress_controllers import all_controllers, controllers_for, ingress_class
 from .service import selected_pods
 from .service_ports import resolve_target_port
 
@@ -138,3 +138,9 @@ def _every(engine: PolicyEngine, sources: list, destination: Endpoint, itself: s
         connections = engine.allowed_connections(source, destination, distinct=True)
         found = connections if found is None else found & connections
     return found if found is not None else ALL
+
+
+def pseudo_rows(snapshot: Snapshot, engine: PolicyEngine, grid) -> list[tuple[str, list]]:
+    """The matrix's extra source row "ingress-controller", when the cluster has controller pods."""
+    controllers = all_controllers(snapshot).pods
+    return [("ingress-controller", controller_row(engine, grid, controllers))] if controllers else []

@@ -17,6 +17,7 @@ def write_text(report: dict, stream, style: Style, wide: bool = False) -> None:
     headers = ["FROM \\ TO", *[str(i + 1) for i in range(len(groups))]]
     rows = [[_row_label(i, g, wide), *[_cell(c, report) for c in cells]]
             for i, (g, cells) in enumerate(zip(groups, report["cells"]))]
+    rows += [[extra["name"], *[_cell(c, report) for c in extra["cells"]]] for extra in report.get("extraRows", [])]
     table = columns([headers, *rows])
     if report["port"]:
         table = table.replace(MARKS["ok"], style.paint(MARKS["ok"], "green"))
