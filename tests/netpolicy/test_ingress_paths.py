@@ -200,6 +200,8 @@ def test_cli_scope_and_exit_codes():
     assert code == 1 and {p["ingress"] for p in json.loads(out)["paths"]} == {"legacy/old"}
     code, out = invoke(command, ["ingress", "-f", BLOCKED, "-n", "nowhere"])
     assert (code, out) == (0, "No Ingress in scope.\n")
+    with pytest.raises(InputError, match="use NS/SELECTOR"):  # even with no Ingress to apply it to
+        invoke(command, ["ingress", "-f", str(ROOT / "examples/shop"), "--ingress-controller", "nginx"])
 
 
 def test_check_from_the_ingress_controller():

@@ -25,8 +25,11 @@ Ingresses: every namespace unless -n NS; -l filters them.  Exit: 0 all reachable
 @output_options()
 def ingress(controller, output, no_color, **kwargs):
     """May the ingress controller reach each Ingress path's backend pods under the policies?"""
+    from ..diagnose.ingress_controllers import parse_override
     from ..diagnose.ingress_paths import blocked, ingress_paths
 
+    if controller:
+        parse_override(controller)  # bad input is reported before the cluster is read
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options, INGRESS_KINDS)
     paths = ingress_paths(snapshot, engine, controller, scoped_ingresses(snapshot, options))

@@ -61,5 +61,5 @@ def _denial(check: dict) -> str:
 
 def _summary(paths: list[dict]) -> str:
     counts = {status: sum(1 for p in paths if p["status"] == status) for status in _STATUS}
-    return (f"{len(paths)} paths: {counts['allowed']} reachable, {counts['blocked']} blocked, "
+    return (f"{len(paths)} path{'s' if len(paths) != 1 else ''}: {counts['allowed']} reachable, {counts['blocked']} blocked, "
             f"{counts['partly-blocked']} partly blocked, {counts['unknown']} not checked")
