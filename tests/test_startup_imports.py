@@ -25,7 +25,8 @@ except SystemExit as done:
     sys.stderr.write(f"exit {done.code}\\n")
 sys.stderr.write("\\n".join(sorted(sys.modules)))
 """
-CASES = [[f"kubectl-{plugin}", flag] for plugin in ("netpath", "netpolicy", "svcdebug") for flag in ("--help", "--version")]
+PLUGINS = ("netpath", "netpolicy", "svcdebug")
+CASES = [[f"kubectl-{plugin}", flag] for plugin in PLUGINS for flag in ("--help", "--version")]
 CASES += [["kubectl-netpolicy", name, "--help"] for name in netpolicy.SUBCOMMANDS]
 
 
