@@ -1,26 +1,20 @@
 """Run kubectl-netpath in-process, scenario paths and golden files for the netpath tests."""
-import io
 import json
-import os
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from netdebug.cli.netpath import command
+from tests import support
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "scenarios" / "netpath"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = bool(os.environ.get("NETDEBUG_UPDATE_GOLDEN"))
 
 
 def netpath(*args: str) -> tuple[int, str]:
     """(exit code, stdout) of `kubectl netpath ARGS`, run as run_main runs it, without exiting."""
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = command.main(args=list(args), prog_name="kubectl-netpath", standalone_mode=False)
-    return int(code or 0), out.getvalue()
+    return support.invoke(command, "kubectl-netpath", args)
 
 
 def offline(scenario: str, *args: str) -> tuple[int, dict]:
@@ -39,12 +33,7 @@ def codes(report: dict) -> list[str]:
 
 
 def check_golden(name: str, actual: str) -> None:
-    """Compare with tests/netpath/golden/NAME; NETDEBUG_UPDATE_GOLDEN=1 rewrites it instead."""
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual)
-    assert path.exists(), f"golden file {path} missing (run with NETDEBUG_UPDATE_GOLDEN=1 once)"
-    assert actual == path.read_text(), f"output differs from {path}"
+    support.check_golden(GOLDEN, name, actual)
 
 
 @pytest.fixture

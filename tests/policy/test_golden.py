@@ -1,20 +1,17 @@
 """Golden outputs of check, matrix, who-can-reach and reachable-from, from manifests (-f) and from
 the simulated cluster (live): both must produce the very same bytes."""
-import io
-import os
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from netdebug.cli.netpolicy import command
+from tests import support
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 SCENARIO = "tests/policy/manifests/golden"
 ROOT = HERE.parents[1]
 SHOP = str(ROOT / "examples" / "shop")
-UPDATE = bool(os.environ.get("NETDEBUG_UPDATE_GOLDEN"))
 
 # golden file -> (arguments, exit code)
 COMMANDS = {
@@ -50,18 +47,11 @@ SHOP_COMMANDS = {
 
 
 def run(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = command.main(args=args, prog_name="kubectl-netpolicy", standalone_mode=False)
-    return int(code or 0), out.getvalue()
+    return support.invoke(command, "kubectl-netpolicy", args)
 
 
 def compare(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual)
-    assert path.exists(), f"{path} missing (NETDEBUG_UPDATE_GOLDEN=1 writes it)"
-    assert actual == path.read_text(), f"output differs from {path}"
+    support.check_golden(GOLDEN, name, actual)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

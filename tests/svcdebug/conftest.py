@@ -1,26 +1,20 @@
 """Run kubectl-svcdebug in-process, scenario paths and golden files for the svcdebug tests."""
-import io
 import json
-import os
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from netdebug.cli.svcdebug import command
+from tests import support
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "scenarios" / "svcdebug"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = bool(os.environ.get("NETDEBUG_UPDATE_GOLDEN"))
 
 
 def svcdebug(*args: str) -> tuple[int, str]:
     """(exit code, stdout) of `kubectl svcdebug ARGS` run as run_main runs it, without exiting."""
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = command.main(args=list(args), prog_name="kubectl-svcdebug", standalone_mode=False)
-    return int(code or 0), out.getvalue()
+    return support.invoke(command, "kubectl-svcdebug", args)
 
 
 def offline_json(scenario: str, service: str, *args: str) -> tuple[int, dict]:
@@ -39,12 +33,7 @@ def codes(report: dict) -> set[str]:
 
 
 def check_golden(name: str, actual: str) -> None:
-    """Compare with tests/svcdebug/golden/NAME; NETDEBUG_UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual)
-    assert path.exists(), f"golden file {path} missing (run with NETDEBUG_UPDATE_GOLDEN=1 once)"
-    assert actual == path.read_text(), f"output differs from {path}"
+    support.check_golden(GOLDEN, name, actual)
 
 
 @pytest.fixture

@@ -1,0 +1,22 @@
+"""Helpers shared by the CLI test suites: run a click command in-process, compare golden files."""
+import io
+import os
+from contextlib import redirect_stdout
+from pathlib import Path
+
+
+def invoke(command, prog_name: str, args) -> tuple[int, str]:
+    """(exit code, stdout) of a click command run as run_main runs it, without exiting."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = command.main(args=list(args), prog_name=prog_name, standalone_mode=False)
+    return int(code or 0), out.getvalue()
+
+
+def check_golden(golden_dir: Path, name: str, actual: str) -> None:
+    """Compare with golden_dir/NAME; NETDEBUG_UPDATE_GOLDEN=1 rewrites the file instead."""
+    path = golden_dir / name
+    if os.environ.get("NETDEBUG_UPDATE_GOLDEN"):
+        path.write_text(actual)
+    assert path.exists(), f"golden file {path} missing (run with NETDEBUG_UPDATE_GOLDEN=1 once)"
+    assert actual == path.read_text(), f"output differs from {path}"
