@@ -141,3 +141,26 @@ def test_pod_ips_tolerates_malformed_status():
     assert pod_ips({"status": {"podIPs": [None, {"ip": "10.0.0.5"}]}}) == ["10.0.0.5"]
     assert pod_ips({"status": {"podIP": "10.0.0.6", "podIPs": None}}) == ["10.0.0.6"]
     assert pod_ips({}) == []
+
+
+def test_manifest_loader_builds_what_the_safe_loader_builds(tmp_path):
+    import yaml
+
+    from netdebug.manifests.yaml_loader import ManifestLoader
+
+    text = textwrap.dedent("""
+        base: &base {port: 80, enabled: true, ratio: 0.5, none: null, when: 2024-01-02, octal: 0o17}
+        merged: {<<: *base, port: 81}
+        items: [a, 1, "2", [x, {y: ~}], *base]
+        ---
+        kind: Pod
+        """)
+    assert list(yaml.load_all(text, Loader=ManifestLoader)) == list(yaml.load_all(text, Loader=yaml.SafeLoader))
+
+
+def test_manifest_loader_rejects_unhashable_keys_and_recursion(tmp_path):
+    write(tmp_path, "a.yaml", "? [a, b]\n: 1\n")
+    write(tmp_path, "b.yaml", "&x [*x]\n")
+    for name in ("a.yaml", "b.yaml"):
+        with pytest.raises(InputError, match=rf"{name}:\d+: invalid YAML"):
+            load([str(tmp_path / name)])

@@ -7,8 +7,8 @@ from ..errors import InputError
 from ..model import objects
 from ..model.snapshot import CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS, Snapshot
 from ..model.selectors import matches
+from .yaml_loader import ManifestLoader
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SYNTHESIZED = "netdebug.io/synthesized-from"
 
@@ -39,7 +39,7 @@ def _manifest_files(path: str) -> list[str]:
 def _documents(file: str) -> list[dict]:
     try:
         with open(file, encoding="utf-8") as stream:
-            docs = list(yaml.load_all(stream, Loader=_Loader))
+            docs = list(yaml.load_all(stream, Loader=ManifestLoader))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
