@@ -6,7 +6,6 @@ import pytest
 from netdebug.cli.netpolicy_diff import diff as diff_command, overlay
 from netdebug.errors import InputError
 from netdebug.manifests.loader import load
-from netdebug.policy.diff import minus
 from netdebug.policy.ports import parse
 
 from .conftest import MANIFESTS, ROOT, invoke
@@ -25,8 +24,8 @@ AFTER_V2 = [arg for path in V2 for arg in ("--after", path)]
     ("TCP 80,443", "TCP 80,443", "none"),
     ("TCP 1-10,20-30", "TCP 5-25", "TCP 1-4,26-30"),
 ])
-def test_minus(left, right, expected):
-    assert str(minus(parse(left), parse(right))) == expected
+def test_connection_set_difference(left, right, expected):
+    assert str(parse(left) - parse(right)) == expected
 
 
 @pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("json", "json"), ("markdown", "md")])

@@ -16,28 +16,6 @@ from .matrix import compute
 from .ports import ConnectionSet
 
 
-def minus(left: ConnectionSet, right: ConnectionSet) -> ConnectionSet:
-    """left without right (per protocol, inclusive port intervals)."""
-    theirs = right.as_dict()
-    return ConnectionSet.of({p: _subtract(iv, theirs.get(p, ())) for p, iv in left.ports})
-
-
-def _subtract(intervals, removed) -> list[tuple[int, int]]:
-    kept = []
-    for lo, hi in intervals:
-        for cut_lo, cut_hi in removed:
-            if cut_hi < lo or cut_lo > hi:
-                continue
-            if cut_lo > lo:
-                kept.append((lo, cut_lo - 1))
-            lo = cut_hi + 1
-            if lo > hi:
-                break
-        if lo <= hi:
-            kept.append((lo, hi))
-    return kept
-
-
 @dataclass
 class Change:
     source: str  # workload, e.g. "shop/Deployment/web"
@@ -63,7 +41,7 @@ def connection_changes(before, after, workload_of) -> dict[tuple[str, str], Chan
             same = (src_b, src_a, src_w) == (dst_b, dst_a, dst_w)
             pairs = len(sources) * len(destinations) - (len(sources) if same else 0)
             old, new = _cell(grids[0], src_b, dst_b), _cell(grids[1], src_a, dst_a)
-            added, removed = minus(new, old), minus(old, new)
+            added, removed = new - old, old - new
             if pairs and (added or removed):
                 change = changes.setdefault((src_w, dst_w), Change(src_w, dst_w))
                 change.added, change.removed, change.pairs = change.added | added, change.removed | removed, change.pairs + pairs
