@@ -46,10 +46,6 @@ def problems(selector: dict) -> list[str]:
     return found
 
 
-def is_empty(selector: dict | None) -> bool:
-    return selector is not None and not selector.get("matchLabels") and not selector.get("matchExpressions")
-
-
 _SET_TERM = re.compile(r"^\s*(!?)([\w./-]+)\s*(?:(in|notin)\s*\(([^)]*)\))?\s*$")
 _EQ_TERM = re.compile(r"^\s*([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)\s*$")
 
