@@ -1,7 +1,7 @@
 """Static checks that need live state (status, EndpointSlices, Events), on hand-built live snapshots."""
 from netdebug.diagnose import logscan
 from netdebug.diagnose.endpoints import service_endpoints
-from netdebug.diagnose.findings import Finding
+from netdebug.model.findings import Finding
 from netdebug.diagnose.pod_state import not_ready_reason, pod_events
 from netdebug.diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
 from netdebug.model.snapshot import Gap, Snapshot

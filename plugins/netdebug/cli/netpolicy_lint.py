@@ -29,7 +29,7 @@ def lint(min_severity, output, no_color, **kwargs):
 
     Every namespace is linted unless -n NS. Exit 1 when a finding has severity error.
     """
-    from ..diagnose.findings import SEVERITIES, has_errors
+    from ..model.findings import SEVERITIES, has_errors
     from ..policy.engine import PolicyEngine
     from ..policy.lint import lint as run_lint
     from ..render.lint_text import lint_report, write_lint

@@ -2,7 +2,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import logscan
-from ..diagnose.findings import Finding
+from ..model.findings import Finding
 from ..diagnose.mesh import SIDECARS
 from ..model import objects
 from ..model.objects import pod_ready

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..model import objects
 from .endpoints import service_endpoints
-from .findings import Finding
+from ..model.findings import Finding
 from .service import is_headless, selected_pods
 
 CLUSTER_DOMAIN = "cluster.local"

@@ -5,7 +5,7 @@ way in and judges them.
 """
 from ..model import objects
 from .endpoints import service_endpoints
-from .findings import Finding
+from ..model.findings import Finding
 from .hops import Hop
 from .ingress import ingress_findings, routing_ingresses
 from .service import service_type, subject

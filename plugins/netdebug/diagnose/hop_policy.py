@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
-from .findings import Finding
+from ..model.findings import Finding
 from .hops import FAIL, Hop, pod_facts
 from .pod_state import not_ready_reason, pod_events
 

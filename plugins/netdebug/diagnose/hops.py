@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..model import objects
 from . import dns, service as service_checks
 from .endpoints import service_endpoints
-from .findings import Finding
+from ..model.findings import Finding
 from .service import service_type
 from .service_ports import port_findings, port_label, resolve_target_port, select_ports, service_ports, target_port
 

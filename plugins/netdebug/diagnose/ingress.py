@@ -4,7 +4,7 @@ Status-based checks (no address yet) run only on live snapshots: files carry no 
 """
 from ..model import objects
 from ..model.snapshot import Snapshot
-from .findings import Finding
+from ..model.findings import Finding
 from .service import is_headless, service_type, subject
 from .service_types import lb_addresses
 

@@ -1,6 +1,6 @@
 """Service-mesh sidecars on the backends: plain-text probes may be refused by mutual TLS."""
 from ..model import objects
-from .findings import Finding
+from ..model.findings import Finding
 
 SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy",
             "kuma-sidecar": "Kuma", "consul-dataplane": "Consul"}

@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
-from .findings import Finding, by_severity
+from ..model.findings import Finding, by_severity
 from .hop_entry import entry_hop, ingress_addresses
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)

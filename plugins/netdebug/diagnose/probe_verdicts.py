@@ -8,7 +8,7 @@ policy-not-enforced; DNS conclusions from the short name, name.ns, the FQDN and 
 """
 from dataclasses import dataclass, field
 
-from .findings import Finding
+from ..model.findings import Finding
 
 FAILED = ("refused", "timeout")
 DNS_FAILED = ("nxdomain", "dns-error", "timeout")

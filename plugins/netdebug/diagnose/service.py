@@ -9,7 +9,7 @@ from ..model import objects
 from ..model.selectors import matches
 from ..model.snapshot import Snapshot
 from .endpoints import EndpointView
-from .findings import Finding
+from ..model.findings import Finding
 from .pod_state import not_ready_reason, pod_events
 
 KIND_PREFIXES = ("svc", "service", "services")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import Endpoint, PolicyEngine
-from .findings import Finding
+from ..model.findings import Finding
 from .ingress_controllers import controllers_for
 from .service import selected_pods, subject
 from .service_ports import resolve_target_port

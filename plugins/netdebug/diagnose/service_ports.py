@@ -5,7 +5,7 @@ container port number on one pod (or says why it cannot).
 """
 from ..errors import InputError
 from ..model import objects
-from .findings import Finding
+from ..model.findings import Finding
 from .service import selected_pods, service_type, subject
 
 

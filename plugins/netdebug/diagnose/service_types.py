@@ -4,7 +4,7 @@ import re
 from ..model import objects
 from ..model.snapshot import Snapshot
 from .endpoints import EndpointView
-from .findings import Finding
+from ..model.findings import Finding
 from .service import is_headless, service_type, subject
 
 LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"

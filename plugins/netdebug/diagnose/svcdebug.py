@@ -9,7 +9,7 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import PolicyEngine
 from .endpoints import EndpointView, service_endpoints
-from .findings import SEVERITIES, Finding, has_errors
+from ..model.findings import SEVERITIES, Finding, has_errors
 from .ingress import ingress_findings, routing_ingresses
 from .mesh import mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type

@@ -3,7 +3,7 @@
 Each check is a small function over the snapshot's policies; `lint` runs them all in a fixed order.
 The engine's compile problems come in as strings ("ns/name: what is wrong").
 """
-from ..diagnose.findings import Finding, by_severity
+from ..model.findings import Finding, by_severity
 from ..model import objects, selectors
 from ..model.snapshot import Snapshot
 from . import lint_rules

@@ -2,7 +2,7 @@
 import ipaddress
 import json
 
-from ..diagnose.findings import Finding
+from ..model.findings import Finding
 from ..model import objects, selectors
 from ..model.snapshot import Snapshot
 from .describe import DIRECTIONS, indexed, peer_pods, policy_types
