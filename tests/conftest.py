@@ -15,6 +15,10 @@ from functools import lru_cache
 
 import pytest
 
+# Every Finding checks its code against the catalogue (model/catalogue.py), here and in the
+# plugin processes the tests start, which inherit the environment.
+os.environ["NETDEBUG_STRICT_CODES"] = "1"
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SCENARIO = "examples/shop"
 

@@ -1,0 +1,92 @@
+"""Every finding code the plugins emit: its stable slug, a one-line title, and where it comes from.
+
+The slug is the contract shared by JSON output, tests and docs/findings.md (one `### slug`
+heading per code there). A test fails when code emits a slug that is missing here or in the docs.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    area: str  # service, dns, path, policy, probe, lint, ingress, external, mesh, quality, capture
+    title: str
+
+    @property
+    def doc_anchor(self) -> str:
+        return f"docs/findings.md#{self.code}"
+
+
+_CODES = [
+    # Service definition and endpoints (svcdebug; netpath's service hop)
+    ("service-not-found", "service", "the Service does not exist in that namespace"),
+    ("selector-no-match", "service", "the Service selector matches no pod"),
+    ("selectorless-no-endpoints", "service", "a Service without selector has no manual endpoints"),
+    ("no-endpoints", "service", "the Service has no endpoints"),
+    ("endpoints-not-ready", "service", "some or all endpoints are not ready"),
+    ("target-port-not-exposed", "service", "no container declares the targetPort"),
+    ("named-port-unresolved", "service", "a named targetPort is not a port name of the backends"),
+    ("port-protocol-mismatch", "service", "the Service port protocol differs from the container's"),
+    ("target-port-string-number", "service", "targetPort is a number written as a string"),
+    ("lb-pending", "service", "the LoadBalancer has no external address yet"),
+    ("etp-local-no-endpoints", "service", "externalTrafficPolicy Local with nodes lacking a local endpoint"),
+    ("nodeport-facts", "service", "where a NodePort Service answers"),
+    ("externalname-unresolvable", "service", "an ExternalName Service points at a name that does not resolve"),
+    ("headless-service", "service", "a headless Service: DNS returns pod IPs, no ClusterIP"),
+    ("statefulset-service-not-headless", "service", "a StatefulSet's serviceName is not a headless Service"),
+    ("service-not-exposed", "external", "the Service is not reachable from outside the cluster"),
+    # Ingress and external names
+    ("ingress-backend-port-missing", "ingress", "an Ingress backend names a Service port that does not exist"),
+    ("ingress-class-missing", "ingress", "the Ingress names an IngressClass that does not exist"),
+    ("ingress-tls-secret-missing", "ingress", "the TLS Secret named by an Ingress does not exist"),
+    ("ingress-no-address", "ingress", "the Ingress has no address published"),
+    ("externaldns-no-target", "ingress", "an ExternalDNS hostname has no address to point at"),
+    ("mesh-sidecar", "mesh", "the pods carry a service-mesh sidecar"),
+    # DNS
+    ("dns-down", "dns", "cluster DNS does not answer at all"),
+    ("dns-service-unresolved", "dns", "the Service name does not resolve although DNS works"),
+    ("dns-short-name-other-namespace", "dns", "a short name is used for a Service in another namespace"),
+    ("dns-short-name-unresolved", "dns", "the short name does not resolve, the qualified one does"),
+    ("dns-name-not-found", "dns", "the name has no DNS record in the cluster"),
+    ("dns-no-addresses", "dns", "the name resolves to no address"),
+    ("dns-policy-no-cluster-dns", "dns", "the pod's dnsPolicy does not use the cluster DNS"),
+    ("dns-ndots-cost", "dns", "an outside name costs several lookups because of ndots:5"),
+    # Path and policy
+    ("source-not-running", "path", "the source pod is not running"),
+    ("destination-not-ready", "path", "the destination pod is not ready"),
+    ("port-not-declared", "path", "no container of the destination declares the port"),
+    ("policy-denied", "policy", "a NetworkPolicy (or admin policy) denies the traffic"),
+    ("policy-blocks-dns", "policy", "egress policy blocks DNS (UDP/TCP 53) from the source"),
+    ("policy-blocks-ingress", "policy", "ingress policy on the backends denies the clients"),
+    ("policy-blocks-egress", "policy", "egress policy on the clients denies the backends"),
+    # Observed by probes
+    ("not-listening", "probe", "the endpoint refuses connections on the target port"),
+    ("dropped-unexplained", "probe", "packets are dropped and no policy explains it"),
+    ("policy-not-enforced", "probe", "policy denies, but the connection succeeded: the CNI does not enforce it"),
+    ("clusterip-path-broken", "probe", "the pods answer directly, the ClusterIP does not"),
+    ("hairpin-broken", "probe", "a backend cannot reach itself through its own Service"),
+    ("udp-unverified", "probe", "UDP silence proves nothing either way"),
+    ("backend-log-network-errors", "probe", "backend logs show network errors"),
+    ("probe-no-tool", "probe", "the probing container has no tool to probe with"),
+    ("probe-failed", "probe", "a probe could not be run"),
+    # netpolicy lint
+    ("invalid-policy", "lint", "the policy is invalid"),
+    ("policy-selects-no-pods", "lint", "the policy's podSelector selects no pod"),
+    ("ingress-rules-without-ingress-type", "lint", "ingress rules, but policyTypes lacks Ingress"),
+    ("egress-rules-without-egress-type", "lint", "egress rules, but policyTypes lacks Egress"),
+    ("and-or-mistake", "lint", "a peer that reads like AND but means OR (or the reverse)"),
+    ("peer-selector-matches-nothing", "lint", "a peer selector matches no pod or namespace"),
+    ("ipblock-covers-pod-ips", "lint", "an ipBlock covers pod IPs (usually meant for outside addresses)"),
+    ("pod-unprotected", "lint", "a workload no policy isolates"),
+    ("named-port-undefined", "lint", "a policy port name no selected container defines"),
+    ("egress-blocks-dns", "lint", "an egress policy leaves no way to DNS"),
+    ("duplicate-policy", "lint", "two policies are identical"),
+    ("redundant-policy", "lint", "a policy adds nothing to the others"),
+]
+
+CATALOGUE: dict[str, CodeInfo] = {code: CodeInfo(code, area, title) for code, area, title in _CODES}
+
+
+def info(code: str) -> CodeInfo:
+    """The catalogue entry; KeyError names the code when it is not catalogued."""
+    return CATALOGUE[code]
