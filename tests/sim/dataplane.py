@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import adminpolicy, behaviour, daemons, dns, kubeproxy, netns, netpolicy
+from . import adminpolicy, behaviour, daemons, dns, kubeproxy, links, netns, netpolicy
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
@@ -78,11 +78,35 @@ class DataPlane:
         netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1"])
         netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")], kubeproxy.fabric_rules(ports))
         self._mark("fabric", started)
+        self._link_faults()
         asyncio.run(self._configure_pods(ports))
         self._mark("pods", started)
         slow = self._start_dns()
         self._start_listeners(slow)
         self._mark("ready", started)
+
+    def _link_faults(self) -> None:
+        """netem, node MTU, broken node routes and reply drops (links.py), all in the fabric."""
+        nodes = [o for o in self.objects if o["kind"] == "Node"]
+        mtu = links.mtu_lines(self.nodes, nodes)
+        if mtu:
+            netns.run(["ip", "-n", self.fabric, "-batch", "-"], "\n".join(mtu) + "\n")
+        shaped = links.shaper_rules(self.nodes, self.pods, self.objects)
+        if shaped:
+            self._start_shaper(shaped)
+        rules = links.filter_rules(self.nodes, self.pods, self.objects)
+        if rules:
+            netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore"), "--noflush"], rules)
+
+    def _start_shaper(self, rules: list[dict]) -> None:
+        spec, ready = self.file("shaper.json"), self.file("shaper.ready")
+        _write(spec, json.dumps({"rules": rules}))
+        self.daemons.spawn([netns.binary("ip"), "netns", "exec", self.fabric, sys.executable, "-m", "tests.sim.shaper",
+                            spec, ready], self.file("shaper.log"))
+        self.daemons.wait_for([ready], "shaper")
+        netns.run(["ip", "-n", self.fabric, "-batch", "-"], links.shaper_batch(rules))
+        for key in ("all", links.DEVICE):
+            netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", f"net.ipv4.conf.{key}.rp_filter=0"])
 
     def _mark(self, step: str, started: float) -> None:
         self.timings[step] = round(time.monotonic() - started, 3)

@@ -11,6 +11,7 @@ STATES = ("running", "not-ready", "crashloop", "imagepull", "unschedulable", "te
 ADDRESS_TYPES = ("IPv4", "IPv6", "FQDN")
 PREFIX = "sim.netdebug.io/"
 _PORT = r"(\d{1,3}(\.\d{1,3}){3}:)?\d{1,5}(/(TCP|UDP|tcp|udp))?"
+NETEM = re.compile(r"^(?:\s*(?:delay \d+(?:\.\d+)?ms(?: \d+(?:\.\d+)?ms)?|loss \d+(?:\.\d+)?%))+\s*$")
 FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, what it must be)
     "listen": (re.compile(rf"^(none|{_PORT}(\s*,\s*{_PORT})*)$"), "`none` or ports like 8080,53/UDP,127.0.0.1:9000"),
     "tls": (re.compile(r"^\d{1,5}(\s*,\s*\d{1,5})*$"), "a list of ports like 443,8443"),
@@ -18,6 +19,11 @@ FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, wha
     "dns-delay": (re.compile(r"^\d+(\.\d+)?$"), "a number of seconds"),
     "dns": (re.compile(r"^(down|up)$"), "`down`"),
     "clusterip": (re.compile(r"^broken$"), "`broken`"),
+    "netem": (NETEM, "`delay 200ms`, `loss 20%` or both, e.g. `delay 50ms 10ms loss 5%` (delay, jitter, loss)"),
+    "mtu": (re.compile(r"^\d{3,5}$"), "a packet size in bytes like 1400"),
+    "drop-replies": (re.compile(rf"^(all|{_PORT}(\s*,\s*{_PORT})*)$"), "`all` or ports like 8080,53/UDP"),
+    "no-route-from": (re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\s*,\s*[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$"),
+                      "node names like node-1,node-2"),
 }
 
 
