@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.selectors import matches
+from ..model.kinds import POD_CONTROLLER_KINDS as WORKLOAD_KINDS
 from ..model.snapshot import Snapshot
 
 KIND_ALIASES = {
@@ -17,7 +18,6 @@ KIND_ALIASES = {
     "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet",
     "rs": "ReplicaSet", "replicaset": "ReplicaSet", "replicasets": "ReplicaSet",
 }
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 INGRESS_CONTROLLER = "ingress-controller"  # netpolicy's pseudo-source: the ingress controller pods
 
 

@@ -5,7 +5,7 @@ Typically 6-9 API calls (at most 10), made by three independent threads: the com
 """
 from concurrent.futures import ThreadPoolExecutor
 
-from ..diagnose.dns import CLUSTER_DOMAIN
+from ..model.kinds import CLUSTER_DOMAIN
 from ..diagnose.target import Target
 from ..model import objects
 from ..model.selectors import to_string

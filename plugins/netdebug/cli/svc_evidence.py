@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import logscan
 from ..model.findings import Finding
-from ..diagnose.mesh import SIDECARS
+from ..model.kinds import SIDECARS
 from ..model import objects
 from ..model.objects import pod_ready
 

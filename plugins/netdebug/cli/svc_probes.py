@@ -3,7 +3,7 @@ tool allows), read what refusing pods listen on, and hand everything to the pure
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from ..diagnose.mesh import SIDECARS
+from ..model.kinds import CLUSTER_DOMAIN, SIDECARS
 from ..diagnose.probe_verdicts import ProbeFacts, conclude
 from ..diagnose.service_policy import check_pair
 from ..diagnose.service_ports import resolve_target_port
@@ -18,7 +18,6 @@ from .svc_sweep import chunks, dns_batch, python_of, script_for, sweep_tool, tcp
 
 PARALLEL = 16
 BATCH_MIN = 2  # endpoint connects / DNS lookups from one container: from this many on, one exec runs them all
-DEFAULT_DOMAIN = "cluster.local"
 
 
 class Progress:
@@ -75,7 +74,7 @@ def _source_for(cluster, pod: dict, ephemeral_image: str | None, timeout: float,
 
 def _probe(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float, progress) -> list:
     pods = {objects.ref(p): p for p in facts.snapshot.of("Pod")}
-    specs = plan_probes(facts.service, facts.ports, facts.view, clients, pods, DEFAULT_DOMAIN)
+    specs = plan_probes(facts.service, facts.ports, facts.view, clients, pods, CLUSTER_DOMAIN)
     endpoint_ips = {e.ip for e in facts.view.endpoints}
     swept = _batch([s for s in specs if s.kind == "tcp" and s.target in endpoint_ips], toolsets, sweep_tool)
     looked_up = _batch([s for s in specs if s.kind == "dns"], toolsets, python_of)
@@ -116,7 +115,7 @@ def _by_source(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: float, 
 def _other_domain(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:
     """When a pod's search list shows a cluster domain other than cluster.local, look the FQDN up there too."""
     domain = cluster_domain([r for r in results if r.spec.kind == "resolv"], objects.namespace(facts.service))
-    if domain == DEFAULT_DOMAIN:
+    if domain == CLUSTER_DOMAIN:
         return []
     fqdn = f"{objects.name(facts.service)}.{objects.namespace(facts.service)}.svc.{domain}"
     specs = [ProbeSpec("dns", *r.spec.source, fqdn) for r in results if r.spec.kind == "resolv"]
@@ -131,7 +130,7 @@ def cluster_domain(resolv_results: list, namespace: str) -> str:
                 return entry[len(f"{namespace}.svc."):]
             if entry.startswith("svc."):
                 return entry[4:]
-    return DEFAULT_DOMAIN
+    return CLUSTER_DOMAIN
 
 
 def _listening(cluster, facts: ServiceFacts, results: list, toolsets: dict, timeout: float) -> list:

@@ -8,11 +8,11 @@ Names outside the cluster domain go upstream: we can only say what they cost.
 from dataclasses import dataclass, field
 
 from ..model import objects
+from ..model.kinds import CLUSTER_DOMAIN
 from .endpoints import service_endpoints
 from ..model.findings import Finding
 from .service import is_headless, selected_pods
 
-CLUSTER_DOMAIN = "cluster.local"
 DEFAULT_NDOTS = 5
 
 

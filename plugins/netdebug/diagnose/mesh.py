@@ -2,9 +2,7 @@
 from ..model import objects
 from ..model.findings import Finding
 
-SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy",
-            "kuma-sidecar": "Kuma", "consul-dataplane": "Consul"}
-MESH_ANNOTATIONS = {"sidecar.istio.io/status": "Istio", "linkerd.io/proxy-version": "Linkerd"}
+from ..model.kinds import MESH_ANNOTATIONS, SIDECARS
 
 
 def sidecar_mesh(pod: dict) -> str | None:

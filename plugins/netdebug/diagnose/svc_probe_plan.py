@@ -8,6 +8,7 @@ hairpin backend only connects to the ClusterIP.
 from dataclasses import dataclass
 
 from ..model import objects
+from ..model.kinds import CLUSTER_DOMAIN
 from ..errors import InputError
 from ..probe.model import ProbeSpec
 from ..probe.plan import checked_host
@@ -65,7 +66,7 @@ def _is_host(text: str) -> bool:
 
 
 def plan_probes(service: dict, ports: list[dict], view: EndpointView, clients: list[Client],
-                pods_by_ref: dict, domain: str = "cluster.local") -> list[ProbeSpec]:
+                pods_by_ref: dict, domain: str = CLUSTER_DOMAIN) -> list[ProbeSpec]:
     specs = []
     for index, client in enumerate(clients):
         hairpin_only = index > 0 and client.role == "backend"  # the first client already checked DNS

@@ -7,13 +7,7 @@ from dataclasses import dataclass, field
 
 from . import objects
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController")
-ADMIN_POLICY_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
-KNOWN_KINDS = (
-    "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
-    "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,
-)
-CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", *ADMIN_POLICY_KINDS)
+from .kinds import ADMIN_POLICY_KINDS, CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 
 from ..errors import ClusterError, NotFoundError
 from ..model import objects
+from ..model.kinds import SIDECARS
 from .tools import Toolset, detect_tools
 
-SIDECARS = ("istio-proxy", "linkerd-proxy", "envoy", "cilium-envoy")
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 
 

@@ -1,0 +1,27 @@
+"""Kubernetes facts every layer shares, stated once: kinds, well-known names and labels."""
+
+CLUSTER_DOMAIN = "cluster.local"  # the default; a pod's resolv.conf search list can show another
+
+# Controllers whose pods a user may name instead of a pod (`deploy/web`), and every kind that owns pods.
+POD_CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+WORKLOAD_KINDS = (*POD_CONTROLLER_KINDS, "Job", "CronJob", "ReplicationController")
+ADMIN_POLICY_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+KNOWN_KINDS = (
+    "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
+    "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,
+)
+CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", *ADMIN_POLICY_KINDS)
+
+# Service-mesh proxies by container name (a container or a native sidecar init container), and the
+# annotations a mesh's injector leaves on the pod.
+SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd", "envoy-sidecar": "Envoy", "envoy": "Envoy",
+            "cilium-envoy": "Cilium", "kuma-sidecar": "Kuma", "consul-dataplane": "Consul"}
+MESH_ANNOTATIONS = {"sidecar.istio.io/status": "Istio", "linkerd.io/proxy-version": "Linkerd"}
+
+# Labels controllers stamp on pods; they change with every rollout or pod, so a fix never selects on them.
+GENERATED_POD_LABELS = ("pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
+                        "apps.kubernetes.io/pod-index", "batch.kubernetes.io/controller-uid", "controller-uid",
+                        "batch.kubernetes.io/job-name", "job-name", "pod-template-generation")
+
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every Namespace
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"  # links an EndpointSlice to its Service
