@@ -66,7 +66,11 @@ def test_refused_on_pod_ip_is_not_listening_with_what_listens():
 def test_denied_but_connected_is_policy_not_enforced():
     report = walked("pods", "app/client", "app/unenforced")
     path_probes.conclude(report, outcomes(report))
-    assert report.verdict == "reachable" and "policy-not-enforced" in [f.code for f in report.findings]
+    assert report.verdict == "reachable" and [f.code for f in report.findings] == ["policy-not-enforced"]
+    policy = report.hop("policy")
+    assert policy.status == "ok" and policy.facts["enforced"] is False
+    finding = policy.findings[0]
+    assert finding.severity == "warning" and "unenforced-ingress" in finding.evidence["declared"]
 
 
 def test_denied_and_timed_out_is_consistent():

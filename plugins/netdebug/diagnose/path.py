@@ -14,7 +14,8 @@ from ..model.findings import Finding, by_severity
 from .hop_entry import entry_hop, ingress_addresses
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)
-from .hops import FAIL, UNKNOWN, Hop, dns_hop, service_hop, service_port, source_hop
+from . import path_verdict
+from .hops import Hop, dns_hop, service_hop, service_port, source_hop
 from .path_lookup import dns_host, find_service, ingress_for_host, pod_port, service_by_ip, service_target
 from .target import Target
 
@@ -52,12 +53,7 @@ class PathReport:
 
     @property
     def verdict(self) -> str:
-        if self.observed:
-            return self.observed
-        broken = next((h for h in self.hops if h.status == FAIL), None)
-        if broken:
-            return f"blocked at {broken.name}"
-        return "unknown" if any(h.status == UNKNOWN for h in self.hops) else "reachable"
+        return path_verdict.verdict(self)
 
     @property
     def findings(self) -> list[Finding]:

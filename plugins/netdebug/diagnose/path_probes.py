@@ -5,7 +5,7 @@ them. `conclude` reads the results back: it marks what each destination really l
 svcdebug's probe_verdicts draw the expert's conclusions (clusterip-path-broken, not-listening,
 dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets the observed verdict.
 """
-from . import probe_verdicts
+from . import path_verdict, probe_verdicts
 from .hops import FAIL, OK, UNKNOWN
 from .service_policy import PolicyCheck
 
@@ -73,7 +73,9 @@ def conclude(report, results: list[dict]) -> None:
     verdicts = probe_verdicts.conclude([r["result"] for r in results if "result" in r], probe_facts(report, results))
     for finding in verdicts:
         _attach(report, finding)
+    path_verdict.policy_not_enforced(report, by_role)
     report.observed = _verdict(report, by_role)
+    path_verdict.agree_marks(report)
 
 
 def probe_facts(report, results: list[dict]) -> probe_verdicts.ProbeFacts:
@@ -132,7 +134,7 @@ def _dns_roles(name: str | None) -> dict:
 def _attach(report, finding) -> None:
     """A conclusion lands on the hop it is about (failing it when it is an error), unless that hop
     already says the same; the rest (drops, policy not enforced, tools) are observations."""
-    hop = report.hop(HOP_OF.get(finding.code, ""))
+    hop = report.hop(_hop_of(report, finding.code))
     if hop is None:
         report.observations.append(finding)
     elif finding.code in {f.code for f in hop.findings} or (hop.name == "dns" and hop.status == FAIL):
@@ -141,6 +143,15 @@ def _attach(report, finding) -> None:
         hop.fail(finding)
     else:
         hop.findings.append(finding)
+
+
+def _hop_of(report, code: str) -> str:
+    """Packets dropped although policy allows: the destination's problem, unless the policies could
+    not be read (then they may explain it, and the verdict blames the policy hop we could not see)."""
+    if code == "dropped-unexplained":
+        policy = report.hop("policy")
+        return "" if policy is not None and policy.code == "policy-not-visible" else "destination"
+    return HOP_OF.get(code, "")
 
 
 def _observe_destination(report, probes: list[dict]) -> None:

@@ -109,7 +109,8 @@ def _policy(facts: dict) -> str:
     if not checks:
         limited = facts.get("egressPolicies")
         return f"egress limited by {', '.join(limited)}" if limited else "no policy limits this traffic"
-    return "; ".join(_check(c, facts.get("sourceNode")) for c in checks)
+    text = "; ".join(_check(c, facts.get("sourceNode")) for c in checks)
+    return text + (" · but NOT ENFORCED: the probes connected" if facts.get("enforced") is False else "")
 
 
 def _check(check: dict, source_node: str | None) -> str:

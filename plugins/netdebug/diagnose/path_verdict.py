@@ -1,0 +1,79 @@
+"""netpath's verdict, derived from the hops and findings (never composed beside them). Pure.
+
+Observation beats declaration: a policy denial that the probes contradict (they connected) becomes
+context (`policy-not-enforced`), so the hop marks and the verdict tell one story. Rules, all checked
+by property tests: an error finding means the verdict is not "reachable"; "reachable" means no hop
+failed; "blocked at X" (or "partly blocked at X") means hop X is not ok and no hop before it failed.
+"""
+from ..model.findings import Finding
+from .hops import FAIL, OK, UNKNOWN
+
+GOOD = ("connected", "http")
+LISTED = 10
+
+
+def verdict(report) -> str:
+    """The verdict from the hops, the findings kept beside them and what the probes proved."""
+    broken = next((h for h in report.hops if h.status == FAIL), None)
+    errors = any(f.severity == "error" for f in report.observations)
+    if report.observed == "reachable":
+        blamed = broken or (report.hop("destination") if errors else None)
+        return f"partly blocked at {blamed.name}" if blamed else "reachable"
+    if report.observed:
+        return report.observed
+    if broken:
+        return f"blocked at {broken.name}"
+    return "unknown" if any(h.status == UNKNOWN for h in report.hops) else "reachable"
+
+
+def blamed_hop(verdict_text: str) -> str | None:
+    """The hop a verdict names ("blocked at policy" -> "policy")."""
+    return verdict_text.rsplit(" at ", 1)[1] if " at " in verdict_text else None
+
+
+def agree_marks(report) -> None:
+    """The hop the verdict blames shows it: a hop that looked fine becomes unknown, with the reason."""
+    hop = report.hop(blamed_hop(verdict(report)) or "")
+    if hop is not None and hop.status == OK:
+        hop.unknown("probes-fail-here", "the probes fail here although nothing declared explains it")
+
+
+def policy_not_enforced(report, by_role: dict) -> None:
+    """Policy denies, yet the probes connected to every denied destination: the CNI does not enforce it."""
+    hop = report.hop("policy")
+    if hop is None or hop.code != "policy-denied":
+        return
+    denied = [c["to"] for c in hop.facts.get("checks") or [] if not c["allowed"]]
+    reached = _reached(report, by_role, denied)
+    if not denied or set(denied) - reached:
+        return  # some denial is not contradicted: it stands
+    declared = next(f for f in hop.findings if f.code == "policy-denied")
+    hop.findings = [f for f in hop.findings if f.code not in ("policy-denied", "policy-not-enforced")]
+    hop.status, hop.code, hop.reason = OK, None, ""
+    hop.facts["enforced"] = False
+    report.observations = [f for f in report.observations if f.code != "policy-not-enforced"]
+    hop.findings.append(_not_enforced(declared, by_role, sorted(reached)))
+
+
+def _reached(report, by_role: dict, denied: list[str]) -> set[str]:
+    """The denied pods some probe reached: directly, or through a Service that only balances to them."""
+    reached = {p.get("of") for p in by_role.get("endpoint", []) + by_role.get("localhost", [])
+               if p["outcome"] in GOOD}
+    service = next(iter(by_role.get("service", [])), None)
+    endpoints = {e["pod"] for e in (report.targets.get("endpoints") or [])}
+    if service and service["outcome"] in GOOD and endpoints and endpoints <= set(denied):
+        reached |= endpoints
+    return reached & set(denied)
+
+
+def _not_enforced(declared: Finding, by_role: dict, reached: list[str]) -> Finding:
+    lines = [f"{p.get('from', '')} -> {p['target']}:{p.get('port')}: {p['outcome']}" for role in ("service", "endpoint")
+             for p in by_role.get(role, []) if p["outcome"] in GOOD]
+    evidence = {"declared": declared.message, **declared.evidence, "connected although denied": lines[:LISTED]}
+    if declared.fix:
+        evidence["to allow it once policy is enforced"] = declared.fix
+    return Finding("policy-not-enforced", "warning",
+                   f"NetworkPolicy denies this traffic to {', '.join(reached[:LISTED])}, yet the probes connected: "
+                   "the network plugin does not enforce NetworkPolicy here", evidence,
+                   "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy support; "
+                   "until then the policies are documentation only and do not protect these pods", declared.subject)
