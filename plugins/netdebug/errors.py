@@ -1,4 +1,5 @@
 """The small error vocabulary shared by every layer, and the documented exit codes."""
+import re
 from enum import IntEnum
 
 
@@ -27,3 +28,12 @@ class ClusterError(NetdebugError):
     """The API server could not be reached or refused the request."""
 
     exit_code = ExitCode.CLUSTER
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@")
+_SECRET_PARAMS = re.compile(r"(?i)\b((?:access_)?token|password|secret)=[^&\s'\"]+")
+
+
+def redact(text: str) -> str:
+    """Credentials out of URLs (`https://user:pass@host`, `?token=...`) before anything prints them."""
+    return _SECRET_PARAMS.sub(r"\1=REDACTED", _USERINFO.sub(r"\1REDACTED@", text))

@@ -119,8 +119,8 @@ def test_client_certificate_auth(env, tmp_path):
 
 def test_unreachable_api_server_is_one_line_exit_3(tmp_path):
     config = os.path.join(ROOT, "tests/kube/unreachable.kubeconfig")
-    with pytest.raises(ClusterError, match=r"cannot reach the API server https://127.0.0.1:9 \(context gone\): "
-                                           r"connection refused"):
+    with pytest.raises(ClusterError, match=r"cannot reach the API server https://127.0.0.1:9 \(context gone\) "
+                                           r"to list pods in namespace lab: connection refused"):
         fetch_snapshot(ClusterOptions(kubeconfig=config), ("Pod",))
     result = subprocess.run([sys.executable, os.path.join(ROOT, "kubectl-netpolicy"), "matrix",
                              "--kubeconfig", config], capture_output=True, text=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from netdebug.cli.netpolicy import command
+from netdebug.model.gaps import Unanswerable
 from tests import support
 
 HERE = Path(__file__).resolve().parent
@@ -153,7 +154,7 @@ def test_dot_output_renders_with_graphviz(name, tmp_path):
 
 @pytest.mark.sim
 def test_forbidden_policy_list_is_said_not_hidden(tmp_path):
-    """RBAC: a user who may not list NetworkPolicies gets an answer that says what it could not see."""
+    """RBAC: a user who may not list NetworkPolicies gets no verdict (exit 3) naming what it could not see."""
     import json
     import shutil
 
@@ -172,12 +173,10 @@ def test_forbidden_policy_list_is_said_not_hidden(tmp_path):
     sim = SimCluster.start(str(tmp_path / "scenario"), name=unique_run_name())
     try:
         live = ["--kubeconfig", sim.kubeconfig, "--context", "sim-limited"]
-        code, out = run(["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "-o", "json", *live])
-        report = json.loads(out)
-        assert code == 0 and report["allowed"], "no policy could be seen"
-        assert any(n.startswith("could not read NetworkPolicy") and "forbidden" in n for n in report["notes"])
-        code, out = run(["matrix", *live])
-        assert "note: could not read NetworkPolicy" in out
+        with pytest.raises(Unanswerable, match=r"^could not list networkpolicies: forbidden — cannot evaluate app/"):
+            run(["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "-o", "json", *live])
+        with pytest.raises(Unanswerable, match=r"^could not list networkpolicies: forbidden — cannot compute"):
+            run(["matrix", *live])
         code, out = run(["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "--kubeconfig",
                          sim.kubeconfig, "--context", "sim"])
         assert code == 1 and "note:" not in out, "the admin context sees the policies"

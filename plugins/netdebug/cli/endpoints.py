@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, NotFoundError
 from ..model import objects
+from ..model.gaps import require
 from ..model.selectors import matches
 from ..model.kinds import POD_CONTROLLER_KINDS as WORKLOAD_KINDS
 from ..model.snapshot import Snapshot
@@ -77,11 +78,12 @@ def _resolve_kind(snapshot: Snapshot, text: str, alias: str, name: str, namespac
     kind = KIND_ALIASES.get(alias.lower())
     if kind is None:
         raise InputError(f"{text}: unknown kind {alias!r} (use pod, deploy, sts, ds or rs)")
-    obj = _find(snapshot, kind, name, namespace)
+    obj = _find(snapshot, kind, name, namespace, text)
     if kind == "Pod":
         return Target(text, pod=obj, ip=_first(objects.pod_ips(obj)), pods=(obj,))
     pods = workload_pods(snapshot, obj)
     if not pods:
+        require(snapshot.gaps, "Pod", objects.namespace(obj), f"cannot resolve {text}")
         raise NotFoundError(f"{kind} {objects.ref(obj)} has no pods")
     return Target(text, pod=pods[0], ip=_first(objects.pod_ips(pods[0])), workload=f"{kind} {objects.ref(obj)}",
                   pods=tuple(pods))
@@ -91,11 +93,12 @@ def _first(items: list):
     return items[0] if items else None
 
 
-def _find(snapshot: Snapshot, kind: str, name: str, namespace: str | None) -> dict:
+def _find(snapshot: Snapshot, kind: str, name: str, namespace: str | None, text: str) -> dict:
     found = [o for o in snapshot.of(kind) if objects.name(o) == name]
     here = [o for o in found if namespace is None or objects.namespace(o) == namespace]
     if len(here) == 1:
         return here[0]
+    require(snapshot.gaps, kind, namespace, f"cannot resolve {text}")
     spaces = ", ".join(sorted({objects.namespace(o) for o in found}))
     if not here:
         where = f"in namespace {namespace}" if namespace else "in any namespace"

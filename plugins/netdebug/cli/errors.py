@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from ..errors import ExitCode, NetdebugError
+from ..errors import ExitCode, NetdebugError, redact
 
 
 def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
@@ -37,5 +37,5 @@ def _debug() -> bool:
 
 
 def _fail(prog_name: str, message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {redact(message)}", err=True)
     sys.exit(int(code))

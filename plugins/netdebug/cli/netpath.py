@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError, NotFoundError
 from ..model import objects
+from ..model.gaps import notes as gap_notes
 from ..render.structured import write_structured
 from ..render.style import Style
 from .endpoints import resolve
@@ -69,7 +70,7 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
 
         probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
     data = report.to_dict()
-    data["gaps"] = [f"{g.kind}{' in ' + g.namespace if g.namespace else ''}: {g.reason}" for g in snapshot.gaps]
+    data["gaps"] = gap_notes(snapshot.gaps)
     if not write_structured(data, output, sys.stdout):
         from ..render.netpath_text import render
 

@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError, NotFoundError
 from ..model import objects
+from ..model.gaps import notes as gap_notes
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
@@ -44,8 +45,7 @@ def find_policy(snapshot: Snapshot, name: str, namespace: str | None) -> dict:
 
 def snapshot_notes(snapshot: Snapshot, kinds: tuple[str, ...]) -> list[str]:
     """What the answer could not see (RBAC, missing APIs): said in the output, never hidden."""
-    return [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}"
-            for g in snapshot.gaps if g.kind in kinds]
+    return gap_notes(snapshot.gaps, kinds)
 
 
 def warn(snapshot: Snapshot) -> None:

@@ -6,7 +6,7 @@ import click
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_diff import workload_name
-from .netpolicy_load import load_engine, notes, scoped_pods
+from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
 from .options import cluster_options, make_cluster_options, output_options, use_color
 
 
@@ -35,7 +35,9 @@ def exposure(output, no_color, **kwargs):
 
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options)
-    report = {"exposed": grouped(snapshot, rank(engine, scoped_pods(snapshot, options))), "notes": notes(snapshot)}
+    pods = scoped_pods(snapshot, options)
+    require_policies(snapshot, {p["metadata"]["namespace"] for p in pods}, "cannot rank exposure")
+    report = {"exposed": grouped(snapshot, rank(engine, pods)), "notes": notes(snapshot)}
     if not write_structured(report, output, sys.stdout):
         from ..render.exposure_text import write_exposure
 

@@ -52,5 +52,4 @@ def scoped_ingresses(snapshot, options) -> list[dict]:
 
 
 def _gaps(snapshot) -> list[str]:
-    return [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}; the answer may be wrong"
-            for g in snapshot.gaps if g.kind in INGRESS_KINDS]
+    return [f"{g.sentence}; the answer may be wrong" for g in snapshot.gaps if g.kind in INGRESS_KINDS]

@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError
 from ..model import objects
+from ..model.gaps import NOT_SERVED, require
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
 from .endpoints import INGRESS_CONTROLLER, Target, ingress_controller, resolve
@@ -50,6 +51,7 @@ def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> 
         target = ingress_controller(snapshot)
     else:
         target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
+    require_policies(snapshot, {objects.namespace(p) for p in target.pods[:1]}, f"cannot evaluate {text}")
     return target, endpoint(target)
 
 
@@ -68,14 +70,26 @@ def scoped_pods(snapshot: Snapshot, options: ClusterOptions, default_all: bool =
     if options.selector:
         selector = parse(options.selector)
         pods = [p for p in pods if matches(selector, objects.labels(p))]
+    if not pods and (default_all or options.namespace):
+        require(snapshot.gaps, "Pod", None if options.all_namespaces else options.namespace, "no pods to answer for")
     return pods
+
+
+def require_policies(snapshot: Snapshot, namespaces, consequence: str) -> None:
+    """Exit 3 when policies that may select pods of these namespaces could not be read.
+
+    A NetworkPolicy selects pods of its own namespace only; admin policies select anywhere (and are
+    often simply not installed: `not served` is no gap in the answer)."""
+    for ns in sorted(namespaces):
+        require(snapshot.gaps, "NetworkPolicy", ns, consequence)
+    for kind in ADMIN_KINDS:
+        require([g for g in snapshot.gaps if g.reason != NOT_SERVED], kind, None, consequence)
 
 
 def notes(snapshot: Snapshot, sides=()) -> list[str]:
     """What the answer could not see or cannot promise, as sentences for every output format."""
-    found = [f"could not read {g.kind} in {g.namespace or 'all namespaces'}: {g.reason}; the answer may be wrong"
-             for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")
-             or g.kind in ADMIN_KINDS and "not served" not in g.reason]  # admin CRDs are often not installed
+    found = [f"{g.sentence}; the answer may be wrong" for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")
+             or g.kind in ADMIN_KINDS and g.reason != NOT_SERVED]  # admin CRDs are often not installed
     if any(side["cniDefined"] for side in sides):  # DirectionVerdict dicts
         found.append("a hostNetwork pod is involved: NetworkPolicy behaviour is CNI-defined "
                      "(its own side is evaluated as not isolated, its labels as a peer)")

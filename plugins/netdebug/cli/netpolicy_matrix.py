@@ -5,7 +5,8 @@ import click
 
 from ..render.structured import write_structured
 from ..render.style import Style
-from .netpolicy_load import load_engine, notes, scoped_pods
+from ..model import objects
+from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
 
 EPILOG = """\b
@@ -28,7 +29,9 @@ def matrix(port, protocol, output, no_color, **kwargs):
 
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options)
-    grid = compute(engine, scoped_pods(snapshot, options))
+    pods = scoped_pods(snapshot, options)
+    require_policies(snapshot, {objects.namespace(p) for p in pods}, "cannot compute the matrix")
+    grid = compute(engine, pods)
     extra = pseudo_rows(snapshot, engine, grid)  # "ingress-controller", when there are controller pods
     protocol = protocol.upper()
     header = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port, "pods": grid.refs()}

@@ -3,6 +3,7 @@ from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
 from ..errors import NotFoundError
+from ..model.gaps import require
 from ..kube.client import connect
 from .svc_fetch import fetch_service_snapshot
 from .svc_probes import Progress, run_service_probes
@@ -15,10 +16,12 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
     snapshot = fetch_service_snapshot(cluster, ns, name, client_ref)
     service = snapshot.get("Service", ns, name)
     if service is None:
+        require(snapshot.gaps, "Service", ns, f"cannot check Service {ns}/{name}")
         return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)], notes=gap_notes(snapshot))
     facts = ServiceFacts.gather(snapshot, service, select_ports(service, request.port))
     from_pod = snapshot.get("Pod", *client_ref) if client_ref else None
     if client_ref and from_pod is None:
+        require(snapshot.gaps, "Pod", client_ref[0], f"cannot probe --from {client_ref[0]}/{client_ref[1]}")
         raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
     findings, probes, notes = static_findings(facts, from_pod), [], []
     if request.probe:

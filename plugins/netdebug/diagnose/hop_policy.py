@@ -50,7 +50,7 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
     elif denied:
         hop.fail(_denied(engine, source, denied, len(hop.facts["checks"]), protocol))
     elif not engine.snapshot.complete("NetworkPolicy"):
-        gaps = "; ".join(g.reason for g in engine.snapshot.gaps_for("NetworkPolicy"))
+        gaps = "; ".join(g.sentence for g in engine.snapshot.gaps_for("NetworkPolicy"))
         hop.unknown("policy-not-visible", f"NetworkPolicies could not be read ({gaps})")
     elif cni_defined:
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: whether NetworkPolicy applies is up to the CNI")

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..model import objects
 from . import dns, service as service_checks
 from .endpoints import service_endpoints
+from .pod_state import BAD_WAITING
 from ..model.findings import Finding
 from .service import service_type
 from .service_ports import port_findings, port_label, resolve_target_port, select_ports, service_ports, target_port
@@ -76,11 +77,27 @@ def source_hop(pod: dict | None, chosen_from: str | None = None, container: str 
     if hop.facts.get("declared"):
         return hop
     phase = hop.facts.get("phase")
-    if phase != "Running" or not hop.facts.get("ip"):
-        hop.fail(Finding("source-not-running", "error", f"source pod {objects.ref(pod)} is {phase or 'not running'}"
+    waiting = _waiting_container(pod) if phase == "Running" and not hop.facts.get("ready") else None
+    if waiting:
+        hop.facts["state"] = waiting
+    if phase != "Running" or not hop.facts.get("ip") or waiting:
+        state = f"{phase}, but {waiting}" if waiting else phase or "not running"
+        hop.fail(Finding("source-not-running", "error", f"source pod {objects.ref(pod)} is {state}"
                          f"{'' if hop.facts.get('ip') else ' and has no IP'}", {"phase": phase},
-                         "start the source pod first (kubectl describe pod)", f"Pod {objects.ref(pod)}"))
+                         "start the source pod first (kubectl describe pod, kubectl logs --previous)",
+                         f"Pod {objects.ref(pod)}"))
     return hop
+
+
+def _waiting_container(pod: dict) -> str | None:
+    """`container app CrashLoopBackOff, 7 restarts` when a container cannot run (nothing to exec in)."""
+    st = objects.status(pod)
+    for status in (st.get("initContainerStatuses") or []) + (st.get("containerStatuses") or []):
+        reason = ((status.get("state") or {}).get("waiting") or {}).get("reason")
+        if reason in BAD_WAITING:
+            restarts = status.get("restartCount")
+            return f"container {status.get('name')} {reason}" + (f", {restarts} restarts" if restarts else "")
+    return None
 
 
 def dns_hop(snapshot, name: str, pod: dict | None, namespace: str) -> tuple[Hop, dns.DnsAnswer]:

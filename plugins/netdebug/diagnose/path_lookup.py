@@ -4,6 +4,7 @@ Pure functions over a Snapshot.
 """
 from ..errors import InputError, NotFoundError
 from ..model import objects
+from ..model.gaps import require
 from . import service as service_checks
 from .hop_entry import node_addresses
 from .service_types import lb_addresses
@@ -63,6 +64,7 @@ def pod_port(pod: dict, wanted: int | str | None, protocol: str, container: str 
 def find_service(snapshot, namespace: str, name: str) -> dict:
     service = snapshot.get("Service", namespace, name)
     if service is None:
+        require(snapshot.gaps, "Service", namespace, f"cannot check Service {namespace}/{name}")
         finding = service_checks.not_found(snapshot, namespace, name)
         raise NotFoundError(f"{finding.message} ({finding.fix})")
     return service

@@ -95,9 +95,8 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 def gap_notes(snapshot: Snapshot) -> list[str]:
     notes = []
     for gap in snapshot.gaps:
-        where = f" in {gap.namespace}" if gap.namespace else ""
         effect = GAP_EFFECTS.get(gap.kind, f"{gap.kind} not readable")
-        notes.append(f"{effect} ({gap.kind}{where}: {gap.reason})")
+        notes.append(f"{effect} ({gap.sentence})")
     return notes
 
 

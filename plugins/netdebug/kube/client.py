@@ -9,7 +9,7 @@ from __future__ import annotations  # `list` is also a method name below
 import json
 import threading
 
-from ..model.snapshot import Gap
+from ..model.gaps import Gap
 from . import errors, library
 from .config import ClusterConfig, load_config
 from .exec import ExecResult, run_exec
@@ -48,11 +48,10 @@ class Cluster:
         resource = resource_for(kind)
         namespace = namespace if resource.namespaced else None
         filters = [(k, v) for k, v in (("labelSelector", label_selector), ("fieldSelector", field_selector)) if v]
-        what = f"list {resource.plural}" + (f" in namespace {namespace}" if namespace else "")
         items, token = [], None
         while True:
             query = [("limit", self.page_size), *filters] + ([("continue", token)] if token else [])
-            page = self._read(resource.path(namespace), query, kind, namespace, what)
+            page = self._read(resource, "list", namespace, None, query)
             if page is None:
                 return []
             items.extend(_complete(item, kind, resource.group_version) for item in page.get("items") or [])
@@ -64,21 +63,21 @@ class Cluster:
         """One object, or None when it does not exist (or we may not read it: then a Gap too)."""
         resource = resource_for(kind)
         namespace = namespace if resource.namespaced else None
-        what = f"get {resource.plural} {name}" + (f" in namespace {namespace}" if namespace else "")
-        obj = self._read(resource.path(namespace, name), [], kind, namespace, what, missing_is_gap=False)
+        obj = self._read(resource, "get", namespace, name, [])
         return _complete(obj, kind, resource.group_version) if obj else None
 
     def logs(self, namespace: str, pod: str, container: str, tail_lines: int = 50) -> str:
         """The last lines a container wrote; "" (and a Gap) when they cannot be read."""
         path = resource_for("Pod").path(namespace, pod, "log")
         query = [("container", container), ("tailLines", tail_lines)]
+        what = f"get pods/log {pod} in namespace {namespace}"
         try:
-            response = self.call("GET", path, query)
+            response = self.call("GET", path, query, what=what)
         except self._lib.ApiException as err:
             if err.status in (400, *errors.DEGRADING_STATUSES):
-                self.gaps.append(Gap("PodLog", namespace, f"logs of {pod}/{container}: {errors.api_message(err)}"))
+                self.gaps.append(errors.gap(err, "PodLog", namespace, "get", "pods/log", f"{pod} -c {container}"))
                 return ""
-            raise errors.api_failure(err, self.config.server, self.context, f"read logs of {namespace}/{pod}")
+            raise errors.api_failure(err, self.config.server, self.context, what)
         return response.data.decode("utf-8", "replace")
 
     def exec(self, namespace: str, pod: str, container: str, argv: list[str],
@@ -94,8 +93,11 @@ class Cluster:
 
         return add_ephemeral_container(self, namespace, pod, image, target_container, timeout)
 
-    def call(self, method: str, path: str, query: list | None = None, body=None, content_type: str | None = None):
-        """One raw request; returns the undecoded urllib3 response. ApiException is left to the caller."""
+    def call(self, method: str, path: str, query: list | None = None, body=None, content_type: str | None = None,
+             what: str | None = None):
+        """One raw request; returns the undecoded urllib3 response. ApiException is left to the caller.
+
+        `what` (e.g. "list pods in shop") names the request when the API server cannot be reached."""
         self._count()
         headers = {"Accept": "application/json", **({"Content-Type": content_type} if content_type else {})}
         try:
@@ -103,16 +105,18 @@ class Cluster:
                                       auth_settings=["BearerToken"], _preload_content=False,
                                       _return_http_data_only=True, _request_timeout=self.request_timeout)
         except (self._lib.urllib3.exceptions.HTTPError, OSError) as err:
-            raise errors.unreachable(err, self.config.server, self.context) from None
+            raise errors.unreachable(err, self.config.server, self.context, what) from None
 
-    def _read(self, path, query, kind, namespace, what, missing_is_gap=True) -> dict | None:
+    def _read(self, resource, verb: str, namespace: str | None, name: str | None, query) -> dict | None:
+        """A GET; 403 (and 404 on a list: a kind not served) -> a Gap and None; 404 on a get -> None."""
+        what = " ".join(p for p in (verb, resource.plural, name) if p) + (f" in namespace {namespace}" if namespace else "")
         try:
-            response = self.call("GET", path, query)
+            response = self.call("GET", resource.path(namespace, name), query, what=what)
         except self._lib.ApiException as err:
-            if err.status == 404 and not missing_is_gap:
+            if err.status == 404 and name:
                 return None
             if err.status in errors.DEGRADING_STATUSES:
-                self.gaps.append(Gap(kind, namespace, errors.gap_reason(err, what)))
+                self.gaps.append(errors.gap(err, resource.kind, namespace, verb, resource.plural, name))
                 return None
             raise errors.api_failure(err, self.config.server, self.context, what) from None
         return json.loads(response.data)

@@ -6,7 +6,8 @@ us from talking to the API server becomes one ClusterError line (exit 3).
 import json
 import re
 
-from ..errors import ClusterError
+from ..errors import ClusterError, redact
+from ..model.gaps import FORBIDDEN, NOT_SERVED, Gap
 
 DEGRADING_STATUSES = (403, 404)
 _ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
@@ -22,18 +23,18 @@ def api_message(err) -> str:
         message = json.loads(body).get("message") if body else None
     except (ValueError, AttributeError):
         message = None
-    return message or str(getattr(err, "reason", "") or err).strip().splitlines()[0]
+    return redact(message or str(getattr(err, "reason", "") or err).strip().splitlines()[0])
 
 
-def gap_reason(err, what: str) -> str:
-    if err.status == 403:
-        return f"forbidden to {what}: {api_message(err)}"
-    return f"{what}: not served by this API server ({api_message(err)})"
+def gap(err, kind: str, namespace: str | None, verb: str, resource: str, name: str | None = None) -> Gap:
+    """A 403 or 404 on a read, as a Gap naming the permission (verb, resource, namespace)."""
+    reason = FORBIDDEN if err.status == 403 else NOT_SERVED
+    return Gap(kind, namespace, reason, verb, resource, name, api_message(err))
 
 
 def transport_reason(err) -> str:
     """A short cause for a connection-level failure (refused, DNS, TLS, timeout)."""
-    text = str(getattr(err, "reason", None) or err)
+    text = redact(str(getattr(err, "reason", None) or err))
     ssl_error = _SSL_TEXT.search(text)
     if ssl_error or "SSL" in text:
         return "TLS handshake failed" + (f": {ssl_error.group(1)}" if ssl_error else "")
@@ -43,15 +44,17 @@ def transport_reason(err) -> str:
     return found.group(1).strip().lower() if found else text.splitlines()[0]
 
 
-def unreachable(err, server: str, context: str) -> ClusterError:
-    return ClusterError(f"cannot reach the API server {server} (context {context}): {transport_reason(err)}")
+def unreachable(err, server: str, context: str, what: str | None = None) -> ClusterError:
+    purpose = f" to {what}" if what else ""
+    return ClusterError(f"cannot reach the API server {redact(server)} (context {context}){purpose}: "
+                        f"{transport_reason(err)}")
 
 
 def api_failure(err, server: str, context: str, what: str) -> ClusterError:
     """A non-degrading ApiException (401, 5xx, status 0 from the websocket layer...)."""
     if not err.status:
-        return unreachable(err, server, context)
+        return unreachable(err, server, context, what)
     if err.status == 401:
-        return ClusterError(f"the API server {server} rejected the credentials of context {context} "
+        return ClusterError(f"the API server {redact(server)} rejected the credentials of context {context} "
                             f"(401 Unauthorized) while trying to {what}")
     return ClusterError(f"could not {what}: {err.status} {api_message(err)} (context {context})")

@@ -6,17 +6,9 @@ works on it alone. Objects stay plain dicts in API (JSON) form.
 from dataclasses import dataclass, field
 
 from . import objects
+from .gaps import Gap
 
 from .kinds import ADMIN_POLICY_KINDS, CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS  # noqa: F401 (re-exported)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Something the snapshot could not see, and why (e.g. RBAC forbade listing it)."""
-
-    kind: str
-    namespace: str | None
-    reason: str
 
 
 @dataclass

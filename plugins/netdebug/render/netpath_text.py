@@ -15,6 +15,7 @@ def render(report: dict, stream, style: Style) -> None:
     stream.write("\n" + _verdict_line(report["verdict"], style) + "\n")
     _findings(report["findings"], stream, style)
     _probes(report["probes"], stream, style)
+    _notes(report.get("gaps") or [], stream)
 
 
 def _hop_line(hop: dict, style: Style, first_broken: bool) -> str:
@@ -44,7 +45,7 @@ def _source(facts: dict) -> str:
 def _pod_state(facts: dict) -> str:
     if facts.get("declared"):
         return "declared in manifests (no runtime state)"
-    state = [facts.get("phase") or "no phase", "ready" if facts.get("ready") else "not ready"]
+    state = [facts.get("phase") or "no phase", facts.get("state") or ("ready" if facts.get("ready") else "not ready")]
     where = f"{facts.get('ip', 'no IP')} on {facts.get('node', '<unscheduled>')}"
     host = " · hostNetwork (policy is CNI-defined)" if facts.get("hostNetwork") else ""
     return f"{', '.join(state)} · {where}{host}"
@@ -161,6 +162,12 @@ def _findings(findings: list[dict], stream, style: Style) -> None:
             stream.write(f"      {key}: {_compact(value)}\n")
         if finding.get("fix"):
             stream.write(f"      {style.paint('fix:', 'bold')} {finding['fix']}\n")
+
+
+def _notes(notes: list[str], stream) -> None:
+    """What the walk could not read (RBAC, APIs not served): the answer may be incomplete."""
+    if notes:
+        stream.write("\nnotes:\n" + "".join(f"  - {note}\n" for note in notes))
 
 
 def _compact(value) -> str:
