@@ -21,6 +21,7 @@ class SimCluster:
     @classmethod
     def start(cls, scenario_path: str | list[str], name: str = "sim") -> "SimCluster":
         from .dataplane import DataPlane  # noqa: needs root tools only when really starting
+        from . import outside_run
         from .runtime import SimRuntime
         from tests.sim.apiserver import Store, start_server
 
@@ -37,6 +38,7 @@ class SimCluster:
             for obj in sim.objects:
                 store.add(obj)
             sim.server = start_server(store, SimRuntime(sim.plane), registry.dir, faults=loaded.faults)
+            outside_run.start_relay(sim.plane, int(sim.server.url.rsplit(":", 1)[1]))
             registry.set("kubeconfig", str(sim.server.kubeconfig))
         except BaseException:
             sim.stop()
@@ -61,6 +63,11 @@ class SimCluster:
     def pod_netns(self, ref: str) -> str | None:
         """The network namespace of pod "ns/name" (for `ip netns exec` in tests)."""
         return self.plane.pod_netns(ref)
+
+    @property
+    def outside_netns(self) -> str:
+        """The namespace standing for the user's machine: `ip netns exec` it to run a client from outside."""
+        return self.plane.outside
 
     def pods(self, namespace: str | None = None) -> list[dict]:
         return self.store.list("Pod", namespace)

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import adminpolicy, behaviour, daemons, dns, kubeproxy, links, netns, netpolicy
+from . import adminpolicy, behaviour, daemons, dns, kubeproxy, links, netns, netpolicy, outside, outside_run
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
@@ -22,6 +22,7 @@ class DataPlane:
     def __init__(self, registry, objects: list[dict], enforce_policies: bool = False):
         self.registry, self.objects, self.enforce_policies = registry, objects, enforce_policies
         self.fabric = registry.prefix + "fabric"
+        self.outside = registry.prefix + "outside"  # the user's machine and the internet (outside.py)
         self.daemons = daemons.Daemons(registry)
         self.nodes = {}
         self.pods = {}  # "ns/name" -> netns.PodNet
@@ -69,19 +70,24 @@ class DataPlane:
     def up(self) -> None:
         started = time.monotonic()
         self._write_etc()
-        netns.add_namespaces([self.fabric] + [p.netns for p in self.pods.values()])
+        netns.add_namespaces([self.fabric, self.outside] + [p.netns for p in self.pods.values()])
         self._mark("namespaces", started)
         ports = kubeproxy.service_ports(self.objects)
         lb_ips = sorted({ip for sp in ports for ip in sp.lb_ips})
         netns.run(["ip", "-n", self.fabric, "-batch", "-"],
-                  netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips))
+                  netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips)
+                  + "\n".join(outside.fabric_lines(self.outside)) + "\n")
+        netns.run(["ip", "-n", self.outside, "-batch", "-"], outside.outside_batch())
         netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1"])
-        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")], kubeproxy.fabric_rules(ports))
+        node_ips = {name: net.address for name, net in self.nodes.items()}
+        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")],
+                  kubeproxy.fabric_rules(ports, node_ips, outside.VETH) + outside.firewall_rules(self.objects))
         self._mark("fabric", started)
         self._link_faults()
         asyncio.run(self._configure_pods(ports))
         self._mark("pods", started)
         slow = self._start_dns()
+        outside_run.start_dns(self)
         self._start_listeners(slow)
         self._mark("ready", started)
 
@@ -149,6 +155,7 @@ class DataPlane:
         fabric_etc = os.path.join(ETC_NETNS, self.fabric)
         os.makedirs(fabric_etc, exist_ok=True)
         _write(os.path.join(fabric_etc, "resolv.conf"), "nameserver 127.0.0.1\n")
+        outside_run.write_etc(self)
 
     def _dns_file(self, pod: dict, suffix: str) -> str:
         return self.file("dns", f"{pod['metadata']['namespace']}_{pod['metadata']['name']}.{suffix}")

@@ -21,6 +21,8 @@ class ServicePort:
     lb_ips: tuple
     endpoints: tuple  # (ip, port) of ready endpoints
     broken: bool  # sim.netdebug.io/clusterip: broken
+    local: bool = False  # externalTrafficPolicy: Local
+    endpoint_nodes: tuple = ()  # the node of each endpoint, in the order of `endpoints`
 
 
 def service_ports(objects: list[dict]) -> list[ServicePort]:
@@ -35,13 +37,15 @@ def service_ports(objects: list[dict]) -> list[ServicePort]:
                        if p.get("ip"))
         for port in spec.get("ports") or []:
             ref = f"{service['metadata']['namespace']}/{service['metadata']['name']}:{port.get('name') or port['port']}"
+            ready = _ready_endpoints(service, port, slices)
             found.append(ServicePort(ref, cluster_ip, port["port"], port.get("protocol", "TCP"), port.get("nodePort"),
-                                     lb_ips, _ready_endpoints(service, port, slices),
-                                     annotation(service, "clusterip") == "broken"))
+                                     lb_ips, tuple(e[:2] for e in ready), annotation(service, "clusterip") == "broken",
+                                     spec.get("externalTrafficPolicy") == "Local", tuple(e[2] for e in ready)))
     return found
 
 
 def _ready_endpoints(service: dict, port: dict, slices: list[dict]) -> tuple:
+    """(ip, port, nodeName) of the ready endpoints, sorted."""
     found = []
     for slice_ in slices:
         labels = slice_["metadata"].get("labels") or {}
@@ -54,7 +58,7 @@ def _ready_endpoints(service: dict, port: dict, slices: list[dict]) -> tuple:
             continue
         for endpoint in slice_.get("endpoints") or []:
             if (endpoint.get("conditions") or {}).get("ready", True) is not False:
-                found += [(address, target["port"]) for address in endpoint["addresses"]]
+                found += [(address, target["port"], endpoint.get("nodeName") or "") for address in endpoint["addresses"]]
     return tuple(sorted(set(found)))
 
 
@@ -130,12 +134,16 @@ def _drop_rules(drops: list) -> list[str]:
     return lines
 
 
-def fabric_rules(ports: list[ServicePort]) -> str:
+def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside: str | None = None) -> str:
+    """NodePort and LoadBalancer-IP rules; with `outside` (the interface outside clients come in on),
+    externalTrafficPolicy Local: a node forwards their NodePort traffic only to its own endpoints, and a
+    node without one drops it (kube-proxy's "no local endpoints"); pod traffic may use any endpoint."""
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", ":KUBE-NODEPORTS - [0:0]", *declared,
            "-A PREROUTING -j KUBE-SERVICES", "-A OUTPUT -j KUBE-SERVICES",
            "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS",
            "-A POSTROUTING -m conntrack --ctstate DNAT -j MASQUERADE"]
+    drops = []
     for sp in ports:
         if not sp.endpoints:
             continue
@@ -144,6 +152,29 @@ def fabric_rules(ports: list[ServicePort]) -> str:
             nat.append(f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {proto} --dport {sp.port} -j {svc}")
         for ip in sp.lb_ips:
             nat.append(f'-A KUBE-SERVICES -d {ip}/32 -p {proto} --dport {sp.port} -m comment --comment "{sp.ref} loadbalancer IP" -j {svc}')
+        if sp.node_port and sp.local and outside:
+            drops += _local_node_ports(sp, node_ips or {}, outside, nat, rules)
         if sp.node_port:
             nat.append(f'-A KUBE-NODEPORTS -p {proto} --dport {sp.node_port} -m comment --comment "{sp.ref} nodePort" -j {svc}')
-    return "\n".join(nat + rules + ["COMMIT", ""])
+    filt = ["*filter", *drops, "COMMIT"] if drops else []
+    return "\n".join(nat + rules + ["COMMIT"] + filt + [""])
+
+
+def _local_node_ports(sp: ServicePort, node_ips: dict, outside: str, nat: list, rules: list) -> list[str]:
+    """Per node: outside NodePort traffic to its local endpoints only; returns filter rules for the nodes
+    without one (their traffic is not DNAT'ed, then dropped on input)."""
+    proto, drops = sp.protocol.lower(), []
+    for node, address in sorted(node_ips.items()):
+        match = f"-i {outside} -d {address}/32 -p {proto} --dport {sp.node_port}"
+        local = tuple(e for e, n in zip(sp.endpoints, sp.endpoint_nodes) if n == node)
+        if not local:
+            nat.append(f'-A KUBE-NODEPORTS {match} -m comment --comment "{sp.ref} has no local endpoints" -j RETURN')
+            drops.append(f'-A INPUT {match} -m comment --comment "{sp.ref} has no local endpoints" -j DROP')
+            continue
+        local_sp = ServicePort(f"{sp.ref}@{node}", None, sp.port, sp.protocol, None, (), local, False)
+        declared, chain_rules = _svc_chains([local_sp])
+        nat[3:3] = declared  # declarations stay before the rules
+        rules += chain_rules
+        nat.append(f'-A KUBE-NODEPORTS {match} -m comment --comment "{sp.ref} local endpoints" '
+                   f'-j {_chain("SVC", local_sp.ref, sp.protocol)}')
+    return drops

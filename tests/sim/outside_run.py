@@ -1,0 +1,37 @@
+"""Bring-up of the outside namespace's processes: its DNS server (the external zone) and the API relay."""
+import os
+import sys
+
+from . import netns, outside
+from .registry import ETC_NETNS
+
+
+def write_etc(plane) -> None:
+    """The outside machine's resolver: its own DNS server on 127.0.0.1."""
+    directory = os.path.join(ETC_NETNS, plane.outside)
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "resolv.conf"), "w", encoding="utf-8") as stream:
+        stream.write("nameserver 127.0.0.1\n")
+
+
+def start_dns(plane) -> None:
+    os.makedirs(plane.file("outside"), exist_ok=True)
+    hosts, conf, pid = (plane.file("outside", name) for name in ("hosts", "dnsmasq.conf", "dnsmasq.pid"))
+    _write(hosts, "".join(f"{ip} {name}\n" for ip, name in outside.records(plane.objects)))
+    _write(conf, outside.dnsmasq_config(hosts, plane.file("outside", "dns.log"), pid, outside.zones(plane.objects)))
+    plane.daemons.spawn([netns.binary("ip"), "netns", "exec", plane.outside, netns.binary("dnsmasq"),
+                         f"--conf-file={conf}"], plane.file("outside", "dnsmasq.out"))
+    plane.daemons.wait_for([pid], "outside dnsmasq")
+
+
+def start_relay(plane, port: int) -> None:
+    """The API server's 127.0.0.1 port, answered inside the outside namespace too."""
+    ready = plane.file("outside", "relay.ready")
+    plane.daemons.spawn([sys.executable, "-m", "tests.sim.relay", f"/run/netns/{plane.outside}", str(port), ready],
+                        plane.file("outside", "relay.log"))
+    plane.daemons.wait_for([ready], "API relay")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(text)
