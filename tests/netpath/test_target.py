@@ -48,8 +48,13 @@ def test_sources():
     ("http://host:99999/", "invalid URL"),
     ("svc/", "expected svc/name"),
     ("bad_name!", "not a valid DNS name"),
-    ("10.0.0.1:0", "outside 1-65535"),
-    ("web:", "empty host or port"),
+    ("10.0.0.1:0", "must be 1-65535"),
+    ("svc/backend:²", "not a port number"),
+    ("svc/backend:70000", "must be 1-65535"),
+    ("web:٣", "not a port number"),
+    ("web:" + "9" * 5000, "must be 1-65535"),
+    ("svc/web:a--b", "not a port number"),
+    ("web:", "empty name or port"),
 ])
 def test_bad_destinations(text, message):
     with pytest.raises(InputError, match=message):

@@ -12,24 +12,36 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from .endpoints import resolve
 from .errors import run_main
-from .options import cluster_options, make_cluster_options, output_options, use_color
+from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .usage import CONTEXT_SETTINGS, epilog, prog
 
 if TYPE_CHECKING:  # imported by the functions: --help and --version do not load the diagnosis
     from ..diagnose.path import PathQuery
     from ..diagnose.target import Target
 
-EPILOG = """\b
-SRC: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one ready pod of it) or `external`.
-DST: the same, svc/NAME[:PORT], a DNS name[:PORT], an IP[:PORT] or a URL http://HOST[:PORT]/PATH.
-Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
+NOTES = """SRC: POD, NS/POD, KIND/NAME or NS/KIND/NAME (deploy, sts, ds, rs: one ready pod
+     of it), or `external`.
+DST: the same, svc/NAME[:PORT], a DNS name[:PORT], an IP[:PORT] or a URL
+     http://HOST[:PORT]/PATH.
+Names without a namespace: SRC's in -n, else in the context's namespace;
+DST's in -n, else in SRC's namespace."""
+EXAMPLES = [
+    ("kubectl netpath frontend-7d9c-x2x4q backend-0 --port 8080", "pod to pod"),
+    ("kubectl netpath -n shop deploy/frontend svc/backend:http", "a workload to a Service port"),
+    ("kubectl netpath toolbox https://shop.example.com/healthz", "a pod to a URL, with the HTTP status"),
+    ("kubectl netpath external svc/web -n shop", "from outside: NodePort, LoadBalancer, Ingress"),
+    ("kubectl netpath -f manifests/ shop/web-0 shop/db-0 --port 5432", "static walk from YAML files"),
+]
+EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 
 
-@click.command(name="netpath", epilog=EPILOG,
+@click.command(name="netpath", epilog=EPILOG, context_settings=CONTEXT_SETTINGS,
                help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.")
 @click.argument("src")
 @click.argument("dst")
-@click.option("--port", default=None, help="Destination port (number or name); default: the only one declared.")
-@click.option("--protocol", type=click.Choice(["TCP", "UDP"], case_sensitive=False), default="TCP", show_default=True)
+@click.option("--port", default=None, type=PORT, help="Destination port (number or name); default: the only one "
+              "declared.")
+@protocol_option(("TCP", "UDP"))
 @click.option("-c", "--container", default=None, help="Source container (probes run in it).")
 @click.option("--to-container", default=None, help="Destination container (container-to-container: same pod).")
 @click.option("--http", "http_path", default=None, help="Also send an HTTP GET for this path and show the status.")
@@ -37,9 +49,9 @@ Exit: 0 reachable, 1 blocked or unknown, 2 bad input, 3 cluster/API error."""
 @click.option("--ephemeral", default=None, metavar="IMAGE",
               help="Probe from an ephemeral container with this image added to SRC (opt-in: it cannot be removed).")
 @click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
-@cluster_options
+@cluster_options(all_help="Not supported: name SRC and DST (NS/NAME for another namespace).")
 @output_options(("text", "json", "yaml"))
-@click.version_option(__version__, prog_name="kubectl-netpath")
+@click.version_option(__version__, prog_name=prog("netpath"))
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
             output, no_color, **kwargs):
     from ..diagnose.path import walk
@@ -49,7 +61,6 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     if options.selector or options.all_namespaces:
         raise InputError("-l/--selector and -A/--all-namespaces do not apply to netpath: name SRC and DST")
     source, destination = parse_source(src), parse_destination(dst)
-    port = int(port) if port and port.isdigit() else port
     http_path = http_path or (destination.path if destination.scheme == "http" else None)
     if options.offline:
         from .snapshot import load_snapshot
@@ -118,4 +129,4 @@ def _check_container(pod: dict, name: str | None, flag: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_main(command, "kubectl-netpath", argv)
+    run_main(command, prog("netpath"), argv)

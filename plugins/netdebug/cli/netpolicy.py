@@ -5,28 +5,26 @@ import click
 
 from .. import __version__
 from .errors import run_main
+from .usage import CONTEXT_SETTINGS, epilog, prog
 
 # name: ("module:attribute" of the click command, its one-line summary for `netpolicy --help`).
 # A subcommand's module is imported only when it runs or shows its own help (start-up time);
 # tests/test_startup_imports.py checks that each summary is the command's own.
 SUBCOMMANDS = {
-    "check": ("netpolicy_check:check", "May SRC reach DST? The verdict, each side (egress of SRC, ingress of DST) "
-              "and the deciding rules."),
-    "diff": ("netpolicy_diff:diff", "Connections added and removed by a change of manifests, per workload pair, "
-             "with the policies responsible."),
-    "explain": ("netpolicy_explain:explain", "Each NetworkPolicy in plain words, with the pods it selects right now."),
-    "exposure": ("netpolicy_exposure:exposure", "Which pods accept traffic from outside the cluster (no policy, "
-                 "ipBlock, rule without from) or from all namespaces, most exposed first: where a security "
-                 "review starts."),
-    "ingress": ("netpolicy_ingress:ingress", "May the ingress controller reach each Ingress path's backend pods "
-                "under the policies?"),
-    "lint": ("netpolicy_lint:lint", "Find NetworkPolicy mistakes: policies selecting nothing, AND/OR confusion, "
-             "blocked DNS, ..."),
-    "matrix": ("netpolicy_matrix:matrix", "Which selected pod may reach which: allowed connections for every "
-               "ordered pair."),
-    "reachable-from": ("netpolicy_reach:reachable_from", "Which pods (and addresses) POD may connect to."),
-    "who-can-reach": ("netpolicy_reach:who_can_reach", "Which pods (and addresses) may connect to POD."),
+    "check": ("netpolicy_check:check", "May SRC reach DST, and which rules decide."),
+    "diff": ("netpolicy_diff:diff", "Connections a manifest change adds or removes."),
+    "explain": ("netpolicy_explain:explain", "Each NetworkPolicy in plain words, with the pods it selects."),
+    "exposure": ("netpolicy_exposure:exposure", "Pods open to outside the cluster or to every namespace."),
+    "ingress": ("netpolicy_ingress:ingress", "May the ingress controller reach each Ingress backend."),
+    "lint": ("netpolicy_lint:lint", "NetworkPolicy mistakes, as findings with stable codes."),
+    "matrix": ("netpolicy_matrix:matrix", "Which pods may reach which: allowed connections per pair."),
+    "reachable-from": ("netpolicy_reach:reachable_from", "Which pods and addresses POD may connect to."),
+    "who-can-reach": ("netpolicy_reach:who_can_reach", "Which pods and addresses may connect to POD."),
 }
+EXAMPLES = [("kubectl netpolicy check -n shop deploy/frontend deploy/backend --port 8080", "may one reach the other"),
+            ("kubectl netpolicy matrix -n shop", "who may reach whom in one namespace"),
+            ("kubectl netpolicy lint -f manifests/", "mistakes in YAML files, in CI"),
+            ("kubectl netpolicy COMMAND -h", "a command's options and examples")]
 
 
 class LazyGroup(click.Group):
@@ -42,22 +40,18 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
 
     def format_commands(self, ctx, formatter) -> None:
-        """The Commands section from the table, formatted as click does, without importing the commands."""
-        names = self.list_commands(ctx)
-        limit = formatter.width - 6 - max(map(len, names))
-        rows = [(name, click.Command(name, help=SUBCOMMANDS[name][1]).get_short_help_str(limit)) for name in names]
+        """The Commands section from the table, without importing the commands; summaries are never cut."""
+        rows = [(name, SUBCOMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
 
-@click.group(name="netpolicy", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kubectl-netpolicy")
+@click.group(name="netpolicy", cls=LazyGroup, context_settings=CONTEXT_SETTINGS,
+             epilog=epilog(EXAMPLES, {0: "allowed / no error", 1: "denied / error-level finding / changed"}))
+@click.version_option(__version__, prog_name=prog("netpolicy"))
 def command():
-    """What your NetworkPolicies allow, and which rule decides; live or from YAML files (-f).
-
-    Exit codes: 0 allowed / no error, 1 denied / error-level finding, 2 bad input, 3 cluster error.
-    """
+    """What your NetworkPolicies allow, and which rule decides; live or from YAML files (-f)."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_main(command, "kubectl-netpolicy", argv)
+    run_main(command, prog("netpolicy"), argv)

@@ -8,29 +8,36 @@ from ..model import objects
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
-from .options import cluster_options, make_cluster_options, output_options, use_color
+from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .usage import epilog
 
-EPILOG = """\b
-SRC, DST: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one of its pods) or an IP.
-Without --port: the set of allowed connections.  Exit: 0 allowed, 1 denied, 2 bad input, 3 cluster error."""
+NOTES = """SRC, DST: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one of its
+pods), an IP, or ingress-controller.  Without --port: the set of allowed connections."""
+EXAMPLES = [
+    ("kubectl netpolicy check -n shop frontend-7d9c-x2x4q backend-0 --port 8080", "one pod to another, one port"),
+    ("kubectl netpolicy check shop/deploy/frontend shop/sts/db --port postgres", "workloads, a named port"),
+    ("kubectl netpolicy check -n shop deploy/frontend 203.0.113.7 --port 443", "egress to an address"),
+    ("kubectl netpolicy check -f manifests/ -n shop frontend-0 db-0", "from YAML: every allowed connection"),
+]
+EPILOG = epilog(EXAMPLES, {0: "allowed", 1: "denied"}, NOTES)
 
 
 @click.command(name="check", epilog=EPILOG)
 @click.argument("src")
 @click.argument("dst")
-@click.option("--port", default=None, help="Destination port: a number or a port name of DST's containers.")
-@click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
-              show_default=True)
+@click.option("--port", default=None, type=PORT, help="Destination port: a number or a port name of DST's "
+              "containers.")
+@protocol_option()
 @cluster_options
 @output_options()
 def check(src, dst, port, protocol, output, no_color, **kwargs):
-    """May SRC reach DST? The verdict, each side (egress of SRC, ingress of DST) and the deciding rules."""
+    """May SRC reach DST, and which rules decide.
+
+    The verdict, each side (egress of SRC, ingress of DST) and the deciding rules."""
     options = make_cluster_options(kwargs)
     snapshot, engine = load_engine(options)
     source, source_endpoint = resolve_endpoint(snapshot, src, options)
     destination, destination_endpoint = resolve_endpoint(snapshot, dst, options)
-    if port is not None and port.isdigit():
-        port = int(port)
     if port is None:
         report = _connections_report(engine, source_endpoint, destination_endpoint)
     else:

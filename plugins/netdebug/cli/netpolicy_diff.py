@@ -12,14 +12,13 @@ from ..render.style import Style
 from .endpoints import workload_of
 from .netpolicy_load import EVAL_KINDS, notes
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
+from .usage import epilog
 from .snapshot import load_snapshot
 
 OVERLAY_KINDS = ("NetworkPolicy", "Namespace")
-EPILOG = """\b
-Examples:
-  kubectl netpolicy diff -f before/ --after after/        two versions of the manifests
-  kubectl netpolicy diff --against-cluster --after pr/    the live cluster vs the same with pr/'s policies
-Exit code: 0 no connectivity change, 1 connections added or removed, 2 bad input, 3 cluster error."""
+EXAMPLES = [("kubectl netpolicy diff -f before/ --after after/", "two versions of the manifests"),
+            ("kubectl netpolicy diff --against-cluster --after pr/", "the live cluster vs the same with pr/'s policies")]
+EPILOG = epilog(EXAMPLES, {0: "no connectivity change", 1: "connections added or removed"})
 
 
 def workload_name(snapshot: Snapshot, pod: dict) -> str:
@@ -70,7 +69,9 @@ def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple
 @cluster_options
 @output_options((*OUTPUT_FORMATS, "markdown"))
 def diff(after_paths, against_cluster, output, no_color, **kwargs):
-    """Connections added and removed by a change of manifests, per workload pair, with the policies responsible."""
+    """Connections a manifest change adds or removes.
+
+    Per workload pair, with the policies responsible."""
     from ..policy.diff import diff as compare
     from ..render import netpolicy_diff as render
 

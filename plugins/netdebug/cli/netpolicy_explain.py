@@ -11,6 +11,7 @@ from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
 from .options import ClusterOptions, cluster_options, make_cluster_options, output_options, use_color
+from .usage import ALL_SCOPE, NS_SCOPE, epilog
 from .snapshot import load_snapshot
 
 POLICY_KINDS = ("Namespace", "Pod", "NetworkPolicy")
@@ -53,12 +54,18 @@ def warn(snapshot: Snapshot) -> None:
         click.echo(f"warning: {message}", err=True)
 
 
-@click.command(name="explain")
+EXAMPLES = [("kubectl netpolicy explain", "every policy of every namespace"),
+            ("kubectl netpolicy explain -n shop", "the policies of one namespace"),
+            ("kubectl netpolicy explain shop/default-deny -o json", "one policy, as JSON"),
+            ("kubectl netpolicy explain -f manifests/", "policies in YAML files")]
+
+
+@click.command(name="explain", epilog=epilog(EXAMPLES, {0: "explained"}))
 @click.argument("name", required=False)
-@cluster_options
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()
 def explain(name, output, no_color, **kwargs):
-    """Each NetworkPolicy in plain words, with the pods it selects right now.
+    """Each NetworkPolicy in plain words, with the pods it selects.
 
     NAME may be POLICY or NAMESPACE/POLICY; without it every policy of every namespace (or of -n NS)
     is explained.

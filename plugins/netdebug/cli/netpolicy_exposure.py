@@ -8,6 +8,11 @@ from ..render.style import Style
 from .netpolicy_diff import workload_name
 from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
 from .options import cluster_options, make_cluster_options, output_options, use_color
+from .usage import ALL_SCOPE, NS_SCOPE, epilog
+
+EXAMPLES = [("kubectl netpolicy exposure", "every namespace, most exposed first"),
+            ("kubectl netpolicy exposure -n shop -l tier=frontend", "some pods of one namespace"),
+            ("kubectl netpolicy exposure -f manifests/ -o json", "from YAML files, as JSON")]
 
 
 def grouped(snapshot, exposures) -> list[dict]:
@@ -23,11 +28,13 @@ def grouped(snapshot, exposures) -> list[dict]:
     return list(rows.values())
 
 
-@click.command(name="exposure")
-@cluster_options
+@click.command(name="exposure", epilog=epilog(EXAMPLES, {0: "the ranking was computed"}))
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()
 def exposure(output, no_color, **kwargs):
-    """Which pods accept traffic from outside the cluster (no policy, ipBlock, rule without from)
+    """Pods open to outside the cluster or to every namespace.
+
+    Which pods accept traffic from outside the cluster (no policy, ipBlock, rule without from)
     or from all namespaces, most exposed first: where a security review starts.
 
     Pods: every namespace unless -n NS; -l filters them."""

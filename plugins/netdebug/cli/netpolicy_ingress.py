@@ -10,21 +10,28 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
+from .usage import ALL_SCOPE, NS_SCOPE, epilog
 
 INGRESS_KINDS = ("Service", "Ingress", "IngressClass")
-EPILOG = """\b
-Controller pods: those of the Ingress's IngressClass controller (ingress-nginx, traefik, haproxy,
-contour/envoy, kong, nginx-ingress), found by their well-known labels; --ingress-controller overrides.
-Ingresses: every namespace unless -n NS; -l filters them.  Exit: 0 all reachable, 1 some path blocked."""
+NOTES = """Controller pods: those of the Ingress's IngressClass controller (ingress-nginx,
+traefik, haproxy, contour/envoy, kong, nginx-ingress), found by their well-known labels;
+--ingress-controller overrides.  Ingresses: every namespace unless -n NS; -l filters them."""
+EXAMPLES = [("kubectl netpolicy ingress", "every Ingress path of every namespace"),
+            ("kubectl netpolicy ingress -n shop --ingress-controller ingress-nginx/app=ingress-nginx",
+             "one namespace, the controller pods named"),
+            ("kubectl netpolicy ingress -f manifests/ -o json", "from YAML files, as JSON")]
+EPILOG = epilog(EXAMPLES, {0: "every path reachable", 1: "some path blocked"}, NOTES)
 
 
 @click.command(name="ingress", epilog=EPILOG)
 @click.option("--ingress-controller", "controller", metavar="NS/SELECTOR", default=None,
               help="The controller pods, e.g. ingress-nginx/app.kubernetes.io/name=ingress-nginx (NS * for all).")
-@cluster_options
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()
 def ingress(controller, output, no_color, **kwargs):
-    """May the ingress controller reach each Ingress path's backend pods under the policies?"""
+    """May the ingress controller reach each Ingress backend.
+
+    For every Ingress path: may the controller pods reach its backend pods under the policies?"""
     from ..diagnose.ingress_controllers import parse_override
     from ..diagnose.ingress_paths import blocked, ingress_paths
 

@@ -9,6 +9,11 @@ from ..render.style import Style
 from .endpoints import workload_of
 from .netpolicy_explain import POLICY_KINDS, load_everything, snapshot_notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
+from .usage import ALL_SCOPE, NS_SCOPE, epilog
+
+EXAMPLES = [("kubectl netpolicy lint", "every namespace"),
+            ("kubectl netpolicy lint -n shop --min-severity warning", "one namespace, warnings and errors"),
+            ("kubectl netpolicy lint -f manifests/ -o json", "YAML files in CI, as JSON")]
 
 
 def in_scope(finding, namespace: str | None) -> bool:
@@ -19,15 +24,15 @@ def in_scope(finding, namespace: str | None) -> bool:
     return ref.split("/", 1)[0] == namespace
 
 
-@click.command(name="lint")
+@click.command(name="lint", epilog=epilog(EXAMPLES, {0: "no error-level finding", 1: "an error-level finding"}))
 @click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
               help="Hide findings below this severity.")
-@cluster_options
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()
 def lint(min_severity, output, no_color, **kwargs):
-    """Find NetworkPolicy mistakes: policies selecting nothing, AND/OR confusion, blocked DNS, ...
+    """NetworkPolicy mistakes, as findings with stable codes.
 
-    Every namespace is linted unless -n NS. Exit 1 when a finding has severity error.
+    Policies selecting nothing, AND/OR confusion, blocked DNS, ... Every namespace is linted unless -n NS.
     """
     from ..model.findings import SEVERITIES, has_errors
     from ..policy.engine import PolicyEngine

@@ -7,21 +7,30 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from ..model import objects
 from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
-from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
+from .options import (OUTPUT_FORMATS, PORT, cluster_options, make_cluster_options, output_options, protocol_option,
+                      use_color)
+from .usage import ALL_SCOPE, NS_SCOPE, epilog
 
-EPILOG = """\b
-Pods: every namespace unless -n NS; -l filters them.  Text groups pods by workload;
--o json/yaml/csv list every ordered pair of pods; -o dot draws workloads and allowed edges."""
+NOTES = """Pods: every namespace unless -n NS; -l filters them.  Text groups pods by workload;
+-o json/yaml/csv list every ordered pair of pods; -o dot draws workloads and allowed edges.
+A port name means each destination pod's port of that name."""
+EXAMPLES = [
+    ("kubectl netpolicy matrix", "every pod of every namespace"),
+    ("kubectl netpolicy matrix -n shop --port http", "one namespace, one (named) port"),
+    ("kubectl netpolicy matrix -l tier=backend -o dot | dot -Tsvg > m.svg", "a picture of the allowed edges"),
+]
+EPILOG = epilog(EXAMPLES, {0: "the matrix was computed"}, NOTES)
 
 
 @click.command(name="matrix", epilog=EPILOG)
-@click.option("--port", default=None, type=click.IntRange(1, 65535), help="Only this port: cells say allowed or not.")
-@click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
-              show_default=True)
-@cluster_options
+@click.option("--port", default=None, type=PORT, help="Only this port (number or name): cells say allowed or not.")
+@protocol_option()
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options((*OUTPUT_FORMATS, "csv", "dot", "mermaid", "html"))
 def matrix(port, protocol, output, no_color, **kwargs):
-    """Which selected pod may reach which: allowed connections for every ordered pair."""
+    """Which pods may reach which: allowed connections per pair.
+
+    Every ordered pair of the selected pods, grouped by workload."""
     from ..diagnose.ingress_paths import pseudo_rows
     from ..policy.matrix import compute
     from ..render import netpolicy_matrix as render

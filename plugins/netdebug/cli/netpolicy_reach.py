@@ -8,20 +8,28 @@ from ..model import objects
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, scoped_pods
-from .options import cluster_options, make_cluster_options, output_options, use_color
+from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .usage import epilog
 
-EPILOG = """\b
-POD: POD, NS/POD, KIND/NAME or NS/KIND/NAME.  The other pods: every namespace (-l filters them).
--o wide lists the denied pods too.  Exit: 0, or 2 bad input, 3 cluster error."""
+NOTES = """POD: POD, NS/POD, KIND/NAME or NS/KIND/NAME.  The other pods: every namespace
+(-l filters them).  -o wide lists the denied pods too."""
+
+
+def _epilog(name: str) -> str:
+    examples = [(f"kubectl netpolicy {name} -n shop backend-0", "every pod and address, all ports"),
+                (f"kubectl netpolicy {name} shop/deploy/backend --port http -o wide", "one port, denied pods too"),
+                (f"kubectl netpolicy {name} -f manifests/ shop/db-0 -l app=api", "from YAML, only pods labelled app=api")]
+    return epilog(examples, {0: "the answer was computed"}, NOTES)
 
 
 def _reach_command(name: str, direction: str, summary: str):
-    @click.command(name=name, epilog=EPILOG, help=summary)
+    @click.command(name=name, epilog=_epilog(name), help=summary)
     @click.argument("pod")
-    @click.option("--port", default=None, help="Only this port (a number, or a port name of the destination).")
-    @click.option("--protocol", type=click.Choice(["TCP", "UDP", "SCTP"], case_sensitive=False), default="TCP",
-                  show_default=True)
-    @cluster_options
+    @click.option("--port", default=None, type=PORT, help="Only this port (a number, or a port name of the "
+                  "destination).")
+    @protocol_option()
+    @cluster_options(namespace_help="Namespace of POD when typed without one (default: the context's namespace; "
+                     "with -f: default). The other pods: every namespace.")
     @output_options()
     def command(pod, port, protocol, output, no_color, **kwargs):
         options = make_cluster_options(kwargs)
@@ -51,7 +59,6 @@ def reach_report(engine, target, pods: list[dict], direction: str, port, protoco
     from ..policy.peers import Endpoint
     from ..policy.reach import external, peers_of
 
-    port = int(port) if isinstance(port, str) and port.isdigit() else port
     rows = []
     for pod, connections in peers_of(engine, target, pods, direction):
         destination = target if direction == "ingress" else Endpoint.for_pod(pod)
@@ -73,5 +80,5 @@ def _port_number(engine, destination, port, protocol: str):
     return port
 
 
-who_can_reach = _reach_command("who-can-reach", "ingress", "Which pods (and addresses) may connect to POD.")
-reachable_from = _reach_command("reachable-from", "egress", "Which pods (and addresses) POD may connect to.")
+who_can_reach = _reach_command("who-can-reach", "ingress", "Which pods and addresses may connect to POD.")
+reachable_from = _reach_command("reachable-from", "egress", "Which pods and addresses POD may connect to.")

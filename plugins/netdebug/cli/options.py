@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 
 import click
 
+from ..model.refs import parse_port
+from .usage import ALL_NAMES, NS_NAMES
+
 OUTPUT_FORMATS = ("text", "wide", "json", "yaml")
 
 
@@ -24,14 +27,40 @@ class ClusterOptions:
         return bool(self.filenames)
 
 
-def cluster_options(func):
-    """Decorate a click command with -n/-A/--context/--kubeconfig/-l/-f/--request-timeout."""
+class PortType(click.ParamType):
+    """A port number (1-65535) or a port name, by the one rule every plugin shares (model/refs)."""
+
+    name = "port"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "PORT"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        return parse_port(value, f"--{param.name}" if param is not None else "port")  # InputError: exit 2, one line
+
+
+PORT = PortType()
+
+
+def protocol_option(choices=("TCP", "UDP", "SCTP")):
+    return click.option("--protocol", type=click.Choice(choices, case_sensitive=False), default="TCP",
+                        show_default=True, metavar=f"[{'|'.join(choices)}]", help="Protocol of the connection.")
+
+
+def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str = ALL_NAMES):
+    """Decorate a click command with -n/-A/--context/--kubeconfig/-l/-f/--request-timeout.
+
+    Used bare (`@cluster_options`) or with the -n/-A help that is true for the command."""
+    if func is None:
+        return lambda f: cluster_options(f, namespace_help=namespace_help, all_help=all_help)
     decorators = [
         click.option("-f", "--filename", "filenames", multiple=True, type=click.Path(),
                      help="Read objects from these files or directories instead of the cluster (repeatable)."),
         click.option("-l", "--selector", default=None, help="Label selector to filter pods (e.g. app=web,tier!=db)."),
-        click.option("-A", "--all-namespaces", is_flag=True, help="Look in all namespaces."),
-        click.option("-n", "--namespace", default=None, help="Namespace (default: the context's namespace)."),
+        click.option("-A", "--all-namespaces", is_flag=True, help=all_help),
+        click.option("-n", "--namespace", default=None, help=namespace_help),
         click.option("--context", default=None, help="The kubeconfig context to use."),
         click.option("--kubeconfig", default=None, type=click.Path(), help="Path to the kubeconfig file."),
         click.option("--request-timeout", default=10.0, type=float, show_default=True,

@@ -9,7 +9,16 @@ from ..errors import InputError
 from ..render.structured import write_structured
 from ..render.style import Style
 from .errors import run_main
-from .options import cluster_options, make_cluster_options, output_options, use_color
+from .options import PORT, cluster_options, make_cluster_options, output_options, use_color
+from .usage import CONTEXT_SETTINGS, NS_SERVICE, epilog, prog
+
+EXAMPLES = [
+    ("kubectl svcdebug -n shop backend", "every check, with probes from inside the cluster"),
+    ("kubectl svcdebug shop/backend --port http --from toolbox", "one port, as seen from a client pod"),
+    ("kubectl svcdebug svc/backend --no-probe -o json", "static checks only, as JSON"),
+    ("kubectl svcdebug -f manifests/ -n shop backend", "static checks from YAML files"),
+]
+EPILOG = epilog(EXAMPLES, {0: "the Service works (warnings allowed)", 1: "an error-level finding"})
 
 
 @dataclass(frozen=True)
@@ -22,12 +31,12 @@ class Request:
     timeout: float = 2.0
 
 
-@click.command(name="svcdebug", help="Why a Service does not answer: the Debug Services checklist, automated.\n\n"
+@click.command(name="svcdebug", epilog=EPILOG, context_settings=CONTEXT_SETTINGS, help="Why a Service does not answer: the Debug Services checklist, automated.\n\n"
                "SVC is NAME, NAMESPACE/NAME or svc/NAME. Static checks (selector, endpoints, ports, type, "
                "Ingress, NetworkPolicy) work offline with -f; live runs also probe DNS, the ClusterIP and "
                "each endpoint from inside the cluster.")
 @click.argument("svc")
-@click.option("--port", default=None, help="Check only this Service port (number or name).")
+@click.option("--port", default=None, type=PORT, help="Check only this Service port (number or name).")
 @click.option("--from", "from_pod", default=None, metavar="POD", help="Client pod (NAME or NAMESPACE/NAME) to check "
               "policy for and to probe from.")
 @click.option("--no-probe", is_flag=True, help="Static checks only: send no traffic.")
@@ -36,8 +45,8 @@ class Request:
                    "cannot be removed afterwards).")
 @click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
 @output_options(("text", "json", "yaml"))
-@cluster_options
-@click.version_option(__version__, prog_name="kubectl-svcdebug")
+@cluster_options(namespace_help=NS_SERVICE, all_help="Not supported yet: name one Service.")
+@click.version_option(__version__, prog_name=prog("svcdebug"))
 def command(svc, port, from_pod, no_probe, ephemeral_image, timeout, output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
     if timeout <= 0:
@@ -58,4 +67,4 @@ def command(svc, port, from_pod, no_probe, ephemeral_image, timeout, output, no_
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_main(command, "kubectl-svcdebug", argv)
+    run_main(command, prog("svcdebug"), argv)

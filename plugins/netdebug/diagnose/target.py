@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..model import objects
+from ..model.refs import parse_port, split_port
 
 SERVICE_PREFIXES = ("svc", "service", "services")
 URL_SCHEMES = {"http": 80, "https": 443}
@@ -56,7 +57,7 @@ def parse_destination(text: str) -> Target:
     ip_target = _parse_ip(text)
     if ip_target:
         return ip_target
-    host, port = _split_port(text, text)
+    host, port = split_port(text, "DST", text)
     _check_dns_name(host, text)
     return Target(raw=text, form="dns", name=host.rstrip("."), port=port, maybe_pod="." not in host)
 
@@ -73,7 +74,7 @@ def _parse_service(text: str, parts: list[str]) -> Target:
     name_port = parts[-1]
     if len(parts) not in (2, 3) or not name_port:
         raise InputError(f"DST {text!r}: expected svc/name[:port] or ns/svc/name[:port]")
-    name, port = _split_port(name_port, text)
+    name, port = split_port(name_port, "DST", text)
     _check_dns_name(name, text)
     return Target(raw=text, form="service", name=name, namespace=namespace, port=port)
 
@@ -99,26 +100,10 @@ def _parse_url(text: str) -> Target:
 def _parse_ip(text: str) -> Target | None:
     if objects.is_ip(text):
         return Target(raw=text, form="ip", name=str(ipaddress.ip_address(text)))
-    match = re.match(r"^\[([0-9a-fA-F:.]+)\]:(\d+)$", text) or re.match(r"^([0-9.]+):(\d+)$", text)
+    match = re.match(r"^\[([0-9a-fA-F:.]+)\]:([0-9]+)$", text) or re.match(r"^([0-9.]+):([0-9]+)$", text)
     if match and objects.is_ip(match.group(1)):
-        return Target(raw=text, form="ip", name=match.group(1), port=_port_number(match.group(2), text))
+        return Target(raw=text, form="ip", name=match.group(1), port=parse_port(match.group(2), f"DST {text!r}: port"))
     return None
-
-
-def _split_port(text: str, raw: str) -> tuple[str, int | str | None]:
-    if ":" not in text:
-        return text, None
-    host, _, port = text.rpartition(":")
-    if not host or not port:
-        raise InputError(f"DST {raw!r}: empty host or port around ':'")
-    return host, _port_number(port, raw) if port.isdigit() else port.lower()
-
-
-def _port_number(text: str, raw: str) -> int:
-    number = int(text)
-    if not 1 <= number <= 65535:
-        raise InputError(f"{raw!r}: port {number} is outside 1-65535")
-    return number
 
 
 def _check_dns_name(name: str, raw: str) -> None:
