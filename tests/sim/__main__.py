@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _up(args) -> int:
-    from . import preflight, scenario
+    from . import preflight
+    if preflight.missing_packages():
+        raise RuntimeError(preflight.missing_packages())
+    from . import scenario
     from .cluster import served_kinds
     scenario.load(args.scenario, served_kinds())  # bad input fails here, in the foreground
     reason = preflight.problem()

@@ -1,10 +1,21 @@
 """Can the simulated cluster run on this machine? (root, the tools, network namespaces)"""
+import importlib.util
 import os
 import shutil
 import subprocess
 
 TOOLS = ("ip", "iptables-restore", "dnsmasq", "sysctl")
 SBIN = "/usr/local/sbin:/usr/sbin:/sbin"
+PACKAGES = ("aiohttp", "cryptography")  # the API server (TLS); `pip install .` alone does not bring them
+INSTALL_LINE = "pip install -e '.[sim]'"
+
+
+def missing_packages() -> str | None:
+    """What to install before the simulated cluster can start, as one line, or None."""
+    missing = [name for name in PACKAGES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    return f"the simulated cluster needs {', '.join(missing)}: run {INSTALL_LINE} in the netdebug checkout"
 
 
 def problem() -> str | None:
