@@ -10,7 +10,8 @@ import os
 import sys
 import time
 
-from . import adminpolicy, behaviour, daemons, dns, kubeproxy, links, netns, netpolicy, outside, outside_run
+from . import (adminpolicy, behaviour, daemons, dns, ingress_certs, ingress_controller, kubeproxy, links, netns,
+               netpolicy, outside, outside_run)
 from .names import hex_id
 from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
@@ -69,6 +70,7 @@ class DataPlane:
     # -- bring-up -----------------------------------------------------------------------------
     def up(self) -> None:
         started = time.monotonic()
+        self.ingress_certs = ingress_certs.issue(self.objects, self.file("ingress"))  # fills TLS Secrets
         self._write_etc()
         netns.add_namespaces([self.fabric, self.outside] + [p.netns for p in self.pods.values()])
         self._mark("namespaces", started)
@@ -155,7 +157,7 @@ class DataPlane:
         fabric_etc = os.path.join(ETC_NETNS, self.fabric)
         os.makedirs(fabric_etc, exist_ok=True)
         _write(os.path.join(fabric_etc, "resolv.conf"), "nameserver 127.0.0.1\n")
-        outside_run.write_etc(self)
+        outside_run.write_etc(self, self.ingress_certs.ca)
 
     def _dns_file(self, pod: dict, suffix: str) -> str:
         return self.file("dns", f"{pod['metadata']['namespace']}_{pod['metadata']['name']}.{suffix}")
@@ -191,6 +193,7 @@ class DataPlane:
         first = next(iter(self.nodes.values()), None)
         sockets = daemons.listener_entries(self.objects, self.netns_of)
         sockets += [daemons.api_endpoint(self.fabric, first.address)] if first else []
+        ingress_controller.attach(sockets, self.objects, self.ingress_certs, self.file("ingress"))
         spec, ready = self.file("listeners.json"), self.file("listeners.ready")
         _write(spec, json.dumps({"sockets": sockets, "slow_dns": slow, "tls": self._tls(sockets)}))
         self.daemons.spawn([sys.executable, "-m", "tests.sim.listeners", spec, ready], self.file("listeners.log"))

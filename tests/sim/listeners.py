@@ -86,7 +86,11 @@ async def serve(entries: list[tuple[dict, socket.socket]], tls: dict | None) -> 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(tls["cert"], tls["key"])
     for entry, sock in entries:
-        if entry["protocol"] == "TCP":
+        if entry.get("ingress"):
+            from .ingress_controller import IngressAnswer, tls_context
+            await loop.create_server(lambda e=entry: IngressAnswer(e, enter), sock=sock,
+                                     ssl=tls_context(entry["ingress"]) if entry.get("tls") else None)
+        elif entry["protocol"] == "TCP":
             await loop.create_server(lambda e=entry: Answer(e), sock=sock, ssl=context if entry.get("tls") else None)
         else:
             await loop.create_datagram_endpoint(Echo, sock=sock)

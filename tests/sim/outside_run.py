@@ -1,17 +1,21 @@
 """Bring-up of the outside namespace's processes: its DNS server (the external zone) and the API relay."""
 import os
+import shutil
 import sys
 
 from . import netns, outside
 from .registry import ETC_NETNS
 
 
-def write_etc(plane) -> None:
-    """The outside machine's resolver: its own DNS server on 127.0.0.1."""
+def write_etc(plane, public_ca: str) -> None:
+    """The outside machine's resolver (its own DNS server on 127.0.0.1) and the CAs it trusts: the
+    simulated public CA only (`ip netns exec` mounts these over /etc/resolv.conf and /etc/ssl)."""
     directory = os.path.join(ETC_NETNS, plane.outside)
-    os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, "resolv.conf"), "w", encoding="utf-8") as stream:
-        stream.write("nameserver 127.0.0.1\n")
+    os.makedirs(os.path.join(directory, "ssl", "certs"), exist_ok=True)
+    _write(os.path.join(directory, "resolv.conf"), "nameserver 127.0.0.1\n")
+    shutil.copyfile(public_ca, os.path.join(directory, "ssl", "certs", "ca-certificates.crt"))
+    if os.path.exists("/etc/ssl/openssl.cnf"):
+        shutil.copyfile("/etc/ssl/openssl.cnf", os.path.join(directory, "ssl", "openssl.cnf"))
 
 
 def start_dns(plane) -> None:

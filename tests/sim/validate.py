@@ -25,6 +25,9 @@ FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, wha
     "no-route-from": (re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\s*,\s*[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$"),
                       "node names like node-1,node-2"),
     "lb-route": (re.compile(r"^none$"), "`none`"),
+    "cert": (re.compile(r"^[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?(\s*,\s*[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?)*$"),
+             "DNS names like shop.example.com,www.example.com"),
+    "cert-expired": (re.compile(r"^(true|false)$"), "`true`"),
     "firewall": (re.compile(r"^(nodeports|\d{1,5}(\s*,\s*\d{1,5})*)$"), "`nodeports` or a list of ports like 30080,30443"),
     "external-dns": (re.compile(r"^(missing|[0-9.]+(\s*,\s*[0-9.]+)*)$"), "`missing` or stale addresses like 203.0.113.99"),
 }

@@ -23,7 +23,7 @@ def test_load_balancer_address_reaches_the_backends(sim_cluster):
     service = sim_cluster.store.get("Service", "store", "site-lb")
     assert service["status"]["loadBalancer"]["ingress"][0]["ip"] == "203.0.113.20"
     assert _answer(sim_cluster, client, "http://203.0.113.20/").startswith("store/site-")
-    assert _answer(sim_cluster, client, "http://203.0.113.10/").startswith("ingress-nginx/ingress-nginx-controller-")
+    assert _answer(sim_cluster, client, "http://203.0.113.10/") == "default"  # the controller: "default backend - 404"
 
 
 def test_pending_load_balancer_has_no_address_but_its_node_port_works(sim_cluster):
@@ -50,9 +50,11 @@ def test_host_network_pods_listen_on_their_node_address(sim_cluster):
             f"monitoring/{pod['metadata']['name']}"
 
 
-def test_ingress_controller_speaks_https_on_443(sim_cluster):
+def test_ingress_controller_speaks_https_on_443_and_routes_by_host(sim_cluster):
     client = pod_ref(sim_cluster, "store", "site")
-    assert _answer(sim_cluster, client, "https://203.0.113.10/") == "curl exit 60"  # self-signed: not trusted
+    assert _answer(sim_cluster, client, "https://203.0.113.10/") == "curl exit 60"  # default certificate: not trusted
     result, _ = in_pod(sim_cluster, client, ["curl", "-sk", "-m", "2", "https://203.0.113.10/"])
-    assert result.stdout.startswith("ingress-nginx/ingress-nginx-controller-")
-    assert _answer(sim_cluster, client, "http://203.0.113.10/").startswith("ingress-nginx/ingress-nginx-controller-")
+    assert result.stdout == "default backend - 404\n"  # no rule for Host 203.0.113.10
+    result, _ = in_pod(sim_cluster, client, ["curl", "-sk", "-m", "2", "--resolve", "shop.example.com:443:203.0.113.10",
+                                             "https://shop.example.com/"])
+    assert result.stdout.startswith("store/site-")

@@ -64,3 +64,27 @@ def test_outside_cannot_reach_pod_or_cluster_ips_directly(sim_cluster):
     assert answer(sim_cluster, f"http://{web['spec']['clusterIP']}/") == "curl exit 28"
     assert answer(sim_cluster, f"http://{sim_cluster.store.get('Pod', 'web', 'one')['status']['podIP']}:8080/") == \
         "curl exit 28"
+
+
+@pytest.mark.parametrize("url,status,verify", [
+    ("http://shop.example.com/", "308", "0"),  # TLS host: plain HTTP is redirected, as ingress-nginx does
+    ("https://shop.example.com/", "200", "0"),  # the Secret's certificate, signed by the CA the outside trusts
+    ("http://plain.example.com/x", "200", "0"),
+    ("https://nosecret.example.com/", "000", "18"),  # Secret missing: the self-signed default certificate
+    ("https://expired.example.com/", "000", "10"),
+    ("http://down.example.com/", "503", "0"),  # no ready endpoint behind the rule
+    ("http://failing.example.com/", "503", "0"),  # the backend itself answers 503 (proxied)
+    ("http://old.example.com/", "404", "0"),  # a published name no Ingress rule serves: the default backend
+])
+def test_ingress_controller_as_a_browser_sees_it(sim_cluster, url, status, verify):
+    result = outside(sim_cluster, ["curl", "-s", "-m", "3", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", url])
+    assert result.stdout.split() == [status, verify], (url, result.stderr)
+
+
+def test_ingress_default_certificate_and_wrong_name(sim_cluster):
+    verbose = outside(sim_cluster, ["curl", "-vsk", "-m", "3", "https://nosecret.example.com/"]).stderr
+    assert "CN=Kubernetes Ingress Controller Fake Certificate" in verbose
+    wrong = outside(sim_cluster, ["curl", "-s", "-m", "3", "https://wrongname.example.com/"])
+    assert wrong.returncode == 60  # the Secret's certificate names other.example.com
+    body = outside(sim_cluster, ["curl", "-s", "-m", "3", "https://shop.example.com/"]).stdout
+    assert body.startswith("web/web-")
