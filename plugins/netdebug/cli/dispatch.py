@@ -35,17 +35,27 @@ def usage() -> None:
 
 def self_test() -> int:
     """Import every netdebug module and the kubernetes client pieces the live mode loads lazily."""
-    import pkgutil
-
     import netdebug
 
-    names = [info.name for info in pkgutil.walk_packages(netdebug.__path__, "netdebug.")]
+    names = module_names(netdebug.__path__[0], "netdebug")
     for name in names:
         importlib.import_module(name)
     client = importlib.import_module("netdebug.kube.library").load()
     print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, utf8 mode {sys.flags.utf8_mode}, "
           f"live client pieces: {', '.join(sorted(vars(client)))}")
     return 0
+
+
+def module_names(directory: str, package: str) -> list[str]:
+    """Every module under a package directory, from its .py files (source) or .pyc files (the bundle)."""
+    names = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        relative = os.path.relpath(root, directory)
+        prefix = ".".join([package, *([] if relative == "." else relative.split(os.sep))])
+        stems = {name.rsplit(".", 1)[0] for name in files if name.endswith((".py", ".pyc"))}
+        names += [prefix if stem == "__init__" else f"{prefix}.{stem}" for stem in sorted(stems)]
+    return [name for name in names if name != package]
 
 
 def main() -> None:

@@ -33,8 +33,12 @@ def _register_shell(name: str) -> None:
     if name in sys.modules:
         return
     spec = importlib.util.find_spec(name)
-    module = importlib.util.module_from_spec(spec)
-    module.__class__ = _PackageShell
+    if spec is None:  # the frozen bundle leaves out the generated API classes and models (krew/netdebug.spec)
+        module = types.ModuleType(name)
+        module.__path__ = []
+    else:
+        module = importlib.util.module_from_spec(spec)
+        module.__class__ = _PackageShell
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")
     if parent:
