@@ -87,6 +87,13 @@ class Cluster:
         with self._lib.ApiClient(self.config.configuration) as api_client:
             return run_exec(api_client, namespace, pod, container, argv, stdin, timeout)
 
+    def exec_stream(self, namespace: str, pod: str, container: str, argv: list[str], sink=None):
+        """A long-running exec (packet capture): see exec_stream.ExecStream."""
+        from .exec_stream import ExecStream
+
+        self._count()
+        return ExecStream(self._lib.ApiClient(self.config.configuration), namespace, pod, container, argv, sink)
+
     def add_ephemeral_container(self, namespace: str, pod: str, image: str,
                                 target_container: str | None = None, timeout: float = 60.0) -> str:
         from .ephemeral import add_ephemeral_container
