@@ -49,11 +49,15 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 @click.option("--ephemeral", default=None, metavar="IMAGE",
               help="Probe from an ephemeral container with this image added to SRC (opt-in: it cannot be removed).")
 @click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
+@click.option("--capture", "capture", is_flag=True,
+              help="Capture the probes' packets at SRC and at the destination pods (tcpdump in the pod) and say "
+                   "where they died; writes one pcap file per end.")
+@click.option("--capture-dir", default=None, metavar="DIR", help="Where --capture writes its pcap files (default: the temp dir).")
 @cluster_options(all_help="Not supported: name SRC and DST (NS/NAME for another namespace).")
 @output_options(("text", "json", "yaml"))
 @click.version_option(__version__, prog_name=prog("netpath"))
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
-            output, no_color, **kwargs):
+            capture, capture_dir, output, no_color, **kwargs):
     from ..diagnose.path import walk
     from ..diagnose.target import parse_destination, parse_source
 
@@ -75,18 +79,32 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
     query = build_query(snapshot, source, destination, namespace, bool(options.namespace), port=port, protocol=protocol.upper(),
                         source_container=container, to_container=to_container)
-    report = walk(snapshot, query)
+    report, captured = walk(snapshot, query), None
     if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
 
-        probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
+        def run():
+            probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
+        captured = _with_capture(cluster, snapshot, report, query, run, timeout, capture_dir, ephemeral) if capture else run()
     data = report.to_dict()
+    if captured:
+        data["capture"] = captured
     data["gaps"] = gap_notes(snapshot.gaps)
     if not write_structured(data, output, sys.stdout):
         from ..render.netpath_text import render
 
         render(data, sys.stdout, Style(use_color(no_color, sys.stdout)))
+        if captured:
+            from ..render.capture_text import render_capture
+
+            render_capture(captured, sys.stdout, Style(use_color(no_color, sys.stdout)))
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
+
+
+def _with_capture(cluster, snapshot, report, query, run, timeout, directory, ephemeral) -> dict:
+    from .path_capture import capture_path
+
+    return capture_path(cluster, snapshot, report, query, run, timeout, directory, ephemeral)
 
 
 def build_query(snapshot, source: "Target", destination: "Target", namespace: str | None, explicit: bool,

@@ -5,7 +5,7 @@ source, arrive at a destination pod, was it answered (SYN-ACK, RST, a reply, ICM
 did the answer get back. The verdict of each flow is one of VERDICTS; flows with the same verdict
 towards the same address make one finding, with the flows as evidence.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model.findings import Finding
 from ..model.packets import Packet
@@ -72,7 +72,8 @@ def conclude(source: End, destinations: list[End], expected: "Expected") -> tupl
     flows += _never_left(flows, expected)
     for flow in flows:
         judge(flow, source, destinations, expected)
-    return findings(flows, source, expected), [summary(f) for f in flows]
+    files = [end.file for end in [source, *destinations] if end.file]
+    return findings(flows, source, expected, files), [summary(f) for f in flows]
 
 
 @dataclass(frozen=True)
@@ -198,35 +199,65 @@ def _watched(destinations: list[End], flow: Flow, expected: Expected) -> bool:
 
 
 def _numbers(flow: Flow, seen: list) -> dict:
-    data = {"sent": len(flow.sent)}
+    attempts = [p for p in flow.sent if p.syn or flow.protocol != "TCP"]
+    data = {"sent": len(attempts)}
     if flow.protocol == "TCP":
-        data["retransmissions"] = max(0, sum(1 for p in flow.sent if p.syn) - 1)
+        data["retransmissions"] = max(0, len(attempts) - 1)
     first_reply = next((p for p in flow.replies if p.time >= flow.sent[0].time), None) if flow.sent else None
     if first_reply is not None:
         data["rttMs"] = round((first_reply.time - flow.sent[0].time) * 1000, 3)
     if seen:
-        data["arrived"] = len(seen[0].arrived)
+        data["arrived"] = sum(1 for p in seen[0].arrived if p.syn or flow.protocol != "TCP")
         data["answeredThere"] = len(seen[0].answers)
     return data
 
 
-def findings(flows: list[Flow], source: End, expected: Expected) -> list[Finding]:
+def findings(flows: list[Flow], source: End, expected: Expected, files: list) -> list[Finding]:
     groups: dict[tuple, list[Flow]] = {}
     for flow in flows:
         groups.setdefault((flow.verdict, flow.to), []).append(flow)
-    return [_finding(verdict, members, source, expected) for (verdict, _), members in groups.items()]
+    return [_finding(verdict, members, source, expected, files) for (verdict, _), members in groups.items()]
 
 
-def _finding(verdict: str, flows: list[Flow], source: End, expected: Expected) -> Finding:
+def _finding(verdict: str, flows: list[Flow], source: End, expected: Expected, files: list) -> Finding:
     code, severity, template = FINDINGS[verdict]
     first = flows[0]
     answer = first.detail.get("answer") or ("SYN-ACK" if first.protocol == "TCP" else "a reply")
     words = {"to": first.to, "pod": first.pod or first.dst, "source": source.pod, "answer": answer,
              "actual": first.dst, "expected": ", ".join(sorted(expected.endpoints)) or "none"}
-    evidence = {"flows": [summary(f) for f in flows], "captures": [source.file] if source.file else []}
+    evidence = {"flows": [summary(f) for f in flows], "captures": files}
     return Finding(code, severity, template.format(**words), evidence, FIXES.get(verdict, ""), subject=f"Pod {source.pod}")
 
 
 def summary(flow: Flow) -> dict:
     return {"protocol": flow.protocol, "sport": flow.sport, "dst": flow.dst, "dport": flow.dport,
             "verdict": flow.verdict, **({"pod": flow.pod} if flow.pod else {}), **flow.detail}
+
+
+def fold(report, found: list[Finding]) -> None:
+    """One cause, one error: packet findings refine what the probes concluded on a netpath report.
+
+    A probe timeout nothing explained (`dropped-unexplained`) is replaced by where the packets died;
+    another probe error (not-listening, policy-denied...) keeps its place and gains the packets as
+    evidence; packet errors nothing else reported, and the info ones, are added as they are."""
+    errors = [f for f in found if f.severity == "error"]
+    holders = [h.findings for h in report.hops] + [report.observations]
+    unexplained = next(((lst, f) for lst in holders for f in lst if f.code == "dropped-unexplained"), None)
+    first_error = next(((lst, f) for lst in holders for f in lst if f.severity == "error"), None)
+    if errors and unexplained:
+        where, old = unexplained
+        where[where.index(old):where.index(old) + 1] = [replace(f, evidence={**f.evidence, "probes": old.evidence})
+                                                        for f in errors]
+        _recode(report, old.code, errors[0].code)
+    elif errors and first_error:
+        where, old = first_error
+        where[where.index(old)] = replace(old, evidence={**old.evidence, "packets": [f.message for f in errors]})
+    else:
+        report.observations.extend(errors)
+    report.observations.extend(f for f in found if f.severity != "error")
+
+
+def _recode(report, old: str, new: str) -> None:
+    for hop in report.hops:
+        if hop.code == old:
+            hop.code = new

@@ -82,6 +82,16 @@ _CODES = [
     ("egress-blocks-dns", "lint", "an egress policy leaves no way to DNS"),
     ("duplicate-policy", "lint", "two policies are identical"),
     ("redundant-policy", "lint", "a policy adds nothing to the others"),
+    # Packet capture (netpath --capture): where the probes' packets died, from tcpdump at both ends
+    ("capture-answered", "capture", "the packets show the destination answered and the answer came back"),
+    ("capture-refused", "capture", "the destination pod itself answered RST / port unreachable"),
+    ("capture-no-answer", "capture", "the packets arrived at the destination pod, which never answered"),
+    ("capture-reply-lost", "capture", "the destination answered; the answer never reached the source"),
+    ("capture-dropped-in-transit", "capture", "the packets left the source and never arrived at the destination"),
+    ("capture-never-left", "capture", "the source capture never saw the packets leave"),
+    ("capture-rejected-in-path", "capture", "something between the pods answered RST / unreachable"),
+    ("capture-unanswered", "capture", "the packets left the source, no answer (no capture at the destination)"),
+    ("capture-dnat-unexpected", "capture", "the Service address was translated to an address that is no endpoint"),
 ]
 
 CATALOGUE: dict[str, CodeInfo] = {code: CodeInfo(code, area, title) for code, area, title in _CODES}

@@ -1,0 +1,121 @@
+"""netpath --capture: tcpdump at the source and at the destination pods while the probes run, then
+a verdict per flow from the packets (diagnose/capture.py), and the pcap files named in the output."""
+import sys
+import tempfile
+import time
+
+from ..diagnose import capture as packets_verdict
+from ..model import objects
+
+MAX_DESTINATIONS = 4  # destination pods captured at (the first endpoints)
+PACKET_LIMIT = 2000
+GRACE = 0.15  # seconds for the last packets of a probe to reach the captures
+
+
+def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, directory: str | None = None,
+                 ephemeral: str | None = None, stream=sys.stderr) -> dict:
+    """Start the captures, run_probes(), stop them; findings go to report.observations. Returns the
+    JSON section: files, flows, limits and what was added to pods."""
+    ports, ends = _ports(report), _ends(snapshot, report, query)
+    if not ports or query.source is None:
+        run_probes()
+        return {"skipped": "nothing to capture: no pod-to-pod TCP/UDP probe on this path"}
+    from ..probe import capture
+
+    bpf = capture.flow_filter(ports, dns=False)
+    limit = round(timeout * 2 + 8, 1)
+    specs = [capture.CaptureSpec(ns, name, containers, bpf, limit, PACKET_LIMIT, role) for role, ns, name, containers in ends]
+    running = capture.start_all(cluster, specs)
+    added = _ephemeral_retries(cluster, running, ephemeral, stream)
+    run_probes()
+    time.sleep(GRACE)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    captures = capture.stop_all(running, directory or tempfile.gettempdir(), stamp)
+    return _conclude(report, query, captures, ports, bpf, limit, added)
+
+
+def _ports(report) -> set:
+    targets = report.targets
+    ports = {e["port"] for e in targets.get("endpoints") or [] if isinstance(e.get("port"), int)}
+    service = targets.get("service") or {}
+    if isinstance(service.get("port"), int) and service.get("ip"):
+        ports.add(service["port"])
+    return ports
+
+
+def _ends(snapshot, report, query) -> list[tuple]:
+    """(role, namespace, pod, containers to try) for the source and the first destination pods."""
+    ends = [("source", objects.namespace(query.source), objects.name(query.source),
+             _containers(query.source, query.source_container))]
+    for endpoint in (report.targets.get("endpoints") or [])[:MAX_DESTINATIONS]:
+        namespace, _, name = endpoint["pod"].partition("/")
+        pod = snapshot.get("Pod", namespace, name)
+        if pod is not None and endpoint["pod"] != report.source:
+            ends.append(("destination", namespace, name, _containers(pod, query.to_container)))
+    return ends
+
+
+def _containers(pod: dict, first: str | None) -> tuple:
+    names = [c.get("name") for c in objects.pod_containers(pod)]
+    return tuple(dict.fromkeys(([first] if first in names else []) + names))
+
+
+def _ephemeral_retries(cluster, running: list, image: str | None, stream) -> list[dict]:
+    """Where no container has tcpdump and the user passed --ephemeral IMAGE: capture from one added there."""
+    from ..errors import ClusterError
+    from ..probe import capture
+    from ..probe.source import ephemeral_notice
+
+    added = []
+    for index, entry in enumerate(running):
+        if not image or entry.stream is not None or "no tcpdump" not in (entry.capture.error or ""):
+            continue
+        spec = entry.capture.spec
+        stream.write(ephemeral_notice(spec.namespace, spec.pod, image) + " (for packet capture)\n")
+        try:
+            name = cluster.add_ephemeral_container(spec.namespace, spec.pod, image)
+        except ClusterError as err:
+            entry.capture.error = str(err)
+            continue
+        added.append({"pod": f"{spec.namespace}/{spec.pod}", "container": name, "image": image, "why": "packet capture"})
+        running[index] = capture.Running(cluster, capture.CaptureSpec(**{**spec.__dict__, "containers": (name,)}), 60.0)
+    return added
+
+
+def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float, added: list) -> dict:
+    source, *destinations = [_end(c, report) for c in captures]
+    source = packets_verdict.End(source.role, source.pod, _ip(query.source), source.packets, source.file, source.error)
+    expected = packets_verdict.Expected(
+        endpoints={e["ip"]: e["pod"] for e in report.targets.get("endpoints") or [] if e.get("ip")},
+        ports=frozenset(ports), service_ips=frozenset(_service_ips(report)), probed=tuple(_probed(report)))
+    flows = []
+    if source.error is None:
+        findings, flows = packets_verdict.conclude(source, destinations, expected)
+        packets_verdict.fold(report, findings)
+    return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
+            "files": [_file(c) for c in captures], "flows": flows}
+
+
+def _end(capture, report) -> "packets_verdict.End":
+    return packets_verdict.End(capture.spec.role, capture.ref, "", tuple(capture.packets), capture.file, capture.error)
+
+
+def _ip(pod: dict) -> str:
+    return (objects.pod_ips(pod) or [""])[0]
+
+
+def _service_ips(report) -> list[str]:
+    service = report.targets.get("service") or {}
+    return [service["ip"]] if service.get("ip") and not service["ip"].startswith("<") else []
+
+
+def _probed(report) -> list[tuple]:
+    protocol = report.protocol
+    return [(protocol, e["ip"], e["port"]) for e in report.targets.get("endpoints") or []
+            if e.get("ip") and isinstance(e.get("port"), int)]
+
+
+def _file(capture) -> dict:
+    data = {"role": capture.spec.role, "pod": capture.ref, "container": capture.container, "file": capture.file,
+            "packets": len(capture.packets), "seconds": capture.seconds}
+    return {**data, "error": capture.error} if capture.error else data

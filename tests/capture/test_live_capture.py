@@ -1,0 +1,87 @@
+"""netpath --capture on the `links` scenario: each fault gets its verdict from the packets, the pcap
+files open with tcpdump -r, and nothing keeps running in the pods afterwards."""
+import os
+import subprocess
+
+import pytest
+
+from tests.netpath.conftest import codes, live
+
+pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", ["tests/simtests/scenarios/links"], indirect=True)]
+
+
+def _capture(sim, tmp_path, target, *extra):
+    code, report = live(sim, "lab/client", f"lab/{target}", "--port", "8080", "--timeout", "1", "--capture",
+                        "--capture-dir", str(tmp_path), *extra)
+    return code, report, report["capture"]
+
+
+def _verdicts(capture):
+    return [flow["verdict"] for flow in capture["flows"]]
+
+
+def _finding(report, code):
+    found = [f for f in report["findings"] if f["code"] == code]
+    assert found, f"no {code} in {codes(report)}"
+    return found[0]
+
+
+def test_healthy_path_is_answered_with_its_numbers(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "ok")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert _verdicts(capture) == ["answered"]
+    flow = capture["flows"][0]
+    assert flow["sent"] == 1 and flow["retransmissions"] == 0 and flow["arrived"] == 1 and flow["rttMs"] < 100
+    assert [f["role"] for f in capture["files"]] == ["source", "destination"]
+    assert all(f["packets"] >= 3 for f in capture["files"])  # SYN, SYN-ACK, ACK at least, at both ends
+    assert _finding(report, "capture-answered")["severity"] == "info"
+
+
+def test_drop_at_destination_ingress_arrived_no_answer(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "guarded")
+    assert code == 1 and _verdicts(capture) == ["no-answer"]
+    finding = _finding(report, "capture-no-answer")
+    assert "arrived at lab/guarded" in finding["message"] and "dropped-unexplained" not in codes(report)
+
+
+def test_drop_on_the_reply_path(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "replydrop")
+    assert code == 1 and _verdicts(capture) == ["reply-lost"]
+    assert capture["flows"][0]["answeredThere"] >= 1
+    assert "lost on the way back" in _finding(report, "capture-reply-lost")["message"]
+
+
+def test_rst_from_the_destination_is_refused_folded_into_not_listening(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "closed")
+    assert code == 1 and _verdicts(capture) == ["refused"]
+    assert "RST from" in capture["flows"][0]["answer"]
+    assert any("answered RST" in line for line in _finding(report, "not-listening")["evidence"]["packets"])
+
+
+def test_node_to_node_route_broken_left_never_arrived(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "island")
+    assert code == 1 and _verdicts(capture) == ["dropped"]
+    assert "left lab/client, never arrived at lab/island" in _finding(report, "capture-dropped-in-transit")["message"]
+
+
+def test_pcap_files_open_with_tcpdump_and_are_named(sim_cluster, tmp_path):
+    _, _, capture = _capture(sim_cluster, tmp_path, "ok")
+    for entry in capture["files"]:
+        assert os.path.dirname(entry["file"]) == str(tmp_path)
+        read = subprocess.run(["tcpdump", "-nn", "-r", entry["file"]], capture_output=True, text=True, check=False)
+        assert read.returncode == 0 and "8080" in read.stdout, read.stderr
+        assert len(read.stdout.splitlines()) == entry["packets"]
+
+
+def test_nothing_keeps_running_in_the_pods(sim_cluster, tmp_path):
+    _capture(sim_cluster, tmp_path, "replydrop")
+    for ref in ("lab/client", "lab/replydrop"):
+        pids = subprocess.run(["ip", "netns", "pids", sim_cluster.pod_netns(ref)], capture_output=True, text=True).stdout
+        commands = [open(f"/proc/{pid}/comm").read().strip() for pid in pids.split() if os.path.exists(f"/proc/{pid}")]
+        assert not {"tcpdump", "sh", "sleep"} & set(commands), (ref, commands)
+
+
+def test_without_capture_nothing_is_captured_and_nothing_added(sim_cluster, tmp_path):
+    code, report = live(sim_cluster, "lab/client", "lab/ok", "--port", "8080", "--timeout", "1")
+    assert code == 0 and "capture" not in report
+    assert not [c for c in codes(report) if c.startswith("capture-")]
