@@ -28,7 +28,7 @@ def test_policy_denies_with_the_deciding_policy_and_a_fix():
     check = hop(report, "policy")["facts"]["checks"][0]
     assert check["ingress"]["policies"] == ["app/locked-ingress"] and not check["ingress"]["allowed"]
     finding = report["findings"][0]
-    assert finding["code"] == "policy-denied" and "app/locked-ingress" in finding["fix"] and "app=client" in finding["fix"]
+    assert finding["code"] == "policy-denied" and "app/locked-ingress" in finding["fix"] and "{app: client}" in finding["fix"]
 
 
 def test_container_to_container_skips_policy():

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from ..model.findings import Finding
+from . import policy_fix
 from .hops import FAIL, Hop, pod_facts
 from .pod_state import not_ready_reason, pod_events
 
@@ -29,7 +30,8 @@ def legs_for_pods(pods: list[dict], ports: dict) -> list[Leg]:
     return [Leg(Endpoint.for_pod(p), ports.get(objects.ref(p)), objects.spec(p).get("nodeName")) for p in pods]
 
 
-def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol: str) -> Hop:
+def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol: str,
+               service_port: int | None = None) -> Hop:
     hop = Hop("policy", facts={"source": source.ref, "sourceNode": _node(source), "checks": []})
     if engine.problems:
         hop.facts["policyProblems"] = list(engine.problems)
@@ -43,12 +45,14 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
         hop.facts["checks"].append({k: v for k, v in check.items() if v is not None})
         cni_defined |= verdict.egress.cni_defined or verdict.ingress.cni_defined
         if not verdict.allowed:
-            denied.append(verdict)
+            denied.append((leg, verdict))
+    if denied:
+        finding = _denied(engine, source, denied, len(hop.facts["checks"]), protocol, service_port)
     if denied and cni_defined:  # a hostNetwork side: what policy does to it is up to the CNI
-        hop.findings.append(replace(_denied(engine, source, denied, len(hop.facts["checks"]), protocol), severity="warning"))
+        hop.findings.append(replace(finding, severity="warning"))
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: the policies say no, the CNI decides")
     elif denied:
-        hop.fail(_denied(engine, source, denied, len(hop.facts["checks"]), protocol))
+        hop.fail(finding)
     elif not engine.snapshot.complete("NetworkPolicy"):
         gaps = "; ".join(g.sentence for g in engine.snapshot.gaps_for("NetworkPolicy"))
         hop.unknown("policy-not-visible", f"NetworkPolicies could not be read ({gaps})")
@@ -73,37 +77,21 @@ def _side(side) -> dict:
     return data
 
 
-def _denied(engine: PolicyEngine, source: Endpoint, denied: list, total: int, protocol: str) -> Finding:
-    first = denied[0]
+def _denied(engine: PolicyEngine, source: Endpoint, denied: list, total: int, protocol: str,
+            service_port: int | None) -> Finding:
+    leg, first = denied[0]
     side = first.egress if not first.egress.allowed else first.ingress
-    port = f"{protocol} {first.port}" if first.port else protocol
+    why = policy_fix.explain(engine, side, source, leg.endpoint, protocol, first.port, service_port)
     evidence = {"denied": [{"to": v.destination, "by": "egress" if not v.egress.allowed else "ingress",
-                            "policies": (v.egress if not v.egress.allowed else v.ingress).policies} for v in denied]}
-    message = (f"{side.direction} {port} from {source.ref} to {first.destination} is denied: "
-               f"{', '.join(side.policies)} select{'s' if len(side.policies) == 1 else ''} {side.pod} "
-               f"for {side.direction} and no rule admits it")
+                            "policies": (v.egress if not v.egress.allowed else v.ingress).policies} for _, v in denied]}
+    message = f"{side.direction} {_port(protocol, first.port)} from {source.ref} to {first.destination} is denied: {why.reason}"
     if len(denied) < total:
-        message += f" ({len(denied)} of {total} destinations denied)"
-    policy = _policy_to_extend(engine, side)
-    return Finding("policy-denied", "error", message, evidence, _fix(side, policy, source, first, port),
-                   f"NetworkPolicy {policy or side.policies[0]}")
+        message += f" ({len(denied)} of {total} destination pods denied)"
+    return Finding("policy-denied", "error", message, {**evidence, **why.evidence}, why.fix, why.subject)
 
 
-def _policy_to_extend(engine: PolicyEngine, side) -> str | None:
-    """The first selecting policy that already has rules for this direction (a default-deny has none)."""
-    return next((ref for ref in side.policies if engine.policy(ref).rules(side.direction)), None)
-
-
-def _fix(side, policy: str | None, source: Endpoint, verdict, port: str) -> str:
-    where = f"to {policy}" if policy else f"in a new NetworkPolicy selecting {side.pod}"
-    if side.direction == "egress":
-        return f"add an egress rule {where} allowing {port} to {verdict.destination}"
-    peer = f"pods {_labels(source)} in namespace {source.namespace}" if source.is_pod else f"ipBlock {source.ref}/32"
-    return f"add an ingress rule {where} allowing {port} from {peer}"
-
-
-def _labels(endpoint: Endpoint) -> str:
-    return ",".join(f"{k}={v}" for k, v in sorted(endpoint.labels.items())) or "<all>"
+def _port(protocol: str, port: int | None) -> str:
+    return f"{protocol} {port}" if port else protocol
 
 
 def destination_hop(snapshot, pods: list[dict], ports: dict, protocol: str, container: str | None = None) -> Hop:

@@ -148,7 +148,7 @@ def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, ser
     report.port = svc_port.get("port")
     ports = hop.facts["port"]["targetPorts"]
     report.targets["service"] = service_target(snapshot, service, svc_port, entry)
-    _walk_to_backends(snapshot, engine, query, report, backends, ports)
+    _walk_to_backends(snapshot, engine, query, report, backends, ports, svc_port.get("port"))
 
 
 def _walk_to_pods(snapshot, engine, query: PathQuery, report: PathReport, pods: list[dict]) -> None:
@@ -165,8 +165,10 @@ def _walk_to_pods(snapshot, engine, query: PathQuery, report: PathReport, pods: 
     _walk_to_backends(snapshot, engine, query, report, pods, ports)
 
 
-def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[dict], ports: dict) -> None:
-    report.hops.append(policy_hop(engine, _source_endpoint(query), legs_for_pods(pods, ports), report.protocol))
+def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[dict], ports: dict,
+                      service_port: int | None = None) -> None:
+    report.hops.append(policy_hop(engine, _source_endpoint(query), legs_for_pods(pods, ports), report.protocol,
+                                  service_port))
     report.hops.append(destination_hop(snapshot, pods, ports, report.protocol, query.to_container))
     report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
                                     "port": ports.get(objects.ref(p))} for p in pods]
