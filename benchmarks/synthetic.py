@@ -8,6 +8,7 @@ tests/netpolicy/test_nca_differential.py): ipBlocks covering pod IPs, `policyTyp
 """
 import ipaddress
 import random
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -20,7 +21,15 @@ PORTS = (  # (containerPort, name, protocol)
     (53, "dns", "UDP"), (9000, "metrics", "TCP"), (7000, "gossip", "SCTP"),
 )
 PROTOCOLS = ("TCP", "UDP", "SCTP")
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Quotes what kubectl's YAML reader (go-yaml v2) would not read as a string: `60487e15`, `y`, `n`."""
+
+
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+                              list("-+0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
 OUTSIDE_CIDRS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/25", "172.16.0.0/12")
 
 

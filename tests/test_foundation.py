@@ -143,19 +143,26 @@ def test_pod_ips_tolerates_malformed_status():
     assert pod_ips({}) == []
 
 
-def test_manifest_loader_builds_what_the_safe_loader_builds(tmp_path):
+def test_manifest_loader_reads_scalars_as_the_api_server_does(tmp_path):
+    """go-yaml v2 (kubectl, API server): no base-60 or timestamps, y/n are booleans, 1e3 is a number."""
     import yaml
 
     from netdebug.manifests.yaml_loader import ManifestLoader
 
     text = textwrap.dedent("""
-        base: &base {port: 80, enabled: true, ratio: 0.5, none: null, when: 2024-01-02, octal: 0o17}
+        base: &base {port: 80, enabled: true, ratio: 0.5, none: null, when: 2024-01-02, octal: 017, t: 12:30:00}
         merged: {<<: *base, port: 81}
-        items: [a, 1, "2", [x, {y: ~}], *base]
+        items: [a, 1, "2", [x, {z: ~}], *base, y, N, "yes", off, 1e3, 0x1f, 1_000, !!binary aGVsbG8=]
+        keys: {80: a, true: b}
         ---
         kind: Pod
         """)
-    assert list(yaml.load_all(text, Loader=ManifestLoader)) == list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    base = {"port": 80, "enabled": True, "ratio": 0.5, "none": None, "when": "2024-01-02", "octal": 15, "t": "12:30:00"}
+    assert list(yaml.load_all(text, Loader=ManifestLoader)) == [
+        {"base": base, "merged": {**base, "port": 81},
+         "items": ["a", 1, "2", ["x", {"z": None}], base, True, False, "yes", False, 1000.0, 31, 1000, "hello"],
+         "keys": {"80": "a", "true": "b"}},
+        {"kind": "Pod"}]
 
 
 def test_manifest_loader_rejects_unhashable_keys_and_recursion(tmp_path):

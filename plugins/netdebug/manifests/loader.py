@@ -3,24 +3,32 @@ import os
 
 import yaml
 
+from .. import decode
+from ..decode.collisions import equal_priority_warnings
+from ..decode.values import describe
 from ..errors import InputError
 from ..model import objects
 from ..model.snapshot import CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS, Snapshot
 from ..model.selectors import matches
+from . import locate
 from .yaml_loader import ManifestLoader
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SYNTHESIZED = "netdebug.io/synthesized-from"
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def load(paths: list[str], default_namespace: str = "default") -> Snapshot:
-    snapshot = Snapshot(origin="files")
+    snapshot, places = Snapshot(origin="files"), {}
     for path in paths:
         for file in _manifest_files(path):
-            for doc in _documents(file):
-                _add_object(snapshot, doc, file, default_namespace)
+            for place, obj in _objects(file):
+                _add_object(snapshot, obj, place, default_namespace, places)
     _add_pods_for_workloads(snapshot)
     _complete_namespaces(snapshot)
+    snapshot.warnings += equal_priority_warnings(snapshot)
     return snapshot
 
 
@@ -36,36 +44,71 @@ def _manifest_files(path: str) -> list[str]:
     return [path]
 
 
-def _documents(file: str) -> list[dict]:
+def _documents(file: str) -> list:
     try:
+        if os.path.getsize(file) > MAX_FILE_BYTES:
+            raise InputError(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")
         with open(file, encoding="utf-8") as stream:
-            docs = list(yaml.load_all(stream, Loader=ManifestLoader))
+            return list(yaml.load_all(stream, Loader=ManifestLoader))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
         raise InputError(f"{where}: invalid YAML: {getattr(err, 'problem', None) or err}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{file}: cannot read: {err}") from None
-    found = []
-    for index, doc in enumerate(docs):
+
+
+def _objects(file: str):
+    """(place, object) for every object in the file; the items of a List count one by one.
+
+    Items of a typed list (PodList, as the API returns it) inherit kind and apiVersion, as kubectl reads them."""
+    for index, doc in enumerate(_documents(file)):
         if doc is None:
             continue
+        place = (file, index, None)
         if not isinstance(doc, dict):
-            raise InputError(f"{file}: document {index + 1} is not a Kubernetes object")
-        found += doc.get("items") or [] if doc.get("kind", "").endswith("List") else [doc]
-    return found
+            raise InputError(f"{locate.where(place)}: a document is not a Kubernetes object ({describe(doc)})")
+        kind = doc.get("kind")
+        if not (isinstance(kind, str) and kind.endswith("List") and "items" in doc):
+            yield place, doc
+            continue
+        items = doc.get("items") or []
+        if not isinstance(items, list):
+            raise InputError(f"{locate.where(place, 'items')}: {kind} items: must be a list, not {describe(items)}")
+        for position, item in enumerate(items):
+            yield (file, index, position), _inherit(item, kind, doc.get("apiVersion"))
 
 
-def _add_object(snapshot: Snapshot, obj: dict, file: str, default_namespace: str) -> None:
-    kind = obj.get("kind")
-    if not kind or not objects.name(obj):
-        raise InputError(f"{file}: an object has no kind or metadata.name")
+def _inherit(item, list_kind: str, api_version) -> object:
+    if isinstance(item, dict) and list_kind != "List":
+        item.setdefault("kind", list_kind[:-len("List")])
+        if isinstance(api_version, str):
+            item.setdefault("apiVersion", api_version)
+    return item
+
+
+def _add_object(snapshot: Snapshot, obj, place: tuple, default_namespace: str, places: dict) -> None:
+    found = decode.problems(obj)
+    if found:
+        path, message = found[0]
+        more = f" (and {len(found) - 1} more problem{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
+        field = f"{path}: " if path else ""
+        raise InputError(f"{locate.where(place, path)}: {decode.where(obj)}: {field}{message}{more}")
+    kind = obj["kind"]
     if kind not in KNOWN_KINDS:
-        snapshot.warnings.append(f"{file}: skipped {kind} {objects.name(obj)} (kind not used by netdebug)")
+        snapshot.warnings.append(f"{place[0]}: skipped {kind} {objects.name(obj)} (kind not used by netdebug)")
         return
     if kind not in CLUSTER_SCOPED and not objects.namespace(obj):
         obj.setdefault("metadata", {})["namespace"] = default_namespace
-    snapshot.add(obj)
+    key = (kind, objects.namespace(obj), objects.name(obj))
+    if key in places:
+        earlier, earlier_place = places[key]
+        snapshot.replace(earlier, obj)
+        snapshot.warnings.append(f"{locate.where(place)}: {decode.where(obj)} is defined again (first at "
+                                 f"{locate.where(earlier_place)}); the last one is used, as kubectl apply would")
+    else:
+        snapshot.add(obj)
+    places[key] = (obj, place)
 
 
 def _pod_template(workload: dict) -> dict | None:

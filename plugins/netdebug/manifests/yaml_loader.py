@@ -1,33 +1,138 @@
-"""A faster safe YAML loader for large manifest sets.
+"""A safe, fast YAML loader that reads scalars as the API server does, with bounded aliases and depth.
 
-PyYAML's C parser still builds every object through Python generators (two passes per mapping);
+Scalars: kubectl and the API server decode YAML with go-yaml v2 (via sigs.k8s.io/yaml), not with
+PyYAML's YAML 1.1 resolver. So `12:30:00` stays a string (no base-60), `2024-01-02` stays a string
+(no timestamps), `y`/`n`/`yes`/`off` are booleans, `1e3` is a number and `!!binary` is the decoded text.
+
+Speed: PyYAML's C parser still builds every object through Python generators (two passes per mapping);
 manifests are plain maps, lists and strings, so those are built directly in one pass. Every other
-node (ints, bools, nulls, floats, timestamps, merge keys) goes through the standard safe constructor,
-so the result is identical to yaml.CSafeLoader's. Measured: ~35% less time loading a 200-pod cluster.
+node goes through the standard safe constructor.
+
+Safety: an alias builds a fresh copy of what it names, so a "billion laughs" document would grow
+without end; at most MAX_ALIAS_NODES nodes may be built through aliases per document, and nesting
+deeper than MAX_DEPTH is refused. Duplicate keys are refused, as the API server's strict decoding does.
 """
+import binascii
+import math
+import re
+
 import yaml
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
+_MERGE, _BINARY, _BOOL = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:bool"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_TRUE = ("y", "yes", "true", "on")
+_FLOAT_SYNTAX = re.compile(r"^[-+]?(\.[0-9]|[0-9]+[.eE]|\.(inf|Inf|INF|nan|NaN|NAN))")
+_OCTAL = re.compile(r"^[-+]?0[0-7]+$")
+MAX_ALIAS_NODES = 100_000
+MAX_DEPTH = 200
+
+_RESOLVERS = (  # go-yaml v2's implicit types; order matters (int before float)
+    ("tag:yaml.org,2002:bool", r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
+                               r"|on|On|ON|off|Off|OFF)$", "yYnNtTfFoO"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*))$",
+     "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+                                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+)
+
+
+def _refuse(problem: str, node):
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
 class ManifestLoader(_Base):
-    def construct_document(self, node):
-        try:
-            return self._build(node)
-        except (RecursionError, TypeError) as err:  # a recursive alias; a list or map used as a key
-            problem = "nesting too deep" if isinstance(err, RecursionError) else "unhashable mapping key"
-            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
-        finally:
-            self.constructed_objects = {}
+    yaml_implicit_resolvers = {}
 
-    def _build(self, node):
+    def construct_document(self, node):
+        self._aliased, self._built, self._merged = 0, set(), set()
+        try:
+            return self._build(node, 0, False)
+        except RecursionError:
+            raise _refuse("nesting too deep", node) from None
+        finally:
+            self.constructed_objects, self._built, self._merged = {}, set(), set()
+
+    def _build(self, node, depth: int, shared: bool):
         tag = node.tag
+        if shared:
+            self._count(node)
         if tag == _STR:
             return node.value
-        if tag == _MAP and not any(key.tag == _MERGE for key, _ in node.value):
-            return {self._build(key): self._build(value) for key, value in node.value}
+        if depth > MAX_DEPTH:
+            raise _refuse(f"nesting deeper than {MAX_DEPTH} levels", node)
+        if tag in (_MAP, _SEQ) and not shared and id(node) in self._built:
+            shared = True  # an alias: what it names is built again
+            self._count(node)
+        self._built.add(id(node))
+        if tag == _MAP:
+            return self._mapping(node, depth, shared)
         if tag == _SEQ:
-            return [self._build(item) for item in node.value]
+            return [self._build(item, depth + 1, shared) for item in node.value]
+        return self._scalar(node)
+
+    def _mapping(self, node, depth: int, shared: bool) -> dict:
+        merges = id(node) in self._merged or any(key.tag == _MERGE for key, _ in node.value)
+        if merges and id(node) not in self._merged:
+            _refuse_duplicates([key for key, _ in node.value if key.tag != _MERGE])
+            self.flatten_mapping(node)  # merged pairs first, so the map's own keys win
+            self._merged.add(id(node))
+        built = {key.value if key.tag == _STR else self._key(key, depth): self._build(value, depth + 1, shared)
+                 for key, value in node.value}
+        if len(built) != len(node.value) and not merges:
+            _refuse_duplicates([key for key, _ in node.value])
+        return built
+
+    def _key(self, node, depth: int) -> str:
+        """JSON has only string keys: sigs.k8s.io/yaml writes `true: x` as "true", `80: x` as "80"."""
+        key = self._build(node, depth + 1, False)
+        if isinstance(key, (dict, list)):
+            raise _refuse("a map or list used as a key", node)
+        return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+
+    def _scalar(self, node):
+        if node.tag == _BOOL:
+            return node.value.lower() in _TRUE
+        if node.tag == _BINARY:
+            try:
+                return binascii.a2b_base64(node.value.encode("ascii")).decode("utf-8")
+            except (ValueError, UnicodeError):
+                raise _refuse("!!binary is not base64 of UTF-8 text", node) from None
+        if node.tag in (_INT, _FLOAT):
+            return _number(node.value)
         return self.construct_object(node, deep=True)
+
+    def _count(self, node) -> None:
+        self._aliased += 1
+        if self._aliased > MAX_ALIAS_NODES:
+            raise _refuse(f"more than {MAX_ALIAS_NODES:,} values built through aliases (an alias bomb?)", node)
+
+
+def _number(text: str):
+    """go-yaml v2: an int beyond 64 bits is read as a float, a float beyond float64 as the string itself."""
+    plain = text.replace("_", "")
+    try:
+        value = int(plain, 0) if not _FLOAT_SYNTAX.match(plain) else None
+    except ValueError:  # 017 (octal in YAML 1.1) or thousands of digits
+        value = int(plain, 8) if _OCTAL.match(plain) else None
+    if value is not None and -2**63 <= value < 2**64:
+        return value
+    number = float(plain.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan")
+                   .replace(".NaN", "nan").replace(".NAN", "nan")) if len(plain) < 400 else math.inf
+    return text if math.isinf(number) and "inf" not in plain.lower() else number
+
+
+def _refuse_duplicates(keys: list) -> None:
+    seen = set()
+    for key in keys:
+        if key.value in seen:
+            raise _refuse(f"duplicate key {key.value!r}", key)
+        seen.add(key.value)
+
+
+for _tag, _pattern, _first in _RESOLVERS:
+    ManifestLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+ManifestLoader.add_implicit_resolver("tag:yaml.org,2002:yaml", re.compile(r"^(?:!|&|\*)$"), list("!&*"))

@@ -21,6 +21,11 @@ class Snapshot:
     def add(self, obj: dict) -> None:
         self.objects.setdefault(obj.get("kind", ""), []).append(obj)
 
+    def replace(self, old: dict, new: dict) -> None:
+        """Put `new` where `old` was (the same kind/namespace/name defined again)."""
+        items = self.objects[old["kind"]]
+        items[next(i for i, item in enumerate(items) if item is old)] = new
+
     def of(self, kind: str) -> list[dict]:
         return self.objects.get(kind, [])
 
