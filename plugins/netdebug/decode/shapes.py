@@ -52,11 +52,11 @@ def _check_object(shape: Obj, value, path: str, found: list, repair: bool) -> bo
     if type(value) is not dict:
         found.append((path, f"must be an object, not {describe(value)}"))
         return False
-    valid = True
+    complete = True
     for key in shape.required:
         if value.get(key) is None:
             found.append((_join(path, key), "is required"))
-            valid = False
+            complete = False
     fields, bad = shape.fields, []
     for key, item in value.items():
         field = fields.get(key)
@@ -70,12 +70,12 @@ def _check_object(shape: Obj, value, path: str, found: list, repair: bool) -> bo
             if problem:
                 found.append((_join(path, key), problem))
         if not ok:
-            valid = False
             bad.append(key)
-    for key in bad if repair else ():
-        if key not in shape.required:
+    if repair and complete and not any(key in shape.required for key in bad):
+        for key in bad:
             del value[key]
-    return valid
+        return True  # what remains is valid
+    return complete and not bad
 
 
 def _check_list(shape: ListOf, value, path: str, found: list, repair: bool) -> bool:
@@ -88,6 +88,7 @@ def _check_list(shape: ListOf, value, path: str, found: list, repair: bool) -> b
     if repair and bad:
         dropped = set(bad)
         value[:] = [item for index, item in enumerate(value) if index not in dropped]
+        return True
     return not bad
 
 
@@ -101,7 +102,7 @@ def _check_map(shape: MapOf, value, path: str, found: list, repair: bool) -> boo
            if not check(shape.key, key, path, found, repair) or not check(shape.value, item, _join(path, key), found, repair)]
     for key in bad if repair else ():
         del value[key]
-    return not bad
+    return repair or not bad
 
 
 def _zero(shape):

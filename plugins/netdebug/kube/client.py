@@ -9,6 +9,7 @@ from __future__ import annotations  # `list` is also a method name below
 import json
 import threading
 
+from .. import decode
 from ..model.gaps import Gap
 from . import errors, library
 from .config import ClusterConfig, load_config
@@ -54,7 +55,9 @@ class Cluster:
             page = self._read(resource, "list", namespace, None, query)
             if page is None:
                 return []
-            items.extend(_complete(item, kind, resource.group_version) for item in page.get("items") or [])
+            decoded = (self._decoded(_complete(item, kind, resource.group_version), namespace)
+                       for item in page.get("items") or [] if isinstance(item, dict))
+            items.extend(obj for obj in decoded if obj is not None)
             token = (page.get("metadata") or {}).get("continue")
             if not token:
                 return items
@@ -64,7 +67,7 @@ class Cluster:
         resource = resource_for(kind)
         namespace = namespace if resource.namespaced else None
         obj = self._read(resource, "get", namespace, name, [])
-        return _complete(obj, kind, resource.group_version) if obj else None
+        return self._decoded(_complete(obj, kind, resource.group_version), namespace) if obj else None
 
     def logs(self, namespace: str, pod: str, container: str, tail_lines: int = 50) -> str:
         """The last lines a container wrote; "" (and a Gap) when they cannot be read."""
@@ -127,6 +130,18 @@ class Cluster:
                 return None
             raise errors.api_failure(err, self.config.server, self.context, what) from None
         return json.loads(response.data)
+
+    def _decoded(self, obj: dict, namespace: str | None) -> dict | None:
+        """The object as decode() checks it; a field the API should not have let through (a newer API,
+        a CRD's own schema) is dropped with a note instead of reaching the diagnosis."""
+        kind = obj["kind"]
+        obj, found = decode.repair(obj)
+        if found:
+            path, message = found[0]
+            more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+            self.gaps.append(Gap(kind, namespace, f"{decode.where(obj) if obj else kind} has a field netdebug cannot "
+                                                  f"read ({path}: {message}{more}); ignored"))
+        return obj
 
     def _count(self) -> None:
         with self._lock:
