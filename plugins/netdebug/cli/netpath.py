@@ -52,12 +52,14 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 @click.option("--capture", "capture", is_flag=True,
               help="Capture the probes' packets at SRC and at the destination pods (tcpdump in the pod) and say "
                    "where they died; writes one pcap file per end.")
+@click.option("--count", default=None, type=click.IntRange(1, 1000), metavar="N",
+              help="Repeat the connects (and DNS lookup) N times in one exec: loss, RTT min/median/p99, jitter.")
 @click.option("--capture-dir", default=None, metavar="DIR", help="Where --capture writes its pcap files (default: the temp dir).")
 @cluster_options(all_help="Not supported: name SRC and DST (NS/NAME for another namespace).")
 @output_options(("text", "json", "yaml"))
 @click.version_option(__version__, prog_name=prog("netpath"))
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
-            capture, capture_dir, output, no_color, **kwargs):
+            capture, count, capture_dir, output, no_color, **kwargs):
     from ..diagnose.path import walk
     from ..diagnose.target import parse_destination, parse_source
 
@@ -79,26 +81,44 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
     query = build_query(snapshot, source, destination, namespace, bool(options.namespace), port=port, protocol=protocol.upper(),
                         source_container=container, to_container=to_container)
-    report, captured = walk(snapshot, query), None
+    report, sections = walk(snapshot, query), {}
     if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
 
         def run():
             probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
-        captured = _with_capture(cluster, snapshot, report, query, run, timeout, capture_dir, ephemeral) if capture else run()
-    data = report.to_dict()
-    if captured:
-        data["capture"] = captured
+        if count:
+            run = _with_quality(run, sections, cluster, report, query, count, timeout)
+        if capture:
+            sections["capture"] = _with_capture(cluster, snapshot, report, query, run, timeout, capture_dir, ephemeral)
+        else:
+            run()
+    data = {**report.to_dict(), **sections}
     data["gaps"] = gap_notes(snapshot.gaps)
     if not write_structured(data, output, sys.stdout):
         from ..render.netpath_text import render
 
         render(data, sys.stdout, Style(use_color(no_color, sys.stdout)))
-        if captured:
-            from ..render.capture_text import render_capture
+        if sections:
+            from ..render.capture_text import render_sections
 
-            render_capture(captured, sys.stdout, Style(use_color(no_color, sys.stdout)))
+            render_sections(sections, sys.stdout, Style(use_color(no_color, sys.stdout)))
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
+
+
+def _with_quality(run, sections: dict, cluster, report, query, count: int, timeout: float):
+    """run() and the --count repeats side by side; the repeats' findings join the report afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .path_quality import measure_path
+
+    def both():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            measuring = pool.submit(measure_path, cluster, report, query, count, timeout)
+            run()
+            sections["quality"], found = measuring.result()
+        report.observations.extend(found)
+    return both
 
 
 def _with_capture(cluster, snapshot, report, query, run, timeout, directory, ephemeral) -> dict:

@@ -92,6 +92,10 @@ _CODES = [
     ("capture-rejected-in-path", "capture", "something between the pods answered RST / unreachable"),
     ("capture-unanswered", "capture", "the packets left the source, no answer (no capture at the destination)"),
     ("capture-dnat-unexpected", "capture", "the Service address was translated to an address that is no endpoint"),
+    # Path quality (netpath --count)
+    ("path-lossy", "quality", "repeated probes lose packets on this path"),
+    ("path-slow", "quality", "round trips on this path are far slower than inside a cluster"),
+    ("dns-slow", "quality", "DNS lookups of this name are slow (each search-list query counted)"),
 ]
 
 CATALOGUE: dict[str, CodeInfo] = {code: CodeInfo(code, area, title) for code, area, title in _CODES}

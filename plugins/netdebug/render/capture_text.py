@@ -1,7 +1,29 @@
-"""The capture part of netpath's text output: the pcap files, each flow's fate, what was added."""
+"""netpath's measured sections in text: the capture (pcap files, each flow's fate, what was added)
+and the path quality of --count (loss, round trips, jitter per path)."""
 from .style import Style
 
 VERDICT_COLOR = {"answered": "green"}
+
+
+def render_sections(sections: dict, stream, style: Style) -> None:
+    if "quality" in sections:
+        render_quality(sections["quality"], stream, style)
+    if "capture" in sections:
+        render_capture(sections["capture"], stream, style)
+
+
+def render_quality(data: dict, stream, style: Style) -> None:
+    stream.write("\n" + style.paint(f"path quality ({data['count']} attempts each)", "bold") + "\n")
+    if data.get("skipped") or data.get("error"):
+        stream.write(f"  {data.get('skipped') or 'error: ' + data['error']}\n")
+        return
+    for path in data["paths"]:
+        rtt = path.get("rttMs")
+        numbers = (f"rtt min/median/p99 {rtt['min']:g}/{rtt['median']:g}/{rtt['p99']:g} ms, jitter {path['jitterMs']:g} ms"
+                   if rtt else "no answer")
+        refused = f", {path['refused']} refused" if path["refused"] else ""
+        loss = style.paint(f"{path['lossPercent']:g}% lost", "green" if not path["lossPercent"] else "red")
+        stream.write(f"  {path['kind'].upper():<4} {path['target']} ({path['of']}): {loss}{refused} · {numbers}\n")
 
 
 def render_capture(data: dict, stream, style: Style) -> None:
