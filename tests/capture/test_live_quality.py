@@ -56,3 +56,17 @@ def test_refused_attempts_are_not_loss(sim_cluster):
     code, report, quality = _count(sim_cluster, "closed", "--port", "8080")
     path = _path(quality, "Pod lab/closed")
     assert (path["refused"], path["lossPercent"]) == (20, 0.0) and "path-lossy" not in codes(report)
+
+
+def test_mtu_black_hole_names_both_numbers(sim_cluster):
+    code, report, quality = _count(sim_cluster, "big", "--port", "8080", "--count", "5")
+    line = next(m for m in quality["mtu"] if m["of"] == "Pod lab/big")
+    assert (line["interfaceMtu"], line["largestPassing"], line["smallestFailing"]) == (1500, 1400, 1401)
+    finding = next(f for f in report["findings"] if f["code"] == "mtu-black-hole")
+    assert "1400" in finding["message"] and "1500" in finding["message"] and code == 1
+
+
+def test_full_size_passes_on_a_healthy_path(sim_cluster):
+    _, report, quality = _count(sim_cluster, "ok", "--port", "8080", "--count", "5")
+    line = next(m for m in quality["mtu"] if m["of"] == "Pod lab/ok")
+    assert line["largestPassing"] == line["interfaceMtu"] == 1500 and "mtu-black-hole" not in codes(report)

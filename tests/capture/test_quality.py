@@ -35,3 +35,14 @@ def test_dns_slow_explains_the_search_list_cost():
     queries = ["db.lab.svc.cluster.local", "db.svc.cluster.local", "db.cluster.local", "db"]
     finding = quality.findings([q], "Pod a/b", queries)[0]
     assert finding.code == "dns-slow" and "4 queries" in finding.message and finding.evidence["queriesPerLookup"] == 4
+
+
+def test_mtu_black_hole_vs_pmtu_that_works_vs_full_size():
+    from netdebug.probe.mtu import parse_mtu
+    parsed = parse_mtu("10.0.0.2 mtu 1500\n10.0.0.2 pass 1400\n10.0.0.2 pass 576\n10.0.0.2 fail 1401\n"
+                       "10.0.0.3 mtu 1500\n10.0.0.3 pass 1450\n10.0.0.3 frag-needed 1450\n10.0.0.3 fail 1500\n"
+                       "10.0.0.4 mtu 1500\n10.0.0.4 pass 1500\n10.0.0.5 mtu 1500\n10.0.0.5 fail 576\n")
+    lines = [quality.mtu_summary(host, f"Pod a/{host[-1]}", parsed[host]) for host in sorted(parsed)]
+    assert [f.code for f in quality.mtu_findings(lines, "Pod a/src")] == ["mtu-black-hole", "path-mtu-reduced"]
+    assert (lines[0]["largestPassing"], lines[0]["smallestFailing"]) == (1400, 1401)
+    assert "unknown" in lines[3]["note"]

@@ -21,26 +21,66 @@ def targets(report) -> list[tuple]:
 
 
 def measure_path(cluster, report, query, count: int, timeout: float) -> tuple[dict, list]:
+    """The repeats and the MTU ladder side by side (two execs from SRC): (JSON section, findings)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mtu = pool.submit(measure_mtu, cluster, report, query, timeout)
+        section, found = repeat_probes(cluster, report, query, count, timeout)
+        lines, mtu_found = mtu.result()
+    return {**section, "mtu": lines}, found + mtu_found
+
+
+def measure_mtu(cluster, report, query, timeout: float) -> tuple[list, list]:
+    """Largest packet with Don't Fragment that reaches each endpoint pod, vs the interface MTU."""
+    from ..probe.mtu import mtu_argv, parse_mtu
+
+    hosts = {e["ip"]: f"Pod {e['pod']}" for e in (report.targets.get("endpoints") or [])[:MAX_ENDPOINTS] if e.get("ip")}
+    if not hosts or query.source is None:
+        return [], []
+    result, python = _run_python(cluster, query, lambda python: mtu_argv(python, list(hosts), max(0.5, timeout / 2)),
+                                 2 * timeout + 3)
+    if result is None or result.returncode != 0:
+        return [{"error": _failure(result, python)}], []
+    parsed = parse_mtu(result.stdout)
+    if "*" in parsed:
+        return [{"error": parsed["*"].get("error")}], []
+    lines = [quality.mtu_summary(host, label, parsed.get(host, {})) for host, label in hosts.items()]
+    return lines, quality.mtu_findings(lines, f"Pod {report.source}")
+
+
+def _run_python(cluster, query, argv_for, seconds: float):
+    """(ExecResult, python) with python3, else python; (None, None) when the container has neither."""
+    from ..probe.tools import missing_binary
+
+    namespace, pod = objects.namespace(query.source), objects.name(query.source)
+    container = query.source_container or objects.pod_containers(query.source)[0]["name"]
+    for python in ("python3", "python"):
+        result = cluster.exec(namespace, pod, container, argv_for(python), timeout=seconds)
+        if not (result.error and missing_binary(result.error)):
+            return result, python
+    return None, None
+
+
+def _failure(result, python) -> str:
+    if result is None:
+        return "needs python3 or python in the source container; use --ephemeral IMAGE with one (e.g. nicolaka/netshoot)"
+    return result.error or (result.stderr.strip().splitlines() or ["no output"])[-1]
+
+
+def repeat_probes(cluster, report, query, count: int, timeout: float) -> tuple[dict, list]:
     """Run the repeats from SRC's container: (the JSON section, findings). Safe to run beside the
     other probes: it only reads the report."""
     from ..probe.repeat import exec_seconds, parse_attempts, repeat_argv
-    from ..probe.tools import Toolset, missing_binary
+    from ..probe.tools import Toolset
 
     wanted = targets(report)
     if not wanted or query.source is None:
         return {"count": count, "skipped": "nothing to repeat on this path"}, []
-    namespace, pod = objects.namespace(query.source), objects.name(query.source)
-    container = query.source_container or objects.pod_containers(query.source)[0]["name"]
-    for python in ("python3", "python"):
-        argv = repeat_argv(Toolset(frozenset([python])), [t[:3] for t in wanted], count, timeout)
-        result = cluster.exec(namespace, pod, container, argv, timeout=exec_seconds(count, timeout))
-        if not (result.error and missing_binary(result.error)):
-            break
-    else:
-        return {"count": count, "error": f"--count needs python3 or python in {namespace}/{pod} ({container}); "
-                                          "use --ephemeral IMAGE with one (e.g. nicolaka/netshoot)"}, []
-    if result.returncode != 0:
-        return {"count": count, "error": result.error or (result.stderr.strip().splitlines() or ["no output"])[-1]}, []
+    result, python = _run_python(cluster, query, lambda python: repeat_argv(
+        Toolset(frozenset([python])), [t[:3] for t in wanted], count, timeout), exec_seconds(count, timeout))
+    if result is None or result.returncode != 0:
+        return {"count": count, "error": _failure(result, python)}, []
     return _conclude(report, wanted, parse_attempts(result.stdout, len(wanted)), count, python)
 
 

@@ -103,3 +103,39 @@ def _dns_slow(quality: Quality, subject: str, queries: list[str]) -> Finding:
                    {**quality.to_dict(), "queriesPerLookup": per_lookup},
                    "check the cluster DNS pods (CPU, throttling, upstream latency); use the FQDN with a trailing dot, "
                    "or lower ndots in dnsConfig, to skip the search list", subject=subject)
+
+
+def mtu_summary(host: str, label: str, entry: dict) -> dict:
+    """The JSON line for one target: interface MTU, largest size that came back, smallest that did not."""
+    data = {"target": host, "of": label, "interfaceMtu": entry.get("interfaceMtu"),
+            "largestPassing": max(entry.get("passed") or [0]) or None,
+            "smallestFailing": min(entry.get("failed") or [0]) or None}
+    if entry.get("fragNeeded"):
+        data["fragNeeded"] = entry["fragNeeded"]
+    if entry.get("error"):
+        data["error"] = entry["error"]
+    elif not entry.get("passed"):
+        data["note"] = "no ICMP echo came back at any size (ICMP filtered?): path MTU unknown"
+    return data
+
+
+def mtu_findings(summaries: list[dict], subject: str) -> list[Finding]:
+    """A size below the interface MTU that is lost silently is a black hole; with ICMP it is only info."""
+    found = []
+    for line in summaries:
+        largest, interface = line.get("largestPassing"), line.get("interfaceMtu")
+        if not largest or not interface or largest >= interface:
+            continue
+        if line.get("fragNeeded"):
+            found.append(Finding("path-mtu-reduced", "info",
+                                 f"path MTU to {line['of']} ({line['target']}) is {line['fragNeeded']} bytes, below the "
+                                 f"interface MTU {interface}; ICMP 'fragmentation needed' comes back, so PMTU discovery "
+                                 "copes", line, subject=subject))
+            continue
+        found.append(Finding("mtu-black-hole", "error",
+                             f"MTU black hole to {line['of']} ({line['target']}): packets up to {largest} bytes pass, "
+                             f"{line.get('smallestFailing')} and more vanish without ICMP 'fragmentation needed', below the "
+                             f"interface MTU {interface}: small requests work, full-size packets hang", line,
+                             f"set the pod network's MTU (CNI config) to {largest} or less for the overlay's overhead, "
+                             "or let ICMP 'fragmentation needed' through / clamp the TCP MSS on the nodes", subject=subject))
+    return found

@@ -95,6 +95,8 @@ _CODES = [
     # Path quality (netpath --count)
     ("path-lossy", "quality", "repeated probes lose packets on this path"),
     ("path-slow", "quality", "round trips on this path are far slower than inside a cluster"),
+    ("mtu-black-hole", "quality", "packets below the interface MTU vanish without ICMP fragmentation needed"),
+    ("path-mtu-reduced", "quality", "the path MTU is below the interface MTU, and ICMP says so (PMTU works)"),
     ("dns-slow", "quality", "DNS lookups of this name are slow (each search-list query counted)"),
 ]
 

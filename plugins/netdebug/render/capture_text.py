@@ -24,6 +24,18 @@ def render_quality(data: dict, stream, style: Style) -> None:
         refused = f", {path['refused']} refused" if path["refused"] else ""
         loss = style.paint(f"{path['lossPercent']:g}% lost", "green" if not path["lossPercent"] else "red")
         stream.write(f"  {path['kind'].upper():<4} {path['target']} ({path['of']}): {loss}{refused} · {numbers}\n")
+    for line in data.get("mtu") or []:
+        stream.write("  " + _mtu_line(line) + "\n")
+
+
+def _mtu_line(line: dict) -> str:
+    if line.get("error") or line.get("note"):
+        return f"MTU  {line.get('target', '')} {line.get('error') or line['note']}".replace("  ", " ", 1)
+    largest, interface = line["largestPassing"], line["interfaceMtu"]
+    verdict = "full size passes" if largest == interface else \
+        f"largest passing {largest}, {line.get('smallestFailing')} lost" + \
+        (f" (ICMP says path MTU {line['fragNeeded']})" if line.get("fragNeeded") else " silently: black hole")
+    return f"MTU  {line['target']} ({line['of']}): interface {interface} · {verdict}"
 
 
 def render_capture(data: dict, stream, style: Style) -> None:
