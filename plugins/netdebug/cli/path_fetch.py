@@ -1,7 +1,8 @@
 """A targeted live snapshot for one SRC/DST pair: only the objects the walk reads, no cluster-wide pod list.
 
-Typically 6-9 API calls (at most 10), made by three independent threads: the common part
-(Namespaces, NetworkPolicies), the source and the destination.
+Typically 9-12 API calls, made by independent threads: Namespaces (labels for namespaceSelectors),
+every policy that can decide the connection (NetworkPolicies and the admin tiers, kube/policies),
+the source and the destination.
 """
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +11,7 @@ from ..diagnose.target import Target
 from ..model import objects
 from ..model.selectors import to_string
 from ..model.snapshot import Snapshot
+from ..kube.policies import policy_reads, without_unserved
 from .endpoints import KIND_ALIASES
 
 DNS_LABELS = "k8s-app=kube-dns"
@@ -20,7 +22,7 @@ def fetch(cluster, source: Target, destination: Target, namespace: str, explicit
 
     DST names without a namespace are looked up in -n when given (`explicit`), else in SRC's namespace."""
     gaps_before = len(cluster.gaps)
-    jobs = [lambda: _common(cluster), lambda: _endpoint(cluster, source, namespace)]
+    jobs = [lambda: cluster.list("Namespace"), *policy_reads(cluster), lambda: _endpoint(cluster, source, namespace)]
     if source.form != "external":
         client_ns = _ref_namespace(source.name, namespace)
         jobs.append(lambda: _destination(cluster, destination, namespace if explicit else client_ns, client_ns))
@@ -35,13 +37,8 @@ def fetch(cluster, source: Target, destination: Target, namespace: str, explicit
         if key not in seen:
             seen.add(key)
             snapshot.add(obj)
-    snapshot.gaps.extend(cluster.gaps[gaps_before:])
+    snapshot.gaps.extend(without_unserved(cluster.gaps[gaps_before:]))
     return snapshot
-
-
-def _common(cluster) -> list[dict]:
-    """Namespaces (labels for namespaceSelectors) and every NetworkPolicy: small lists, two calls."""
-    return cluster.list("Namespace") + cluster.list("NetworkPolicy")
 
 
 def _split_ref(text: str, default: str) -> tuple[str, str, str]:
@@ -101,8 +98,16 @@ def _service(cluster, namespace: str, name: str, service: dict | None = None) ->
     found = [service] + cluster.list("EndpointSlice", namespace, label_selector=f"kubernetes.io/service-name={name}")
     selector = objects.spec(service).get("selector")
     if selector:
-        found += cluster.list("Pod", namespace, label_selector=to_string({"matchLabels": selector}))
+        selected = cluster.list("Pod", namespace, label_selector=to_string({"matchLabels": selector}))
+        found += selected or _selector_misses(cluster, namespace, selector)
     return found
+
+
+def _selector_misses(cluster, namespace: str, selector: dict) -> list[dict]:
+    """A selector that picks no pod: the namespace's pods (for the nearest miss) and pods elsewhere that
+    it would pick (the Service may live in the wrong namespace). Two calls, only in that case."""
+    elsewhere = cluster.list("Pod", None, label_selector=to_string({"matchLabels": selector}))
+    return cluster.list("Pod", namespace) + [p for p in elsewhere if objects.namespace(p) != namespace]
 
 
 def _by_ip(cluster, ip: str) -> list[dict]:

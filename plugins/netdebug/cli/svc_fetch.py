@@ -11,6 +11,7 @@ from ..diagnose.endpoints import SERVICE_NAME_LABEL
 from ..diagnose.ingress import routing_ingresses
 from ..diagnose.ingress_controllers import CONTROLLER_NAMES
 from ..diagnose.service import selected_pods, service_type
+from ..kube.policies import policy_reads, without_unserved
 from ..model import objects
 from ..model.objects import pod_ready
 from ..model.snapshot import Snapshot
@@ -27,7 +28,7 @@ def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple
     else:
         snapshot.add(service)
         _fetch_around(cluster, snapshot, service, client_ref)
-    snapshot.gaps.extend(cluster.gaps)
+    snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot
 
 
@@ -47,7 +48,7 @@ def _fetch_around(cluster, snapshot: Snapshot, service: dict, client_ref) -> Non
     namespaces = {ns} | ({client_ref[0]} if client_ref else set())
     calls = [lambda: cluster.list("EndpointSlice", ns, label_selector=f"{SERVICE_NAME_LABEL}={name}"),
              lambda: cluster.list("Pod", ns),
-             lambda: cluster.list("NetworkPolicy", ns),
+             *policy_reads(cluster, (ns,)),
              lambda: cluster.list("Ingress", ns),
              lambda: cluster.list("StatefulSet", ns)]
     calls += [_getter(cluster, "Namespace", None, other) for other in sorted(namespaces)]

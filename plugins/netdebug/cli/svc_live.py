@@ -5,6 +5,7 @@ from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_fi
 from ..errors import NotFoundError
 from ..model.gaps import require
 from ..kube.client import connect
+from ..kube.policies import without_unserved
 from .svc_fetch import fetch_service_snapshot
 from .svc_probes import Progress, run_service_probes
 
@@ -28,7 +29,7 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
         found, probes, notes = run_service_probes(cluster, facts, from_pod, request.timeout, request.ephemeral_image,
                                                   progress or Progress())
         findings += found
-    snapshot.gaps = list(dict.fromkeys(cluster.gaps))
+    snapshot.gaps = without_unserved(dict.fromkeys(cluster.gaps))
     return build_report(facts.ref, findings, facts, probes, gap_notes(snapshot) + notes)
 
 

@@ -6,6 +6,8 @@ Which node each side is on is reported (it does not change what policy allows).
 from dataclasses import dataclass, replace
 
 from ..model import objects
+from ..model.gaps import NOT_SERVED
+from ..model.kinds import ADMIN_POLICY_KINDS
 from ..policy.engine import Endpoint, PolicyEngine
 from ..model.findings import Finding
 from . import policy_fix
@@ -53,12 +55,18 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: the policies say no, the CNI decides")
     elif denied:
         hop.fail(finding)
-    elif not engine.snapshot.complete("NetworkPolicy"):
-        gaps = "; ".join(g.sentence for g in engine.snapshot.gaps_for("NetworkPolicy"))
-        hop.unknown("policy-not-visible", f"NetworkPolicies could not be read ({gaps})")
+    elif _unseen(engine.snapshot):
+        gaps = "; ".join(g.sentence for g in _unseen(engine.snapshot))
+        hop.unknown("policy-not-visible", f"policies could not be read ({gaps})")
     elif cni_defined:
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: whether NetworkPolicy applies is up to the CNI")
     return hop
+
+
+def _unseen(snapshot) -> list:
+    """Gaps that may hide a deciding policy (an admin kind the server does not serve hides nothing)."""
+    return [g for kind in ("NetworkPolicy", *ADMIN_POLICY_KINDS) for g in snapshot.gaps_for(kind)
+            if g.reason != NOT_SERVED]
 
 
 def localhost_policy_hop() -> Hop:
@@ -83,11 +91,17 @@ def _denied(engine: PolicyEngine, source: Endpoint, denied: list, total: int, pr
     side = first.egress if not first.egress.allowed else first.ingress
     why = policy_fix.explain(engine, side, source, leg.endpoint, protocol, first.port, service_port)
     evidence = {"denied": [{"to": v.destination, "by": "egress" if not v.egress.allowed else "ingress",
-                            "policies": (v.egress if not v.egress.allowed else v.ingress).policies} for _, v in denied]}
+                            "policies": _deciders(v.egress if not v.egress.allowed else v.ingress)} for _, v in denied]}
     message = f"{side.direction} {_port(protocol, first.port)} from {source.ref} to {first.destination} is denied: {why.reason}"
     if len(denied) < total:
         message += f" ({len(denied)} of {total} destination pods denied)"
     return Finding("policy-denied", "error", message, {**evidence, **why.evidence}, why.fix, why.subject)
+
+
+def _deciders(side) -> list[str]:
+    """The admin policy whose rule decided, else the NetworkPolicies isolating the pod."""
+    decided = [f"{r.kind} {r.policy}" for r in side.rules if r.action in ("deny", "allow")]
+    return decided or list(side.policies)
 
 
 def _port(protocol: str, port: int | None) -> str:

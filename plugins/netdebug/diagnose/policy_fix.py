@@ -5,7 +5,7 @@ override it, so none is suggested); a baseline Deny is overridden by a NetworkPo
 pod. In the NetworkPolicy tier the rule that almost admits the traffic is named with the edit that
 makes it admit it (policy/near_miss); without one, a new policy selecting the pod by its stable labels.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model.kinds import NAMESPACE_NAME_LABEL
 from ..policy.near_miss import NearMiss, near_misses
@@ -28,10 +28,10 @@ def explain(engine, side, source, destination, protocol: str, port: int | None,
     decided = side.rules[-1] if side.tier in ("admin", "baseline") and side.rules else None
     if decided is not None and decided.action == "deny":
         return _admin_denial(decided, side, source, destination, protocol, port)
+    passed = {"passed on by": [f"{r.kind} {r.policy} rule {r.rule} (Pass)" for r in side.rules if r.action == "pass"]}
     misses = near_misses(engine, source, destination, side.direction, protocol, port, service_port)
-    if misses:
-        return _near_miss(misses[0], misses[1:], side, service_port)
-    return _new_policy(side, source, destination, protocol, port)
+    found = _near_miss(misses[0], misses[1:], side) if misses else _new_policy(side, source, destination, protocol, port)
+    return replace(found, evidence={**found.evidence, **passed}) if passed["passed on by"] else found
 
 
 def _admin_denial(ref, side, source, destination, protocol, port) -> Denial:
@@ -53,7 +53,7 @@ def _admin_denial(ref, side, source, destination, protocol, port) -> Denial:
                   f"{ref.kind} {ref.policy}", evidence)
 
 
-def _near_miss(miss: NearMiss, others: list, side, service_port) -> Denial:
+def _near_miss(miss: NearMiss, others: list, side) -> Denial:
     changes = "; ".join(describe_edit(e) for e in miss.edits)
     evidence = {"near miss": f"NetworkPolicy {miss.policy} {miss.direction} rule {miss.rule}", "patch": changes}
     if others:

@@ -125,13 +125,17 @@ def _check(check: dict, source_node: str | None) -> str:
 def _side(side: dict) -> str:
     if side.get("cniDefined"):
         return "CNI-defined (hostNetwork)"
+    decided = next((r for r in side["rules"] if r.get("action") in ("deny", "allow")), None)
+    if decided is not None:  # an admin or baseline policy decided, before or instead of NetworkPolicies
+        verb = "denied" if decided["action"] == "deny" else "allowed"
+        return f"{verb} by {decided['kind']} {decided['policy']} rule {decided['rule']}"
     if not side["isolated"]:
         return "not isolated"
     if not side["allowed"]:
         return f"denied (selected by {', '.join(side['policies'])}, no rule admits)"
     if not side["rules"]:  # allowed with no rule: the pod reaching itself (e.g. through its Service)
         return "allowed (the pod itself: NetworkPolicy does not apply)"
-    rule = side["rules"][0]
+    rule = next(r for r in side["rules"] if r.get("action") != "pass")
     return f"by {rule['policy']} rule {rule['rule']}"
 
 
