@@ -1,6 +1,6 @@
 """Declared vs observed: what probe outcomes mean for a walked path (pure logic, real walks from manifests)."""
 from netdebug.cli.netpath import build_query
-from netdebug.diagnose import path_probes
+from netdebug.diagnose import external_probes, path_probes
 from netdebug.diagnose.path import walk
 from netdebug.diagnose.target import parse_destination, parse_source
 from netdebug.manifests.loader import load
@@ -96,12 +96,17 @@ def test_dns_down_and_no_tool_says_ephemeral():
 
 def test_external_probes_hit_each_node_on_the_node_port():
     report = walked("external", "external", "shop/svc/web-np")
-    planned = path_probes.plan(report, "TCP", "/", None)
+    external = report.targets["external"]
+    assert external_probes.first_round(external) == []  # no name to resolve
+    planned = external_probes.second_round(external, [], "/")
     entries = [(p["target"], p["port"]) for p in planned if p["role"] == "entry"]
     assert entries == [("172.18.0.2", 30080), ("172.18.0.3", 30080)] and planned[-1]["kind"] == "http"
     results = [{**p, "outcome": "timeout", "detail": ""} for p in planned]
-    path_probes.conclude(report, results)
-    assert report.verdict == "blocked at entry"
-    results[0]["outcome"] = "connected"
-    path_probes.conclude(report, results)
-    assert report.verdict == "reachable"
+    external_probes.conclude(report, results)
+    assert report.verdict == "blocked at entry" and report.hop("entry").code == "nodeport-filtered"
+    report = walked("external", "external", "shop/svc/web-np")
+    results[0].update(outcome="connected")
+    results[-1].update(outcome="http", detail="200", status=200)
+    external_probes.conclude(report, results)
+    assert report.verdict == "reachable" and [f.code for f in report.findings] == ["nodeport-filtered"]
+    assert report.findings[0].severity == "warning"  # one node answers: partly filtered

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..model.kinds import CLUSTER_DOMAIN
 from ..diagnose.target import Target
+from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.selectors import to_string
 from ..model.snapshot import Snapshot
@@ -137,27 +138,23 @@ def _by_name(cluster, name: str, client_ns: str) -> list[dict]:
 
 
 def _external(cluster, target: Target, namespace: str) -> list[dict]:
-    """From outside: the Service (direct, or behind the Ingress for a host), nodes, classes, TLS secrets."""
-    ingresses = cluster.list("Ingress", target.namespace or namespace if target.form == "service" else None)
-    found = cluster.list("Node") + cluster.list("IngressClass") + ingresses
-    if target.form == "service":
-        found += _service(cluster, target.namespace or namespace, target.name)
-    else:
-        backend = _backend_for_host(ingresses, target.name)
-        found += _service(cluster, *backend) if backend else []
+    """From outside: nodes, classes, Ingresses, the Services (names and addresses they publish), then
+    the endpoints and pods of the one the way in leads to, and the TLS Secrets."""
+    from ..diagnose.external import route
+
+    service_ns = target.namespace or namespace if target.form == "service" else None
+    ingresses = cluster.list("Ingress", service_ns)
+    found = cluster.list("Node") + cluster.list("IngressClass") + ingresses + cluster.list("Service", service_ns)
+    view = Snapshot(origin="live")
+    for obj in found:
+        view.add(obj)
+    try:
+        chosen = route(view, target, namespace).service
+        found += _service(cluster, objects.namespace(chosen), objects.name(chosen), chosen)[1:]
+    except (InputError, NotFoundError):
+        pass  # the walk says what is wrong with the destination
     for ingress in ingresses:
         for tls in objects.spec(ingress).get("tls") or []:
             secret = tls.get("secretName") and cluster.get("Secret", objects.namespace(ingress), tls["secretName"])
             found += [secret] if secret else []
     return found
-
-
-def _backend_for_host(ingresses: list[dict], host: str) -> tuple[str, str] | None:
-    for ingress in ingresses:
-        for rule in objects.spec(ingress).get("rules") or []:
-            if rule.get("host") in (None, host):
-                for path in (rule.get("http") or {}).get("paths") or []:
-                    service = ((path.get("backend") or {}).get("service") or {}).get("name")
-                    if service:
-                        return objects.namespace(ingress), service
-    return None

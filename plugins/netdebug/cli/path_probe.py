@@ -1,9 +1,7 @@
 """Run the probes that prove a walked path: inside SRC over exec (contract C), or from this machine
-for `external`; all in parallel, each bounded by --timeout. Then let diagnose.path_probes conclude."""
-import http.client
-import socket
+for `external` (external_probe); all in parallel, each bounded by --timeout. Then let
+diagnose.path_probes conclude."""
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import path_probes
@@ -15,15 +13,16 @@ SWEEP_FROM = 3  # TCP probes from SRC at which one batched exec beats one exec e
 
 def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str | None, ephemeral: str | None,
                stream=sys.stderr) -> None:
+    if query.source is None:
+        from .external_probe import probe_external
+
+        return probe_external(report, timeout, http_path, stream)
     planned = path_probes.plan(report, report.protocol, http_path, query.to_container)
     if not planned:
         return
     if stream.isatty():
         stream.write(f"probing {len(planned)} target(s) from {report.source} (timeout {timeout:g}s)...\n")
-    if query.source is None:
-        results = _run_local(planned, timeout)
-    else:
-        results = _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream)
+    results = _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream)
     path_probes.conclude(report, results)
     report.probes = [_public(r) for r in results]
 
@@ -98,49 +97,6 @@ def _outcome(result) -> dict:
     if result.spec.kind == "listening" and result.outcome == "ok":
         found.update(outcome="listening", sockets=[dict(s) for s in result.sockets])
     return found
-
-
-def _run_local(planned: list[dict], timeout: float) -> list[dict]:
-    def run(probe: dict) -> dict:
-        if probe["kind"] == "http":
-            return {**probe, **local_http(probe["target"], probe["port"], probe["path"], timeout), "from": "this machine"}
-        return {**probe, **local_tcp(probe["target"], probe["port"], timeout), "from": "this machine"}
-
-    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(planned))) as pool:
-        return list(pool.map(run, planned))
-
-
-def local_tcp(host: str, port: int, timeout: float) -> dict:
-    """A TCP connect from this machine (external clients): connected, refused or timeout."""
-    start = time.monotonic()
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            outcome, detail = "connected", ""
-    except ConnectionRefusedError:
-        outcome, detail = "refused", "connection refused"
-    except (socket.timeout, TimeoutError):
-        outcome, detail = "timeout", f"no answer within {timeout:g}s"
-    except OSError as err:
-        outcome, detail = "error", str(err)
-    return {"outcome": outcome, "detail": detail, "elapsedMs": (time.monotonic() - start) * 1000, "tool": "socket"}
-
-
-def local_http(host: str, port: int, path: str, timeout: float) -> dict:
-    """An HTTP GET from this machine: outcome "http" with the status code as detail."""
-    start = time.monotonic()
-    connection = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        outcome, detail = "http", str(connection.getresponse().status)
-    except ConnectionRefusedError:
-        outcome, detail = "refused", "connection refused"
-    except (socket.timeout, TimeoutError):
-        outcome, detail = "timeout", f"no answer within {timeout:g}s"
-    except (OSError, http.client.HTTPException) as err:
-        outcome, detail = "error", str(err)
-    finally:
-        connection.close()
-    return {"outcome": outcome, "detail": detail, "elapsedMs": (time.monotonic() - start) * 1000, "tool": "http.client"}
 
 
 def _public(result: dict) -> dict:

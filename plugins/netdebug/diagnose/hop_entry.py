@@ -1,58 +1,91 @@
-"""The entry hop for traffic from outside the cluster: NodePort, LoadBalancer, Ingress -> Service.
+"""The entry hop for traffic from outside the cluster: only what the path uses.
 
-The checks themselves are svcdebug's (service_types, ingress); this hop gathers the facts of the
-way in and judges them.
+Through an Ingress rule: that Ingress (class, backend port, its address), its TLS only for https,
+and the controller's Service that owns the address. Through a Service: its type, node ports,
+LoadBalancer address and externalTrafficPolicy. The checks themselves are svcdebug's
+(service_types, ingress); this hop gathers the facts of the way in and judges them.
 """
 from ..model import objects
-from .endpoints import service_endpoints
 from ..model.findings import Finding
-from .hops import Hop
-from .ingress import ingress_findings, routing_ingresses
+from .endpoints import service_endpoints
+from .external import ExternalRoute, node_addresses
+from .hops import Hop, service_port
+from .ingress import ingress_addresses, route_findings, service_externaldns
 from .service import service_type, subject
 from .service_types import lb_addresses, type_findings
 
 EXTERNAL_TYPES = ("NodePort", "LoadBalancer")
 
 
-def node_addresses(snapshot) -> list[dict]:
-    return [{"node": objects.name(n), "type": a.get("type"), "address": a.get("address")}
-            for n in snapshot.of("Node") for a in objects.status(n).get("addresses") or []
-            if a.get("type") in ("InternalIP", "ExternalIP")]
+def entry_hop(snapshot, route: ExternalRoute, protocol: str, scheme: str | None) -> Hop:
+    if route.via == "ingress":
+        return _ingress_entry(snapshot, route, scheme)
+    return _service_entry(snapshot, route, protocol)
 
 
-def entry_hop(snapshot, service: dict, svc_port: dict | None, host: str | None = None) -> Hop:
-    kind = service_type(service)
-    routes = [_route(ing, host) for ing, _ in routing_ingresses(snapshot, service)]
-    routes = [r for r in routes if r is not None]
-    facts: dict = {"type": kind, "ingresses": routes}
-    if kind in EXTERNAL_TYPES and svc_port is not None:
-        facts["nodePort"] = svc_port.get("nodePort")
-        facts["nodeAddresses"] = node_addresses(snapshot)
-    if kind == "LoadBalancer":
-        facts["loadBalancer"] = lb_addresses(service) or "<pending>"
+def _ingress_entry(snapshot, route: ExternalRoute, scheme: str | None) -> Hop:
+    ingress, https = route.ingress, scheme == "https"
+    facts = {"via": "Ingress", "ingress": objects.ref(ingress), "class": objects.spec(ingress).get("ingressClassName"),
+             "host": route.host or "<any>", "address": ingress_addresses(ingress) or "<none>",
+             "backend": f"{objects.ref(route.service)}:{route.port}"}
+    if https:
+        facts["tls"] = _tls_secret(ingress, route.host) or "<none: the controller's default certificate>"
+    if route.controller is not None:
+        facts["controller"] = objects.ref(route.controller)
     hop = Hop("entry", facts=facts)
-    view = service_endpoints(snapshot, service)
-    hop.judge([f for f in type_findings(snapshot, service, view) if f.severity != "info"])
-    chosen = {f"Ingress {r['ingress']}" for r in routes}
-    hop.judge([f for f in ingress_findings(snapshot, service) if not f.subject.startswith("Ingress ") or f.subject in chosen])
-    if kind not in EXTERNAL_TYPES and not routes:
-        hop.fail(_not_exposed(service, host))
+    hop.judge(route_findings(snapshot, route.service, ingress, route.host, https))
+    if https and _tls_secret(ingress, route.host) is None:
+        hop.fail(_no_tls(ingress, route.host))
     return hop
 
 
-def _route(ingress: dict, host: str | None) -> dict | None:
-    spec = objects.spec(ingress)
-    hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
-    if host and hosts and host not in hosts:
-        return None
-    return {"ingress": objects.ref(ingress), "class": spec.get("ingressClassName"), "hosts": hosts,
-            "tls": [t.get("secretName") for t in spec.get("tls") or [] if t.get("secretName")],
-            "address": ingress_addresses(ingress)}
+def _service_entry(snapshot, route: ExternalRoute, protocol: str) -> Hop:
+    service = route.service
+    kind = service_type(service)
+    facts: dict = {"via": "Service", "service": objects.ref(service), "type": kind}
+    if route.host:
+        facts["host"] = route.host
+    svc_port = service_port(service, route.port, protocol) if kind in EXTERNAL_TYPES else None
+    if svc_port is not None:
+        facts["nodePort"] = svc_port.get("nodePort")
+        facts["nodeAddresses"] = node_addresses(snapshot)
+        facts["externalTrafficPolicy"] = objects.spec(service).get("externalTrafficPolicy") or "Cluster"
+    if kind == "LoadBalancer":
+        facts["loadBalancer"] = lb_addresses(service) or "<pending>"
+    hop = Hop("entry", facts=facts)
+    hop.judge([f for f in type_findings(snapshot, service, service_endpoints(snapshot, service)) if f.severity != "info"])
+    hop.judge(service_externaldns(service))
+    if route.no_rule:
+        hop.fail(_no_rule(service, route.host))
+    if kind not in EXTERNAL_TYPES:
+        hop.fail(_not_exposed(service, route.host))
+    return hop
 
 
-def ingress_addresses(ingress: dict) -> list[str]:
-    entries = (objects.status(ingress).get("loadBalancer") or {}).get("ingress") or []
-    return [e.get("ip") or e.get("hostname") for e in entries if e.get("ip") or e.get("hostname")]
+def _tls_secret(ingress: dict, host: str | None) -> str | None:
+    for tls in objects.spec(ingress).get("tls") or []:
+        if not tls.get("hosts") or host in [h.lower() for h in tls["hosts"]]:
+            return tls.get("secretName") or "<the controller's default certificate>"
+    return None
+
+
+def _no_tls(ingress: dict, host: str | None) -> Finding:
+    return Finding("ingress-no-tls-for-host", "error",
+                   f"Ingress {objects.ref(ingress)} has no TLS section for {host or 'this host'}: on https the "
+                   "controller serves its default certificate, which browsers reject",
+                   {"host": host or "<any>", "spec.tls": [t.get("hosts") for t in objects.spec(ingress).get("tls") or []]
+                    or "<none>"},
+                   f"add spec.tls with hosts [{host}] and a kubernetes.io/tls Secret (e.g. from cert-manager), "
+                   "or use http://", f"Ingress {objects.ref(ingress)}")
+
+
+def _no_rule(service: dict, host: str | None) -> Finding:
+    return Finding("ingress-no-rule-for-host", "error",
+                   f"{host} reaches the ingress controller's {subject(service)}, but no Ingress rule serves that "
+                   "host: the controller answers from its default backend (HTTP 404)",
+                   {"host": host, "controller": objects.ref(service), "addresses": lb_addresses(service)},
+                   f"add an Ingress rule for host {host} (spec.rules[].host), or stop publishing the name "
+                   "(external-dns hostname annotation, DNS record)", subject(service))
 
 
 def _not_exposed(service: dict, host: str | None) -> Finding:

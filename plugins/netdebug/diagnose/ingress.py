@@ -33,9 +33,20 @@ def ingress_findings(snapshot: Snapshot, service: dict) -> list[Finding]:
         found += _tls_secrets(snapshot, ingress)
         if snapshot.origin == "live":
             found += _no_address(ingress)
-            found += _externaldns(ingress, f"Ingress {objects.ref(ingress)}", _ingress_addresses(ingress))
+            found += _externaldns(ingress, f"Ingress {objects.ref(ingress)}", ingress_addresses(ingress))
     if snapshot.origin == "live" or service_type(service) == "ClusterIP":
         found += service_externaldns(service)
+    return found
+
+
+def route_findings(snapshot: Snapshot, service: dict, ingress: dict, host: str | None, tls: bool) -> list[Finding]:
+    """One Ingress as one external path uses it: its TLS matters only for https, and only for that host."""
+    backends = [b for b in _backends(ingress) if b.get("name") == objects.name(service)]
+    found = _backend_ports(service, ingress, backends) + _ingress_class(snapshot, ingress)
+    found += _tls_secrets(snapshot, ingress, host) if tls else []
+    if snapshot.origin == "live":
+        found += _no_address(ingress)
+        found += _externaldns(ingress, f"Ingress {objects.ref(ingress)}", ingress_addresses(ingress))
     return found
 
 
@@ -84,12 +95,14 @@ def _ingress_class(snapshot: Snapshot, ingress: dict) -> list[Finding]:
                     f"one as default ({DEFAULT_CLASS}: \"true\")", f"Ingress {objects.ref(ingress)}")]
 
 
-def _tls_secrets(snapshot: Snapshot, ingress: dict) -> list[Finding]:
+def _tls_secrets(snapshot: Snapshot, ingress: dict, host: str | None = None) -> list[Finding]:
     if not snapshot.complete("Secret") or (snapshot.origin == "files" and not snapshot.of("Secret")):
         return []
     ns = objects.namespace(ingress)
     found = []
     for tls in objects.spec(ingress).get("tls") or []:
+        if host and tls.get("hosts") and host not in [h.lower() for h in tls["hosts"]]:
+            continue
         secret = tls.get("secretName")
         if secret and snapshot.get("Secret", ns, secret) is None:
             found.append(Finding("ingress-tls-secret-missing", "error",
@@ -101,13 +114,13 @@ def _tls_secrets(snapshot: Snapshot, ingress: dict) -> list[Finding]:
     return found
 
 
-def _ingress_addresses(ingress: dict) -> list[str]:
+def ingress_addresses(ingress: dict) -> list[str]:
     entries = (objects.status(ingress).get("loadBalancer") or {}).get("ingress") or []
     return [e.get("ip") or e.get("hostname") for e in entries if e.get("ip") or e.get("hostname")]
 
 
 def _no_address(ingress: dict) -> list[Finding]:
-    if _ingress_addresses(ingress):
+    if ingress_addresses(ingress):
         return []
     return [Finding("ingress-no-address", "warning",
                     f"Ingress {objects.ref(ingress)} has no address: no ingress controller has admitted it yet",

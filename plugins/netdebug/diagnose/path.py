@@ -11,12 +11,13 @@ from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from ..model.findings import Finding, by_severity
-from .hop_entry import entry_hop, ingress_addresses
+from . import external, external_probes
+from .hop_entry import entry_hop
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)
 from . import path_verdict
 from .hops import Hop, dns_hop, service_hop, service_port, source_hop
-from .path_lookup import dns_host, find_service, ingress_for_host, pod_port, service_by_ip, service_target
+from .path_lookup import find_service, pod_port, service_by_ip, service_target
 from .target import Target
 
 DNS_PORT = 53
@@ -134,20 +135,18 @@ def _only_other_namespace(snapshot, answer) -> dict | None:
     return snapshot.get("Service", answer.other_namespaces[0], answer.name)
 
 
-def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, service: dict, entry=False,
+def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, service: dict,
                      port: int | str | None = None) -> None:
     backends = service_checks.selected_pods(snapshot, service)
     svc_port = None if service_checks.service_type(service) == "ExternalName" else \
         service_port(service, port or query.port or query.target.port, report.protocol)
-    if entry:
-        report.hops.append(entry_hop(snapshot, service, svc_port, dns_host(query.target)))
     hop = service_hop(snapshot, service, svc_port, backends)
     report.hops.append(hop)
     if svc_port is None:
         return _walk_outside(engine, query, report, objects.spec(service).get("externalName", ""), known_ip=False)
     report.port = svc_port.get("port")
     ports = hop.facts["port"]["targetPorts"]
-    report.targets["service"] = service_target(snapshot, service, svc_port, entry)
+    report.targets["service"] = service_target(service, svc_port)
     _walk_to_backends(snapshot, engine, query, report, backends, ports, svc_port.get("port"))
 
 
@@ -194,18 +193,14 @@ def _egress_unknown(engine: PolicyEngine, source: dict, hop: Hop) -> None:
 
 
 def _walk_external(snapshot, engine, query: PathQuery, report: PathReport) -> None:
-    target = query.target
-    if target.form == "service":
-        service = find_service(snapshot, target.namespace or query.namespace, target.name)
-        return _walk_to_service(snapshot, engine, query, report, service, entry=True)
-    ingress, backend = ingress_for_host(snapshot, target)
-    port = backend.get("port") or {}
-    service = find_service(snapshot, objects.namespace(ingress), backend.get("name", ""))
-    _walk_to_service(snapshot, engine, query, report, service, entry=True, port=port.get("number") or port.get("name"))
-    report.port = target.port
-    if "service" in report.targets:
-        report.targets["service"]["entry"] = [{"address": a, "port": target.port, "via": f"Ingress {objects.ref(ingress)}"}
-                                              for a in ingress_addresses(ingress)]
+    """From outside: how the name or address gets in (dns, entry), then the Service path as usual."""
+    route = external.route(snapshot, query.target, query.namespace)
+    if route.host:
+        report.hops.append(external_probes.dns_hop(route))
+    report.hops.append(entry_hop(snapshot, route, report.protocol, query.target.scheme))
+    _walk_to_service(snapshot, engine, query, report, route.service, port=route.port)
+    report.targets["external"] = external_probes.targets(snapshot, route, query.target, report)
+    report.port = report.targets["external"]["port"]
 
 
 def _source_endpoint(query: PathQuery) -> Endpoint:

@@ -1,4 +1,4 @@
-"""Lookups the walk needs: Services by name or IP, ports on pods, Ingress rules by host, probe targets.
+"""Lookups the walk needs: Services by name or IP, ports on pods, probe targets.
 
 Pure functions over a Snapshot.
 """
@@ -6,43 +6,12 @@ from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.gaps import require
 from . import service as service_checks
-from .hop_entry import node_addresses
-from .service_types import lb_addresses
-from .target import Target
 
 
-def ingress_for_host(snapshot, target: Target) -> tuple[dict, dict]:
-    """An outside name or URL: the Ingress rule for that host (and path), and its Service backend."""
-    for ingress in snapshot.of("Ingress"):
-        for rule in objects.spec(ingress).get("rules") or []:
-            if rule.get("host") not in (None, target.name):
-                continue
-            for path in (rule.get("http") or {}).get("paths") or []:
-                backend = (path.get("backend") or {}).get("service") or {}
-                if backend and (target.path or "/").startswith(path.get("path") or "/"):
-                    return ingress, backend
-    raise InputError(f"external to {target.raw!r}: no Ingress rule matches that host; "
-                     "use DST svc/NAME[:PORT] for a NodePort or LoadBalancer Service")
-
-
-def service_target(snapshot, service: dict, svc_port: dict, entry: bool) -> dict:
-    spec = objects.spec(service)
-    found = {"service": objects.ref(service), "ip": spec.get("clusterIP"), "port": svc_port.get("port")}
+def service_target(service: dict, svc_port: dict) -> dict:
+    found = {"service": objects.ref(service), "ip": objects.spec(service).get("clusterIP"), "port": svc_port.get("port")}
     if service_checks.is_headless(service):
         found["ip"] = None
-    if entry:
-        found["entry"] = entry_addresses(snapshot, service, svc_port)
-    return found
-
-
-def entry_addresses(snapshot, service: dict, svc_port: dict) -> list[dict]:
-    """Where traffic from outside comes in: the load balancer on the port, each node on the nodePort."""
-    found = [{"address": a, "port": svc_port.get("port"), "via": "loadBalancer"} for a in lb_addresses(service)]
-    if svc_port.get("nodePort"):
-        nodes = node_addresses(snapshot)
-        kind = "ExternalIP" if any(a["type"] == "ExternalIP" for a in nodes) else "InternalIP"  # what outsiders reach
-        found += [{"address": a["address"], "port": svc_port["nodePort"], "via": f"node {a['node']} {kind}"}
-                  for a in nodes if a["type"] == kind]
     return found
 
 
@@ -76,7 +45,3 @@ def service_by_ip(snapshot, ip: str) -> dict | None:
         if ip in (spec.get("clusterIPs") or [spec.get("clusterIP")]):
             return service
     return None
-
-
-def dns_host(target: Target) -> str | None:
-    return target.name if target.form == "dns" else None

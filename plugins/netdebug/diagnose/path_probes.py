@@ -21,8 +21,6 @@ HOP_OF = {"not-listening": "destination", "clusterip-path-broken": "service", "h
 def plan(report, protocol: str, http_path: str | None, to_container: str | None) -> list[dict]:
     kind = "udp" if protocol == "UDP" else "tcp"
     targets, probes = report.targets, []
-    if report.source == "external":
-        return _from_outside(targets.get("service") or {}, kind, http_path, report.target_host)
     if "dns" in targets:
         probes.append({"role": "dns", "kind": "dns", "target": targets["dns"]})
         probes.append({"role": "dns-cluster", "kind": "dns", "target": CLUSTER_DNS_CHECK})
@@ -45,15 +43,6 @@ def plan(report, protocol: str, http_path: str | None, to_container: str | None)
         probes.append({"role": "outside", "kind": kind, "target": outside["address"], "port": outside["port"]})
     if http_path is not None and kind == "tcp":
         probes += _http(probes, report.target_host, http_path)
-    return probes
-
-
-def _from_outside(service: dict, kind: str, http_path: str | None, host: str | None) -> list[dict]:
-    """From this machine: the load balancer address and each node's address on the nodePort."""
-    probes = [{"role": "entry", "kind": kind, "target": e["address"], "port": e["port"], "via": e["via"], "local": True}
-              for e in service.get("entry") or []]
-    if http_path is not None and probes and kind == "tcp":
-        probes.append({**probes[0], "role": "http", "kind": "http", "path": http_path})
     return probes
 
 
@@ -172,11 +161,6 @@ def _verdict(report, by_role: dict) -> str | None:
     dns = report.hop("dns")
     if dns is not None and dns.status == FAIL:
         return "blocked at dns"  # the name the user asked for does not work, whatever the IPs do
-    entry = by_role.get("entry", [])
-    if entry:
-        if any(p["outcome"] in GOOD for p in entry):
-            return "reachable"
-        return "blocked at entry" if any(p["outcome"] in ("timeout", "refused") for p in entry) else None
     service = next(iter(by_role.get("service", [])), None)
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
     if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):

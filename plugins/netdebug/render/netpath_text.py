@@ -1,6 +1,7 @@
 """The path drawn in the terminal: one line per hop, the first broken hop highlighted, the verdict,
 then findings with their fixes and the probes that were run."""
 from ..render.style import SEVERITY_COLOR, Style
+from .external_text import dns_line, entry_line, probe_detail
 
 MARK = {"ok": "ok", "fail": "fail", "unknown": "unknown"}
 WIDTH = 12
@@ -52,6 +53,8 @@ def _pod_state(facts: dict) -> str:
 
 
 def _dns(facts: dict) -> str:
+    if facts.get("resolver") == "this machine":
+        return dns_line(facts)
     answer = facts.get("fqdn") or facts["name"]
     kind = facts["kind"]
     if kind in ("service", "headless", "pod"):
@@ -68,20 +71,6 @@ def _dns(facts: dict) -> str:
     else:
         result = f"NXDOMAIN after {len(facts.get('queries') or [])} queries"
     return f"{facts['name']}: {result}"
-
-
-def _entry(facts: dict) -> str:
-    parts = [facts["type"]]
-    if facts.get("nodePort"):
-        nodes = ", ".join(a["address"] for a in facts.get("nodeAddresses") or []) or "<nodes not visible>"
-        parts.append(f"nodePort {facts['nodePort']} on {nodes}")
-    if "loadBalancer" in facts:
-        lb = facts["loadBalancer"]
-        parts.append(f"load balancer {lb if isinstance(lb, str) else ', '.join(lb)}")
-    for route in facts.get("ingresses") or []:
-        hosts = ",".join(route["hosts"]) or "*"
-        parts.append(f"Ingress {route['ingress']} ({hosts}, class {route.get('class') or '<default>'})")
-    return " · ".join(parts)
 
 
 def _service(facts: dict) -> str:
@@ -150,7 +139,7 @@ def _destination(facts: dict) -> str:
     return ("\n" + " " * (WIDTH + 4)).join(lines) or "no pods"
 
 
-SUMMARY = {"source": _source, "dns": _dns, "entry": _entry, "service": _service, "policy": _policy,
+SUMMARY = {"source": _source, "dns": _dns, "entry": entry_line, "service": _service, "policy": _policy,
            "destination": _destination}
 
 
@@ -208,6 +197,9 @@ def _probe_what(probe: dict) -> str:
 
 
 def _probe_detail(probe: dict) -> str:
+    external = probe_detail(probe)
+    if external is not None:
+        return external
     if probe["kind"] == "listening":
         return " " + (", ".join(f"{s['address']}:{s['port']}/{s['protocol']}" for s in probe.get("sockets") or []) or "none")
     if probe["kind"] == "dns":
