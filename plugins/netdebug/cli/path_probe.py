@@ -1,5 +1,5 @@
 """Run the probes that prove a walked path: inside SRC over exec (contract C), or from this machine
-for `external` (external_probe); all in parallel, each bounded by --timeout. Then let
+for `external` (path_external); all in parallel, each bounded by --timeout. Then let
 diagnose.path_probes conclude."""
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +14,7 @@ SWEEP_FROM = 3  # TCP probes from SRC at which one batched exec beats one exec e
 def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str | None, ephemeral: str | None,
                stream=sys.stderr) -> None:
     if query.source is None:
-        from .external_probe import probe_external
+        from .path_external import probe_external
 
         return probe_external(report, timeout, http_path, stream)
     planned = path_probes.plan(report, report.protocol, http_path, query.to_container)
