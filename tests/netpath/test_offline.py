@@ -149,3 +149,15 @@ def test_unreachable_api_server_is_exit_3(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "kubectl-netpath"), "app/client", "app/server", "--kubeconfig",
                              str(kubeconfig), "--request-timeout", "2"], capture_output=True, text=True)
     assert result.returncode == 3 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_external_entry_hop_shows_only_what_the_path_uses():
+    """Regression (examples/external-access): http://admin.example.com/ reported the Ingress's missing TLS
+    Secret for a plain-http URL, and mixed in the pending state of the backend LoadBalancer."""
+    code, out = netpath("external", "http://admin.example.com/", "-f", str(ROOT / "examples" / "external-access"),
+                        "-o", "json")
+    report = json.loads(out)
+    assert [f["code"] for f in report["findings"]] == [] and report["verdict"] == "reachable" and code == 0
+    code, out = netpath("external", "https://admin.example.com/", "-f", str(ROOT / "examples" / "external-access"),
+                        "-o", "json")
+    assert json.loads(out)["hops"][2]["code"] == "ingress-tls-secret-missing" and code == 1
