@@ -32,9 +32,10 @@ def write(tmp_path, text: str) -> str:
 
 
 def test_missing_pod_names_the_namespaces_that_have_it():
-    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "-n", "ops", "db", "api-0"), 2,
-                   "Pod db not found in namespace ops", "it exists in: app")
-    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "nope", "api-0"), 2, "Pod nope not found in any namespace")
+    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "-n", "ops", "db", "app/api-0"), 2,
+                   "Pod db not found in namespace ops; found app/db; try: kubectl netpolicy check")
+    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "-A", "nope", "app/api-0"), 2,
+                   "Pod nope not found in any namespace")
 
 
 def test_ambiguous_pod_lists_namespaces(tmp_path):
@@ -47,7 +48,8 @@ def test_ambiguous_pod_lists_namespaces(tmp_path):
         kind: Pod
         metadata: {name: web, namespace: b}
         """)
-    one_error_line(run("check", "-f", path, "web", "a/web"), 2, "exists in several namespaces (a, b)")
+    one_error_line(run("check", "-f", path, "-A", "web", "a/web"), 2, "exists in several namespaces (a, b)")
+    one_error_line(run("check", "-f", path, "web", "a/web"), 2, "Pod web not found in namespace default")
     assert run("check", "-f", path, "-n", "b", "web", "a/web").returncode == 0
 
 
@@ -71,8 +73,8 @@ def test_invalid_policy_is_bad_input(tmp_path):
 def test_unknown_named_port_and_bad_endpoint():
     one_error_line(run("check", "-f", GOLDEN_SCENARIO, "ops/probe", "app/db", "--port", "grpc"), 2,
                    "app/db: no container port named 'grpc' (TCP)")
-    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "a/b/c/d", "app/db"), 2, "cannot understand endpoint")
-    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "app/svc/x", "app/db"), 2, "unknown kind 'svc'")
+    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "a/b/c/d", "app/db"), 2, "expected NAME, NS/NAME, KIND/NAME or NS/KIND/NAME")
+    one_error_line(run("check", "-f", GOLDEN_SCENARIO, "app/svc/x", "app/db"), 2, "unknown kind 'svc' here (use pod, deploy, sts, ds, rs)")
 
 
 def test_unreachable_cluster_is_exit_3(tmp_path):

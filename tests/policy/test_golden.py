@@ -16,12 +16,12 @@ SHOP = str(ROOT / "examples" / "shop")
 
 # golden file -> (arguments, exit code)
 COMMANDS = {
-    "check-allowed.txt": (["check", "web-7f9c4-aaaaa", "api-0", "--port", "grpc"], 0),
+    "check-allowed.txt": (["check", "-n", "app", "web-7f9c4-aaaaa", "api-0", "--port", "grpc"], 0),
     "check-denied.txt": (["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000"], 1),
     "check-denied.json": (["check", "app/web-7f9c4-bbbbb", "app/api-0", "--port", "9000", "-o", "json"], 1),
-    "check-connections.txt": (["check", "ops/probe", "api-0"], 0),
-    "check-connections.yaml": (["check", "ops/probe", "api-0", "-o", "yaml"], 0),
-    "check-external-wide.txt": (["check", "10.244.2.99", "api-0", "--port", "9150", "-o", "wide"], 0),
+    "check-connections.txt": (["check", "ops/probe", "app/api-0"], 0),
+    "check-connections.yaml": (["check", "ops/probe", "app/api-0", "-o", "yaml"], 0),
+    "check-external-wide.txt": (["check", "10.244.2.99", "app/api-0", "--port", "9150", "-o", "wide"], 0),
     "check-hostnetwork.txt": (["check", "ops/agent", "app/db", "--port", "5432"], 1),
     "check-egress-to-ip.txt": (["check", "-n", "app", "db", "203.0.113.7", "--port", "443"], 1),
     "matrix.txt": (["matrix"], 0),
@@ -34,15 +34,15 @@ COMMANDS = {
     "matrix-port.csv": (["matrix", "-o", "csv", "--port", "8080", "-l", "app in (web,api)"], 0),
     "matrix.dot": (["matrix", "-o", "dot"], 0),
     "matrix-port.dot": (["matrix", "-o", "dot", "--port", "9000"], 0),
-    "who-can-reach-wide.txt": (["who-can-reach", "api-0", "-o", "wide"], 0),
-    "who-can-reach-port.json": (["who-can-reach", "web-7f9c4-aaaaa", "--port", "http", "-o", "json"], 0),
+    "who-can-reach-wide.txt": (["who-can-reach", "app/api-0", "-o", "wide"], 0),
+    "who-can-reach-port.json": (["who-can-reach", "-n", "app", "web-7f9c4-aaaaa", "--port", "http", "-o", "json"], 0),
     "reachable-from.txt": (["reachable-from", "app/api-0"], 0),
     "reachable-from-port.yaml": (["reachable-from", "ops/probe", "--port", "8080", "-o", "yaml"], 0),
 }
 SHOP_COMMANDS = {
     "shop-matrix.txt": (["matrix", "-f", SHOP], 0),
     "shop-check.txt": (["check", "-f", SHOP, "monitoring/prometheus", "shop/deploy/backend", "--port", "api"], 1),
-    "shop-check-allowed.txt": (["check", "-f", SHOP, "frontend", "backend", "--port", "8080"], 0),
+    "shop-check-allowed.txt": (["check", "-f", SHOP, "-n", "shop", "frontend", "backend", "--port", "8080"], 0),
     "shop-who-can-reach.txt": (["who-can-reach", "-f", SHOP, "shop/frontend", "--port", "80"], 0),
 }
 
@@ -125,8 +125,8 @@ def test_golden_admin_from_live_simulated_cluster(tmp_path):
 
 
 WORKLOAD_COMMANDS = {
-    "workload-check-differs.txt": (["check", "app/deploy/web", "api-0", "--port", "9000"], 0),
-    "workload-check-differs.json": (["check", "app/deploy/web", "api-0", "-o", "json"], 0),
+    "workload-check-differs.txt": (["check", "app/deploy/web", "app/api-0", "--port", "9000"], 0),
+    "workload-check-differs.json": (["check", "app/deploy/web", "app/api-0", "-o", "json"], 0),
 }
 
 

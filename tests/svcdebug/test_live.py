@@ -71,7 +71,7 @@ class TestHealthy:
     def test_missing_from_pod_is_bad_input(self, sim_cluster):
         from netdebug.errors import NotFoundError
 
-        with pytest.raises(NotFoundError, match="pod shop/nobody not found"):
+        with pytest.raises(NotFoundError, match="Pod nobody not found in namespace shop"):
             live(sim_cluster, "web", "-n", "shop", "--from", "nobody")
 
 

@@ -119,9 +119,9 @@ def test_port_filter_and_bad_input():
     assert report["ports"] == ["80/TCP (http)"]
     with pytest.raises(InputError, match="has no port 81"):
         svcdebug("shop/web", "-f", str(SCENARIOS / "healthy"), "--port", "81")
-    with pytest.raises(InputError, match="invalid Service"):
+    with pytest.raises(InputError, match="unknown kind 'b'"):
         svcdebug("a/b/c", "-f", str(SCENARIOS / "healthy"))
-    with pytest.raises(NotFoundError, match="pod shop/nobody not found"):
+    with pytest.raises(NotFoundError, match="Pod nobody not found in namespace shop"):
         svcdebug("shop/web", "-f", str(SCENARIOS / "healthy"), "--from", "nobody")
 
 

@@ -1,5 +1,6 @@
 """The one place that turns errors into a single stderr line and an exit code."""
 import os
+import shlex
 import sys
 
 import click
@@ -12,7 +13,7 @@ def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
     try:
         code = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
     except NetdebugError as err:
-        _fail(prog_name, str(err), err.exit_code)
+        _fail(prog_name, str(err) + _try_instead(err, prog_name, argv), err.exit_code)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except click.Abort:
@@ -30,6 +31,16 @@ def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
         _fail(prog_name, f"internal error: {type(err).__name__}: {err} (set NETDEBUG_DEBUG=1 for a traceback)", 4)
     else:
         sys.exit(int(code or 0))
+
+
+def _try_instead(err: NetdebugError, prog_name: str, argv: list[str] | None) -> str:
+    """A miss that knows a reference that works: the same command line with it, ready to copy."""
+    swap = getattr(err, "instead", None)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not swap or swap[0] not in words:
+        return ""
+    words[words.index(swap[0])] = swap[1]
+    return f"; try: {prog_name} {shlex.join(words)}"
 
 
 def _debug() -> bool:

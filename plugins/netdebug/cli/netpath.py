@@ -7,10 +7,10 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError, NotFoundError
 from ..model import objects
+from ..model.resolve import NameNotFound, Scope, resolve
 from ..model.gaps import notes as gap_notes
 from ..render.structured import write_structured
 from ..render.style import Style
-from .endpoints import resolve
 from .errors import run_main
 from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
 from .usage import CONTEXT_SETTINGS, epilog, prog
@@ -71,7 +71,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     if options.offline:
         from .snapshot import load_snapshot
 
-        snapshot, cluster, namespace = load_snapshot(options, ()), None, options.namespace
+        snapshot, cluster = load_snapshot(options, ()), None
+        namespace = snapshot.namespace
     else:
         from ..kube.client import connect
         from .path_fetch import fetch
@@ -79,8 +80,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         cluster = connect(options)
         namespace = cluster.namespace
         snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
-    query = build_query(snapshot, source, destination, namespace, bool(options.namespace), port=port, protocol=protocol.upper(),
-                        source_container=container, to_container=to_container)
+    query = resolved_query(cluster, snapshot, source, destination, namespace, bool(options.namespace), port=port,
+                           protocol=protocol.upper(), source_container=container, to_container=to_container)
     report, sections = walk(snapshot, query), {}
     if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
@@ -127,7 +128,20 @@ def _with_capture(cluster, snapshot, report, query, run, timeout, directory, eph
     return capture_path(cluster, snapshot, report, query, run, timeout, directory, ephemeral)
 
 
-def build_query(snapshot, source: "Target", destination: "Target", namespace: str | None, explicit: bool,
+def resolved_query(cluster, snapshot, *args, **extra) -> "PathQuery":
+    """build_query; live, a name that is not where it was looked for gets the cluster asked where it is."""
+    try:
+        return build_query(snapshot, *args, **extra)
+    except NameNotFound as miss:
+        if cluster is None:
+            raise
+        from .refs_live import add_same_named
+
+        add_same_named(cluster, snapshot, miss.ref.name)
+        return build_query(snapshot, *args, **extra)  # the same miss, now saying where the name exists
+
+
+def build_query(snapshot, source: "Target", destination: "Target", namespace: str, explicit: bool,
                 **extra) -> "PathQuery":
     """Resolve SRC (and DST when it names pods) against the snapshot.
 
@@ -136,25 +150,23 @@ def build_query(snapshot, source: "Target", destination: "Target", namespace: st
 
     pod, chosen_from = None, None
     if source.form != "external":
-        found = resolve(snapshot, source.name, namespace)
+        found = resolve(snapshot, source.name, Scope(namespace), "SRC")
         pod, chosen_from = found.pod, found.workload
         _check_container(pod, extra.get("source_container"), "-c")
     dst_namespace = namespace if explicit or pod is None else objects.namespace(pod)
-    pods = _destination_pods(snapshot, destination, dst_namespace)
+    pods = _destination_pods(snapshot, destination, Scope(dst_namespace))
     if pods:
         _check_container(pods[0], extra.get("to_container"), "--to-container")
     return PathQuery(source=pod, target=destination, destination_pods=pods, source_from=chosen_from,
-                     namespace=dst_namespace or "default", **extra)
+                     namespace=dst_namespace, **extra)
 
 
-def _destination_pods(snapshot, destination: "Target", namespace: str | None) -> list[dict]:
-    if destination.form == "workload":
-        return list(resolve(snapshot, destination.name, namespace).pods)
-    if destination.form == "ip":
-        return list(resolve(snapshot, destination.name, namespace).pods)
-    if destination.maybe_pod and snapshot.get("Service", namespace, destination.name) is None:
+def _destination_pods(snapshot, destination: "Target", scope: Scope) -> list[dict]:
+    if destination.form in ("workload", "ip"):
+        return list(resolve(snapshot, destination.name, scope, "DST").pods)
+    if destination.maybe_pod and snapshot.get("Service", scope.namespace, destination.name) is None:
         try:
-            return list(resolve(snapshot, destination.name, namespace).pods)
+            return list(resolve(snapshot, destination.name, scope, "DST").pods)
         except NotFoundError:
             return []  # not a pod: a DNS name
     return []

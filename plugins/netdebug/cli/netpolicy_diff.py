@@ -9,7 +9,7 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
-from .endpoints import workload_of
+from ..model.resolve import workload_of
 from .netpolicy_load import EVAL_KINDS, notes
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
 from .usage import epilog

@@ -6,7 +6,7 @@ import click
 from ..errors import ExitCode
 from ..render.structured import write_structured
 from ..render.style import Style
-from .endpoints import workload_of
+from ..model.resolve import workload_of
 from .netpolicy_explain import POLICY_KINDS, load_everything, snapshot_notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
 from .usage import ALL_SCOPE, NS_SCOPE, epilog

@@ -4,12 +4,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.gaps import NOT_SERVED, require
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
-from .endpoints import INGRESS_CONTROLLER, Target, ingress_controller, resolve
+from ..model.resolve import Scope, Target, resolve
 from .options import ClusterOptions
 from .snapshot import load_snapshot
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported by the functions: `netpolicy SUB --help` does not 
 
 EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
               "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+INGRESS_CONTROLLER = "ingress-controller"  # the pseudo-endpoint: the ingress controller pods
 ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
@@ -47,12 +48,27 @@ def endpoint(target: Target) -> "Endpoint":
 
 
 def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> tuple[Target, "Endpoint"]:
+    """kubectl's rule: a name without a namespace lives in -n (else the context's namespace); -A: anywhere."""
     if text.strip() == INGRESS_CONTROLLER:
         target = ingress_controller(snapshot)
     else:
-        target = resolve(snapshot, text, None if options.all_namespaces else options.namespace)
+        target = resolve(snapshot, text, Scope(snapshot.namespace, options.all_namespaces))
     require_policies(snapshot, {objects.namespace(p) for p in target.pods[:1]}, f"cannot evaluate {text}")
     return target, endpoint(target)
+
+
+def ingress_controller(snapshot: Snapshot, override: str | None = None) -> Target:
+    """The pseudo-endpoint `ingress-controller`: the ingress controller pods, ready ones first."""
+    from ..diagnose.ingress_controllers import all_controllers
+
+    found = all_controllers(snapshot, override)
+    if not found.pods:
+        raise NotFoundError(f"no ingress controller pods found (by {found.source}); "
+                            "name a controller pod instead, or use kubectl netpolicy ingress --ingress-controller")
+    pods = sorted(found.pods, key=lambda p: (not objects.pod_ready(p), objects.ref(p)))
+    ips = objects.pod_ips(pods[0])
+    return Target(INGRESS_CONTROLLER, pod=pods[0], ip=ips[0] if ips else None,
+                  workload=f"ingress controller ({found.source})", pods=tuple(pods))
 
 
 def target_dict(target: Target) -> dict:

@@ -3,7 +3,7 @@ from ..model import objects
 from ..policy.matrix import Group, group_cells
 from ..policy.ports import ALL
 from ..policy.peers import container_named_ports
-from .endpoints import workload_of
+from ..model.resolve import workload_of
 
 
 def pair_rows(grid, protocol: str, port: int | str | None, extra=()):

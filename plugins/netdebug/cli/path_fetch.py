@@ -10,10 +10,10 @@ from ..model.kinds import CLUSTER_DOMAIN
 from ..diagnose.target import Target
 from ..errors import InputError, NotFoundError
 from ..model import objects
+from ..model.refs import parse_ref
 from ..model.selectors import to_string
 from ..model.snapshot import Snapshot
 from ..kube.policies import policy_reads, without_unserved
-from .endpoints import KIND_ALIASES
 
 DNS_LABELS = "k8s-app=kube-dns"
 
@@ -42,16 +42,13 @@ def fetch(cluster, source: Target, destination: Target, namespace: str, explicit
     return snapshot
 
 
-def _split_ref(text: str, default: str) -> tuple[str, str, str]:
-    """`pod`, `ns/pod`, `kind/name`, `ns/kind/name` -> (namespace, kind alias, name), as cli/endpoints reads them."""
-    parts = text.split("/")
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2]
-    if len(parts) == 2 and parts[0].lower() in KIND_ALIASES:
-        return default, parts[0], parts[1]
-    if len(parts) == 2:
-        return parts[0], "pod", parts[1]
-    return default, "pod", parts[0]
+def _split_ref(text: str, default: str) -> tuple[str, str | None, str]:
+    """`pod`, `ns/pod`, `kind/name`, `ns/kind/name` -> (namespace, kind, name); kind None: not a reference."""
+    try:
+        ref = parse_ref(text)
+    except InputError:
+        return default, None, text  # model/resolve says what is wrong with it
+    return ref.namespace or default, ref.kind, ref.name
 
 
 def _ref_namespace(text: str, default: str) -> str:
@@ -62,10 +59,9 @@ def _endpoint(cluster, target: Target, namespace: str) -> list[dict]:
     """A pod or workload reference: the pod (1 call) or the workload and its pods (2 calls)."""
     if target.form != "workload" and not target.maybe_pod:
         return []
-    ns, alias, name = _split_ref(target.name, namespace)
-    kind = KIND_ALIASES.get(alias.lower())
+    ns, kind, name = _split_ref(target.name, namespace)
     if kind is None:
-        return []  # cli/endpoints says what is wrong with the reference
+        return []
     obj = cluster.get(kind, ns, name)
     if obj is None or kind == "Pod":
         return [obj] if obj else []

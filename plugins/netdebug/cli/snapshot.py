@@ -11,7 +11,13 @@ def load_snapshot(options: ClusterOptions, kinds: tuple[str, ...]) -> Snapshot:
     if options.offline:
         from ..manifests.loader import load
 
-        return load(list(options.filenames), default_namespace=options.namespace or "default")
+        snapshot = load(list(options.filenames), default_namespace=options.namespace or "default")
+        snapshot.namespace = options.namespace or "default"
+        return snapshot
+    from ..kube.client import connect
     from ..kube.fetch import fetch_snapshot
 
-    return fetch_snapshot(options, kinds)
+    cluster = connect(options)
+    snapshot = fetch_snapshot(options, kinds, cluster)
+    snapshot.namespace = cluster.namespace  # -n, else the context's namespace
+    return snapshot

@@ -6,6 +6,7 @@ from ..errors import NotFoundError
 from ..model.gaps import require
 from ..kube.client import connect
 from ..kube.policies import without_unserved
+from .refs_live import pod_for
 from .svc_fetch import fetch_service_snapshot
 from .svc_probes import Progress, run_service_probes
 
@@ -13,7 +14,7 @@ from .svc_probes import Progress, run_service_probes
 def live_report(options, request, progress: Progress | None = None) -> dict:
     cluster = connect(options)
     ns, name = parse_service_ref(request.service, cluster.namespace)
-    client_ref = pod_ref(request.from_pod, ns) if request.from_pod else None
+    client_ref = pod_for(cluster, request.from_pod, ns, "--from") if request.from_pod else None
     snapshot = fetch_service_snapshot(cluster, ns, name, client_ref)
     service = snapshot.get("Service", ns, name)
     if service is None:
@@ -32,6 +33,3 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
     snapshot.gaps = without_unserved(dict.fromkeys(cluster.gaps))
     return build_report(facts.ref, findings, facts, probes, gap_notes(snapshot) + notes)
 
-
-def pod_ref(text: str, default_namespace: str) -> tuple[str, str]:
-    return tuple(text.split("/", 1)) if "/" in text else (default_namespace, text)

@@ -2,8 +2,8 @@
 from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
-from ..errors import NotFoundError
 from ..manifests.loader import load
+from ..model.resolve import Scope, resolve
 from .options import ClusterOptions
 
 OFFLINE_NOTE = "offline (-f): endpoints, readiness and status (addresses) come from a live cluster; not checked"
@@ -22,8 +22,5 @@ def offline_report(options: ClusterOptions, request) -> dict:
 
 
 def find_pod(snapshot, ref: str, default_namespace: str) -> dict:
-    ns, name = ref.split("/", 1) if "/" in ref else (default_namespace, ref)
-    pod = snapshot.get("Pod", ns, name)
-    if pod is None:
-        raise NotFoundError(f"--from: pod {ns}/{name} not found")
-    return pod
+    """--from: a pod or a workload (one of its pods, ready ones first); without a namespace, the Service's."""
+    return resolve(snapshot, ref, Scope(default_namespace), "--from").pod

@@ -14,7 +14,7 @@ from .usage import CONTEXT_SETTINGS, NS_SERVICE, epilog, prog
 
 EXAMPLES = [
     ("kubectl svcdebug -n shop backend", "every check, with probes from inside the cluster"),
-    ("kubectl svcdebug shop/backend --port http --from toolbox", "one port, as seen from a client pod"),
+    ("kubectl svcdebug shop/backend --port http --from deploy/frontend", "one port, as seen from a client workload"),
     ("kubectl svcdebug svc/backend --no-probe -o json", "static checks only, as JSON"),
     ("kubectl svcdebug -f manifests/ -n shop backend", "static checks from YAML files"),
 ]
@@ -37,8 +37,8 @@ class Request:
                "each endpoint from inside the cluster.")
 @click.argument("svc")
 @click.option("--port", default=None, type=PORT, help="Check only this Service port (number or name).")
-@click.option("--from", "from_pod", default=None, metavar="POD", help="Client pod (NAME or NAMESPACE/NAME) to check "
-              "policy for and to probe from.")
+@click.option("--from", "from_pod", default=None, metavar="POD", help="Client pod or workload (NAME, NS/NAME, "
+              "KIND/NAME, NS/KIND/NAME; default namespace: the Service's) to check policy for and to probe from.")
 @click.option("--no-probe", is_flag=True, help="Static checks only: send no traffic.")
 @click.option("--ephemeral", "ephemeral_image", default=None, metavar="IMAGE",
               help="When a probing pod has no usable tool, add an ephemeral container with IMAGE to it (it "

@@ -4,28 +4,21 @@ Pure functions over a Snapshot returning Findings; netpath reuses them for Servi
 """
 import difflib
 
-from ..errors import InputError
 from ..model import objects
+from ..model.refs import parse_ref
 from ..model.selectors import matches
 from ..model.snapshot import Snapshot
 from .endpoints import EndpointView
 from ..model.findings import Finding
 from .pod_state import not_ready_reason, pod_events
 
-KIND_PREFIXES = ("svc", "service", "services")
 LISTED = 10  # pods listed in evidence before "... and N more"
 
 
 def parse_service_ref(text: str, default_namespace: str) -> tuple[str, str]:
-    """`name`, `ns/name`, `svc/name` or `svc/ns/name` -> (namespace, name)."""
-    parts = text.strip().split("/")
-    if len(parts) > 1 and parts[0].lower() in KIND_PREFIXES:
-        parts = parts[1:]
-    if len(parts) == 1 and parts[0]:
-        return default_namespace, parts[0]
-    if len(parts) == 2 and all(parts):
-        return parts[0], parts[1]
-    raise InputError(f"invalid Service {text!r}: expected NAME, NAMESPACE/NAME or svc/NAME")
+    """`name`, `ns/name`, `svc/name`, `svc/ns/name` or `ns/svc/name` -> (namespace, name)."""
+    ref = parse_ref(text, ("Service",), "Service")
+    return ref.namespace or default_namespace, ref.name
 
 
 def subject(service: dict) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..model import objects
-from ..model.refs import parse_port, split_port
+from ..model.refs import POD_KINDS, parse_port, parse_ref, split_port
 
 SERVICE_PREFIXES = ("svc", "service", "services")
 URL_SCHEMES = {"http": 80, "https": 443}
@@ -42,6 +42,7 @@ def parse_source(text: str) -> Target:
         return Target(raw=text, form="external")
     if objects.is_ip(text) or "://" in text or ":" in text:
         raise InputError(f"SRC {text!r}: expected a pod, ns/pod, a workload (deploy/name) or 'external'")
+    parse_ref(text, POD_KINDS, "SRC")  # bad references fail here, before the cluster is asked
     return Target(raw=text, form="workload", name=text)
 
 
@@ -53,6 +54,7 @@ def parse_destination(text: str) -> Target:
     if parts[0].lower() in SERVICE_PREFIXES or (len(parts) == 3 and parts[1].lower() in SERVICE_PREFIXES):
         return _parse_service(text, parts)
     if "/" in text:
+        parse_ref(text, POD_KINDS, "DST")
         return Target(raw=text, form="workload", name=text)
     ip_target = _parse_ip(text)
     if ip_target:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from .kinds import POD_CONTROLLER_KINDS
 
 KIND_ALIASES = {
     "pod": "Pod", "pods": "Pod", "po": "Pod",
@@ -20,8 +21,7 @@ KIND_ALIASES = {
 }
 SHORT_NAMES = {"Pod": "pod", "Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "ReplicaSet": "rs",
                "Service": "svc"}
-POD_WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # what a pod reference may name
-POD_KINDS = ("Pod", *POD_WORKLOAD_KINDS)
+POD_KINDS = ("Pod", *POD_CONTROLLER_KINDS)  # what a pod reference may name
 MAX_PORT_NAME = 15
 _PORT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")

@@ -17,6 +17,7 @@ class Snapshot:
     objects: dict[str, list[dict]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    namespace: str = "default"  # where names typed without a namespace live: -n, else the context's
 
     def add(self, obj: dict) -> None:
         self.objects.setdefault(obj.get("kind", ""), []).append(obj)
