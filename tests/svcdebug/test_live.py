@@ -284,7 +284,8 @@ def test_fetch_is_targeted(sim_cluster):
     assert {p["metadata"]["namespace"] for p in snapshot.of("Pod")} == {"shop"}
     assert [s["metadata"]["labels"]["kubernetes.io/service-name"] for s in snapshot.of("EndpointSlice")] == ["cache"]
     assert snapshot.of("Node") == [] and snapshot.of("Event") == []
-    assert cluster.api_calls == 7  # Service, slices, pods, policies, ingresses, StatefulSets, Namespace
+    # Service, slices, pods, NetworkPolicies, the three admin policy kinds, ingresses, StatefulSets, Namespace
+    assert cluster.api_calls == 10
     cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
     assert len(fetch_service_snapshot(cluster, "shop", "web-nodeport").of("Node")) == 2
 

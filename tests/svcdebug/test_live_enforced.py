@@ -53,8 +53,7 @@ def test_netpath_from_a_frontend_to_its_service_blames_policy(sim_cluster):
         hops = {h["name"]: h for h in report["hops"]}
         assert hops["service"]["status"] == "ok" and hops["policy"]["code"] == "policy-denied"
         service = next(p for p in report["probes"] if p["role"] == "service")
+        assert report["verdict"] == "partly blocked at policy"  # whichever endpoint the ClusterIP picked
         if service["outcome"] == "timeout":
-            assert report["verdict"] == "blocked at policy"
             return
-        assert report["verdict"] == "reachable"  # sent to itself
     pytest.fail(f"no run was sent to the denied endpoint in {TRIES}")

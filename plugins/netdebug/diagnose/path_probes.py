@@ -165,9 +165,22 @@ def _verdict(report, by_role: dict) -> str | None:
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
     if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
         return "reachable"
+    if service is not None and _balanced_to_denied(report, by_role):
+        return "reachable"  # sometimes: the verdict then says "partly blocked at policy", whichever endpoint was hit
     if not any(p["outcome"] in ("timeout", "refused") for p in direct + ([service] if service else [])):
         return None  # nothing proven either way: the static verdict stands
     return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
+
+
+def _balanced_to_denied(report, by_role: dict) -> bool:
+    """The ClusterIP failed, but an endpoint it balances to answers directly and policy denies the others:
+    the Service works for some connections (the same answer as when the ClusterIP picks the good one)."""
+    policy = report.hop("policy")
+    if policy is None or policy.code != "policy-denied":
+        return False
+    denied = {c["to"] for c in policy.facts.get("checks") or [] if not c["allowed"]}
+    answered = {p.get("of") for p in by_role.get("endpoint", []) if p["outcome"] in GOOD}
+    return bool(answered - denied)
 
 
 def _blamed(report):
