@@ -48,3 +48,20 @@ def test_fast_import_skips_generated_models_but_full_client_still_works():
 def test_fast_import_after_a_full_import_reuses_it():
     run_python("import kubernetes\nfrom netdebug.kube import library\n"
                "assert library.load().ApiClient is kubernetes.client.ApiClient\n")
+
+
+def test_deferred_libraries_load_once_when_first_used_from_many_threads():
+    out = run_python(
+        "import sys, threading\n"
+        "from netdebug.kube import library\n"
+        "library.load()\n"
+        "from kubernetes.client import api_client\n"
+        "print(type(sys.modules['dateutil.parser']).__name__)\n"
+        "years = []\n"
+        "threads = [threading.Thread(target=lambda: years.append(api_client.parse('2024-05-06T07:08:09Z').year))\n"
+        "           for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(years == [2024] * 8, type(sys.modules['dateutil.parser']).__name__)\n"
+        "import requests\n"
+        "print(requests.Session.__name__)\n")
+    assert out.split() == ["_DeferredModule", "True", "module", "Session"]

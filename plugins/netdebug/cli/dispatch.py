@@ -40,7 +40,7 @@ def self_test() -> int:
     names = module_names(netdebug.__path__[0], "netdebug")
     for name in names:
         importlib.import_module(name)
-    client = importlib.import_module("netdebug.kube.library").load()
+    client = importlib.import_module("netdebug.kube.library").load_everything()
     print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, utf8 mode {sys.flags.utf8_mode}, "
           f"live client pieces: {', '.join(sorted(vars(client)))}")
     return 0

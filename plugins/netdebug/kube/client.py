@@ -31,9 +31,6 @@ class Cluster:
         self._lock = threading.Lock()
         self._lib = library.load()
         self._api = self._lib.ApiClient(config.configuration)
-        # The exec websocket is opened without a timeout of its own; bound its connect and reads
-        # (0, like kubectl's --request-timeout=0, means no limit; a 0 socket timeout would mean non-blocking).
-        self._lib.websocket.setdefaulttimeout(request_timeout or None)
 
     @property
     def api_calls(self) -> int:
@@ -86,6 +83,9 @@ class Cluster:
     def exec(self, namespace: str, pod: str, container: str, argv: list[str],
              stdin: bytes | None = None, timeout: float = 5.0) -> ExecResult:
         self._count()
+        # The exec websocket is opened without a timeout of its own; bound its connect and reads
+        # (0, like kubectl's --request-timeout=0, means no limit; a 0 socket timeout would mean non-blocking).
+        self._lib.websocket.setdefaulttimeout(self.request_timeout or None)
         # A private ApiClient per exec: `stream` temporarily swaps the client's request method.
         with self._lib.ApiClient(self.config.configuration) as api_client:
             return run_exec(api_client, namespace, pod, container, argv, stdin, timeout)

@@ -137,10 +137,26 @@ def _logged_errors():
 
 
 def _tune(configuration, lib) -> None:
+    _strip_token(configuration)
     # No retries: an unreachable API server fails after one timeout (not four) and urllib3 logs nothing.
     configuration.retries = lib.urllib3.Retry(total=0, redirect=0, raise_on_status=False)
     if not configuration.verify_ssl:  # the user chose insecure-skip-tls-verify; don't warn per request
         lib.urllib3.disable_warnings(lib.urllib3.exceptions.InsecureRequestWarning)
+
+
+def _strip_token(configuration) -> None:
+    """Like kubectl, drop a token file's surrounding whitespace (its final newline): the client would
+    send it and fail with "Invalid header value". Its refresh hook sets the token before each request."""
+    refresh = configuration.refresh_api_key_hook
+
+    def stripped(config) -> None:
+        if refresh:
+            refresh(config)
+        if config.api_key.get("BearerToken"):
+            config.api_key["BearerToken"] = config.api_key["BearerToken"].strip()
+
+    stripped(configuration)
+    configuration.refresh_api_key_hook = stripped
 
 
 def _read_text(path: str) -> str | None:
