@@ -43,19 +43,19 @@ def test_the_links_are_symlinks_to_one_regular_executable(krew_root):
 def test_help_through_kubectl(kubectl, plugin_env, name):
     shown = run([kubectl, name, "--help"], plugin_env)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith(f"Usage: kubectl-{name}")
+    assert shown.stdout.startswith(f"Usage: kubectl {name}")  # kubectl's own spelling of a plugin
     assert shown.stdout == from_source([name, "--help"]).stdout
 
 
 @pytest.mark.parametrize("name", PLUGINS)
 def test_version_through_kubectl_comes_from_netdebug_version(kubectl, plugin_env, name):
     shown = run([kubectl, name, "--version"], plugin_env)
-    assert (shown.returncode, shown.stdout) == (0, f"kubectl-{name}, version {netdebug.__version__}\n")
+    assert (shown.returncode, shown.stdout) == (0, f"kubectl {name}, version {netdebug.__version__}\n")
 
 
 @pytest.mark.parametrize("name", PLUGINS)
 def test_version_from_source_and_launcher(name):
-    expected = f"kubectl-{name}, version {netdebug.__version__}\n"
+    expected = f"kubectl {name}, version {netdebug.__version__}\n"
     assert from_source([name, "--version"]).stdout == expected
     launcher = run([sys.executable, str(ROOT / f"kubectl-{name}"), "--version"], dict(os.environ))
     assert launcher.stdout == expected
@@ -101,6 +101,6 @@ def test_completion_through_kubectl(kubectl, plugin_env, krew_root):
 def test_unknown_name_falls_back_to_netdebug_plugin_args(krew_root):
     executable = krew_root / "store" / "netpath" / f"v{netdebug.__version__}" / "netdebug" / "netdebug"
     shown = run([str(executable), "netpolicy", "--version"], dict(os.environ))
-    assert shown.stdout == f"kubectl-netpolicy, version {netdebug.__version__}\n"
+    assert shown.stdout == f"kubectl netpolicy, version {netdebug.__version__}\n"
     usage = run([str(executable)], dict(os.environ))
     assert usage.returncode == 2 and usage.stderr.startswith("usage: netdebug")
