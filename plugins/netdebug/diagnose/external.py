@@ -113,7 +113,7 @@ def _published(snapshot, service: dict, host: str | None, port=None) -> External
     controller_of = [i for i in snapshot.of("Ingress") if controller_service(snapshot, i) is service]
     node_port = _node_port(service, port)
     port = node_port.get("port") if node_port and not any(p.get("port") == port for p in _ports(service)) else port
-    return ExternalRoute("service", service, port, host, no_rule=bool(host and controller_of),
+    return ExternalRoute("service", service, port, host, no_rule=bool(controller_of),
                          published=_service_addresses(snapshot, service))
 
 

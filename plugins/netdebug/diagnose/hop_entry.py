@@ -80,6 +80,7 @@ def _no_tls(ingress: dict, host: str | None) -> Finding:
 
 
 def _no_rule(service: dict, host: str | None) -> Finding:
+    host = host or "this address"
     return Finding("ingress-no-rule-for-host", "error",
                    f"{host} reaches the ingress controller's {subject(service)}, but no Ingress rule serves that "
                    "host: the controller answers from its default backend (HTTP 404)",
