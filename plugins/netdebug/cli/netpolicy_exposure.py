@@ -44,7 +44,7 @@ def exposure(output, no_color, **kwargs):
     snapshot, engine = load_engine(options)
     pods = scoped_pods(snapshot, options)
     require_policies(snapshot, {p["metadata"]["namespace"] for p in pods}, "cannot rank exposure")
-    report = {"exposed": grouped(snapshot, rank(engine, pods)), "notes": notes(snapshot)}
+    report = {"exposed": grouped(snapshot, rank(engine, pods)), "notes": notes(snapshot, pods=pods)}
     if not write_structured(report, output, sys.stdout):
         from ..render.exposure_text import write_exposure
 

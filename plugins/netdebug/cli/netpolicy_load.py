@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # imported by the functions: `netpolicy SUB --help` does not 
 EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
               "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 INGRESS_CONTROLLER = "ingress-controller"  # the pseudo-endpoint: the ingress controller pods
+HOST_NETWORK_NOTE = ("a hostNetwork pod is involved: NetworkPolicy behaviour for it is CNI-defined; netdebug's "
+                     "model: its own side is not isolated, and as a peer it is node traffic (only ipBlock rules "
+                     "covering its IP match it, never pod or namespace selectors)")
 ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
@@ -102,11 +105,12 @@ def require_policies(snapshot: Snapshot, namespaces, consequence: str) -> None:
         require([g for g in snapshot.gaps if g.reason != NOT_SERVED], kind, None, consequence)
 
 
-def notes(snapshot: Snapshot, sides=()) -> list[str]:
-    """What the answer could not see or cannot promise, as sentences for every output format."""
+def notes(snapshot: Snapshot, sides=(), pods=()) -> list[str]:
+    """What the answer could not see or cannot promise, as sentences for every output format.
+
+    `sides`: DirectionVerdict dicts of a check; `pods`: the pods the answer shows."""
     found = [f"{g.sentence}; the answer may be wrong" for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")
              or g.kind in ADMIN_KINDS and g.reason != NOT_SERVED]  # admin CRDs are often not installed
-    if any(side["cniDefined"] for side in sides):  # DirectionVerdict dicts
-        found.append("a hostNetwork pod is involved: NetworkPolicy behaviour is CNI-defined "
-                     "(its own side is evaluated as not isolated, its labels as a peer)")
+    if any(side["cniDefined"] for side in sides) or any(objects.host_network(pod) for pod in pods if pod):
+        found.append(HOST_NETWORK_NOTE)
     return found

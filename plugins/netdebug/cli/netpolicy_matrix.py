@@ -45,18 +45,18 @@ def matrix(port, protocol, output, no_color, **kwargs):
     protocol = protocol.upper()
     header = {"kind": "PolicyMatrix", "protocol": protocol if port else None, "port": port, "pods": grid.refs()}
     if output == "json":
-        render.write_json_pairs(header, pair_rows(grid, protocol, port, extra), notes(snapshot), sys.stdout)
+        render.write_json_pairs(header, pair_rows(grid, protocol, port, extra), notes(snapshot, pods=pods), sys.stdout)
         return 0
     if output == "yaml":
         rows = [{"from": source, "to": destination, **fields} for source, row in pair_rows(grid, protocol, port, extra)
                 for destination, fields in zip(header["pods"], row)]
-        write_structured({**header, "connections": rows, "notes": notes(snapshot)}, output, sys.stdout)
+        write_structured({**header, "connections": rows, "notes": notes(snapshot, pods=pods)}, output, sys.stdout)
         return 0
     if output == "csv":
         render.write_csv_pairs(header["pods"], pair_rows(grid, protocol, port, extra), sys.stdout)
         return 0
     report = grouped_report(snapshot, grid, protocol, port, extra)
-    report["notes"] = notes(snapshot)
+    report["notes"] = notes(snapshot, pods=pods)
     if output == "dot":
         render.write_dot(report, sys.stdout)
     elif output in ("mermaid", "html"):

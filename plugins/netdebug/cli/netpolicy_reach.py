@@ -35,9 +35,9 @@ def _reach_command(name: str, direction: str, summary: str):
         options = make_cluster_options(kwargs)
         snapshot, engine = load_engine(options)
         target, endpoint = resolve_endpoint(snapshot, pod, options)
-        report = reach_report(engine, endpoint, scoped_pods(snapshot, _all_namespaces(options)), direction,
-                              port, protocol.upper())
-        report["notes"] = notes(snapshot)
+        others = scoped_pods(snapshot, _all_namespaces(options))
+        report = reach_report(engine, endpoint, others, direction, port, protocol.upper())
+        report["notes"] = notes(snapshot, pods=[target.pod, *others])
         if engine.tiered:
             report["notes"].append("outside the cluster lists NetworkPolicy rules only; admin policies may decide "
                                    "first: `check IP POD` evaluates every tier for one address")

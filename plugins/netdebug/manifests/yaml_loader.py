@@ -33,7 +33,8 @@ _RESOLVERS = (  # go-yaml v2's implicit types; order matters (int before float)
                                r"|on|On|ON|off|Off|OFF)$", "yYnNtTfFoO"),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*))$",
      "-+0123456789"),
-    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
+                                r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
                                 r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),

@@ -2,7 +2,7 @@
 rule with named ports, what it admits toward each class; and interned connection sets with cached
 unions and intersections, so the grid is mostly list and dict lookups.
 
-Pod selectors are evaluated once per (namespace, labels read) group, ipBlocks come from the
+Pod selectors are evaluated once per (namespace, labels read, hostNetwork) group, ipBlocks come from the
 class key, so a peer costs one selector match per label group, not per pod.
 """
 from .classes import PodClass, Relevance
@@ -16,7 +16,8 @@ class Columns:
         self.engine, self.classes, self.sources = engine, classes, sources
         self.everyone = [True] * len(classes)
         groups: dict = {}
-        self.group_of = [groups.setdefault(c.key[:2], len(groups)) for c in classes]
+        # (namespace, labels read, hostNetwork): a hostNetwork pod is matched as node traffic, not by its labels
+        self.group_of = [groups.setdefault((*c.key[:2], c.key[4]), len(groups)) for c in classes]
         self.group_endpoints = [None] * len(groups)
         for pod_class, group in zip(classes, self.group_of):
             self.group_endpoints[group] = self.group_endpoints[group] or pod_class.endpoint

@@ -49,7 +49,7 @@ class PolicyEngine:
 
     def policies_selecting(self, endpoint: Endpoint, direction: str) -> list[CompiledPolicy]:
         """Policies of the pod's namespace whose podSelector matches it and that cover this direction."""
-        if not endpoint.is_pod:
+        if not endpoint.is_pod or endpoint.host_network:  # hostNetwork pods are not isolated by NetworkPolicy
             return []
         return [p for p in self._by_namespace.get(endpoint.namespace, ())
                 if direction in p.types and p.selector.matches(endpoint.labels)]

@@ -111,7 +111,7 @@ class PodPeer:
     namespaces: Selector | None
 
     def matches(self, endpoint: Endpoint, policy_namespace: str, namespace_labels: dict) -> bool:
-        if not endpoint.is_pod:
+        if not endpoint.is_pod or endpoint.host_network:  # hostNetwork traffic is node traffic: ipBlock only
             return False
         if self.namespaces is None:
             if endpoint.namespace != policy_namespace:
