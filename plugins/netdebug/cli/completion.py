@@ -11,6 +11,7 @@ from click.shell_completion import ShellComplete
 
 # cobra's ShellCompDirective bits
 DEFAULT = 0  # let the shell complete file names
+NO_SPACE = 2
 NO_FILE = 4
 DIRS_ONLY = 16
 
@@ -18,12 +19,13 @@ DIRS_ONLY = 16
 def candidates(command: click.Command, prog_name: str, argv: list[str]) -> tuple[list[str], int]:
     """(lines, directive) for the words typed so far; the last word is the one being completed."""
     args, incomplete = argv[:-1], (argv[-1] if argv else "")
-    items = ShellComplete(command, {}, prog_name, "").get_completions(args, incomplete)
+    items = ShellComplete(command, {"obj": {"words": args}}, prog_name, "").get_completions(args, incomplete)
     if any(item.type == "file" for item in items):
         return [], DEFAULT
     if any(item.type == "dir" for item in items):
         return [], DIRS_ONLY
-    return [_line(item.value, item.help) for item in items], NO_FILE
+    more_to_type = any(item.value.endswith("/") for item in items)  # `deploy/`: no space after it
+    return [_line(item.value, item.help) for item in items], NO_FILE | (NO_SPACE if more_to_type else 0)
 
 
 def _line(value: str, help_text: str | None) -> str:

@@ -12,7 +12,7 @@ from ..model.gaps import notes as gap_notes
 from ..render.structured import write_structured
 from ..render.style import Style
 from .errors import run_main
-from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
 from .usage import CONTEXT_SETTINGS, epilog, prog
 
 if TYPE_CHECKING:  # imported by the functions: --help and --version do not load the diagnosis
@@ -37,9 +37,9 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 
 @click.command(name="netpath", epilog=EPILOG, context_settings=CONTEXT_SETTINGS,
                help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.")
-@click.argument("src")
-@click.argument("dst")
-@click.option("--port", default=None, type=PORT, help="Destination port (number or name); default: the only one "
+@click.argument("src", shell_complete=completes("pods"))
+@click.argument("dst", shell_complete=completes("destinations"))
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port (number or name); default: the only one "
               "declared.")
 @protocol_option(("TCP", "UDP"))
 @click.option("-c", "--container", default=None, help="Source container (probes run in it).")

@@ -8,7 +8,7 @@ from ..model import objects
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
-from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
 from .usage import epilog
 
 NOTES = """SRC, DST: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one of its
@@ -23,9 +23,9 @@ EPILOG = epilog(EXAMPLES, {0: "allowed", 1: "denied"}, NOTES)
 
 
 @click.command(name="check", epilog=EPILOG)
-@click.argument("src")
-@click.argument("dst")
-@click.option("--port", default=None, type=PORT, help="Destination port: a number or a port name of DST's "
+@click.argument("src", shell_complete=completes("pods"))
+@click.argument("dst", shell_complete=completes("pods"))
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port: a number or a port name of DST's "
               "containers.")
 @protocol_option()
 @cluster_options

@@ -8,7 +8,7 @@ from ..model import objects
 from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, scoped_pods
-from .options import PORT, cluster_options, make_cluster_options, output_options, protocol_option, use_color
+from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
 from .usage import epilog
 
 NOTES = """POD: POD, NS/POD, KIND/NAME or NS/KIND/NAME.  The other pods: every namespace
@@ -24,8 +24,8 @@ def _epilog(name: str) -> str:
 
 def _reach_command(name: str, direction: str, summary: str):
     @click.command(name=name, epilog=_epilog(name), help=summary)
-    @click.argument("pod")
-    @click.option("--port", default=None, type=PORT, help="Only this port (a number, or a port name of the "
+    @click.argument("pod", shell_complete=completes("pods"))
+    @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Only this port (a number, or a port name of the "
                   "destination).")
     @protocol_option()
     @cluster_options(namespace_help="Namespace of POD when typed without one (default: the context's namespace; "

@@ -44,6 +44,15 @@ class PortType(click.ParamType):
 PORT = PortType()
 
 
+def completes(what: str):
+    """A click shell_complete callback that imports cli/complete_names only when completing."""
+    def complete(ctx, param, incomplete):
+        from . import complete_names
+
+        return getattr(complete_names, what)(ctx, param, incomplete)
+    return complete
+
+
 def protocol_option(choices=("TCP", "UDP", "SCTP")):
     return click.option("--protocol", type=click.Choice(choices, case_sensitive=False), default="TCP",
                         show_default=True, metavar=f"[{'|'.join(choices)}]", help="Protocol of the connection.")
@@ -60,8 +69,8 @@ def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str 
                      help="Read objects from these files or directories instead of the cluster (repeatable)."),
         click.option("-l", "--selector", default=None, help="Label selector to filter pods (e.g. app=web,tier!=db)."),
         click.option("-A", "--all-namespaces", is_flag=True, help=all_help),
-        click.option("-n", "--namespace", default=None, help=namespace_help),
-        click.option("--context", default=None, help="The kubeconfig context to use."),
+        click.option("-n", "--namespace", default=None, help=namespace_help, shell_complete=completes("namespaces")),
+        click.option("--context", default=None, help="The kubeconfig context to use.", shell_complete=completes("contexts")),
         click.option("--kubeconfig", default=None, type=click.Path(), help="Path to the kubeconfig file."),
         click.option("--request-timeout", default=10.0, type=float, show_default=True,
                      help="Seconds to wait for each API call."),

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..render.structured import write_structured
 from ..render.style import Style
 from .errors import run_main
-from .options import PORT, cluster_options, make_cluster_options, output_options, use_color
+from .options import PORT, cluster_options, completes, make_cluster_options, output_options, use_color
 from .usage import CONTEXT_SETTINGS, NS_SERVICE, epilog, prog
 
 EXAMPLES = [
@@ -35,9 +35,9 @@ class Request:
                "SVC is NAME, NAMESPACE/NAME or svc/NAME. Static checks (selector, endpoints, ports, type, "
                "Ingress, NetworkPolicy) work offline with -f; live runs also probe DNS, the ClusterIP and "
                "each endpoint from inside the cluster.")
-@click.argument("svc")
-@click.option("--port", default=None, type=PORT, help="Check only this Service port (number or name).")
-@click.option("--from", "from_pod", default=None, metavar="POD", help="Client pod or workload (NAME, NS/NAME, "
+@click.argument("svc", shell_complete=completes("services"))
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Check only this Service port (number or name).")
+@click.option("--from", "from_pod", default=None, metavar="POD", shell_complete=completes("pods"), help="Client pod or workload (NAME, NS/NAME, "
               "KIND/NAME, NS/KIND/NAME; default namespace: the Service's) to check policy for and to probe from.")
 @click.option("--no-probe", is_flag=True, help="Static checks only: send no traffic.")
 @click.option("--ephemeral", "ephemeral_image", default=None, metavar="IMAGE",

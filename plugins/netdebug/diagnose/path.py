@@ -1,6 +1,6 @@
 """The walk from SRC to DST: source, dns, entry, service, policy, destination — judged from a Snapshot.
 
-Pure. The caller resolves SRC (and DST when it names pods) with cli/endpoints; everything else
+Pure. The caller resolves SRC (and DST when it names pods) with model/resolve; everything else
 (Services, DNS names, IPs, URLs) is resolved here. The report also says what probes should hit
 (`targets`); path_probes turns observed results into the final verdict.
 """

@@ -1,0 +1,80 @@
+"""Completion of real names (pods, workloads, Services, namespaces, contexts, port names), the answer kubectl
+gets from `kubectl_complete-<plugin>`: from files (-f) without a cluster, and from the simulated cluster."""
+import time
+from pathlib import Path
+
+import pytest
+
+from netdebug.cli import netpath, netpolicy, svcdebug
+from netdebug.cli.complete_names import COMPLETION_TIMEOUT
+from netdebug.cli.completion import NO_FILE, NO_SPACE, candidates
+from netdebug.cli.completion import complete as complete_to_stdout
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOP = str(ROOT / "examples" / "shop")
+COMMANDS = {"netpath": netpath.command, "netpolicy": netpolicy.command, "svcdebug": svcdebug.command}
+
+
+def complete(plugin: str, *words: str) -> tuple[list[str], int]:
+    lines, directive = candidates(COMMANDS[plugin], f"kubectl-{plugin}", list(words))
+    return [line.split("\t")[0] for line in lines], directive
+
+
+def test_pods_of_the_namespace_then_kind_prefixes_without_a_space():
+    values, directive = complete("netpath", "-f", SHOP, "-n", "shop", "")
+    assert values == ["backend", "db", "frontend", "deploy/", "sts/", "ds/", "rs/"]  # offline: a pod per workload
+    assert directive == NO_FILE | NO_SPACE
+
+
+def test_a_prefix_narrows_and_a_kind_lists_its_workloads():
+    assert complete("netpath", "-f", SHOP, "-n", "shop", "fr") == (["frontend"], NO_FILE)
+    assert complete("netpath", "-f", SHOP, "-n", "shop", "deploy/")[0] == ["deploy/backend", "deploy/frontend"]
+    assert complete("netpath", "-f", SHOP, "monitoring/")[0] == ["monitoring/prometheus"]
+    assert complete("netpath", "-f", SHOP, "shop/sts/")[0] == ["shop/sts/db"]
+
+
+def test_destinations_include_services_and_services_complete_for_svcdebug():
+    assert complete("netpath", "-f", SHOP, "-n", "shop", "frontend", "svc/")[0] == \
+        ["svc/backend", "svc/db", "svc/frontend"]
+    assert complete("svcdebug", "-f", SHOP, "-n", "shop", "")[0] == ["backend", "db", "frontend"]
+    assert complete("svcdebug", "-f", SHOP, "-n", "shop", "backend", "--from", "deploy/f")[0] == ["deploy/frontend"]
+
+
+@pytest.mark.parametrize("words, expected", [
+    (("svcdebug", "-n", "shop", "backend", "--port", ""), ["api", "8080"]),
+    (("netpath", "-n", "shop", "frontend", "svc/db", "--port", ""), ["postgres", "5432"]),
+    (("netpath", "-n", "shop", "frontend", "deploy/backend", "--port", ""), ["api", "8080"]),
+    (("netpolicy", "check", "-n", "shop", "frontend", "sts/db", "--port", "p"), ["postgres"]),
+    (("netpolicy", "who-can-reach", "-n", "shop", "db", "--port", ""), ["postgres", "5432"]),
+])
+def test_port_names_of_the_chosen_destination(words, expected):
+    at = 2 if words[0] == "netpolicy" else 1  # after the subcommand
+    assert complete(*words[:at], "-f", SHOP, *words[at:])[0] == expected
+
+
+def test_namespaces_and_contexts(tmp_path):
+    assert complete("netpolicy", "matrix", "-f", SHOP, "-n", "")[0] == \
+        ["kube-system", "monitoring", "shop"]  # the namespaces the files use
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text("contexts:\n- {name: prod, context: {}}\n- {name: dev, context: {}}\n")
+    assert complete("netpath", "--kubeconfig", str(kubeconfig), "--context", "")[0] == ["dev", "prod"]
+
+
+def test_an_unreachable_cluster_gives_no_candidates_and_no_error(capsys):
+    kubeconfig = ROOT / "tests" / "kube" / "unreachable.kubeconfig"
+    started = time.monotonic()
+    assert complete_to_stdout(netpath.command, "kubectl-netpath", ["--kubeconfig", str(kubeconfig), "web"]) == 0
+    assert capsys.readouterr() == (":0\n", "")
+    assert time.monotonic() - started < COMPLETION_TIMEOUT + 3
+
+
+@pytest.mark.sim
+def test_live_names_come_from_the_cluster(sim_cluster):
+    live = ("--kubeconfig", sim_cluster.kubeconfig, "--context", "sim")
+    pods = sorted(p["metadata"]["name"] for p in sim_cluster.store.list("Pod", "shop"))
+    values, _ = complete("netpath", *live, "-n", "shop", "")
+    assert values[:len(pods)] == pods and values[len(pods):] == ["deploy/", "sts/", "ds/", "rs/"]
+    frontend = [p for p in pods if p.startswith("frontend-")]
+    assert complete("netpolicy", "check", *live, "-n", "shop", "fr")[0] == frontend
+    assert complete("svcdebug", *live, "-n", "shop", "backend", "--port", "")[0] == ["api", "8080"]
+    assert "shop" in complete("netpath", *live, "-n", "")[0]
