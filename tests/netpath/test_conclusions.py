@@ -9,7 +9,7 @@ from netdebug.probe.model import ProbeResult, ProbeSpec
 
 from .conftest import SCENARIOS
 
-DEFAULTS = {"dns": "resolved", "listening": "ok", "resolv": "ok"}
+DEFAULTS = {"dns": "resolved", "listening": "listening", "resolv": "read"}
 
 
 def walked(scenario: str, src: str, dst: str, **extra):
@@ -26,11 +26,11 @@ def outcomes(report, sockets=(), **by_role) -> list[dict]:
     results = []
     for planned in path_probes.plan(report, report.protocol, None, None):
         namespace, _, pod = (planned.get("pod") if planned["kind"] == "listening" else report.source).partition("/")
-        spec = ProbeSpec(planned["kind"], namespace, pod, "main", planned.get("target", ""), planned.get("port"))
+        spec = ProbeSpec(planned["kind"], namespace, pod, "main", planned.get("target", ""), planned.get("port"),
+                         role=planned["role"])
         outcome = by_role.get(planned["role"], DEFAULTS.get(planned["kind"], "connected"))
         result = ProbeResult(spec, outcome, "", 1.0, "test", sockets=tuple(sockets))
-        public = "listening" if planned["kind"] == "listening" and outcome == "ok" else outcome
-        results.append({**planned, "outcome": public, "detail": "", "sockets": list(sockets), "result": result})
+        results.append({**planned, **result.to_dict(), "result": result})
     return results
 
 

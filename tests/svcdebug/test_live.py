@@ -251,7 +251,7 @@ def test_dns_down(sim_cluster):
 def test_connect_sweep_classifies_each_target(sim_cluster, tool):
     """One exec probes many endpoints; each target's outcome is its own (refused, timeout, connected)."""
     from netdebug.cli.options import ClusterOptions
-    from netdebug.cli.svc_sweep import tcp_sweep
+    from netdebug.probe.sweep import tcp_sweep
     from netdebug.kube.client import connect
     from netdebug.probe.model import ProbeSpec
 

@@ -75,11 +75,30 @@ def test_clusterip_timeout_of_a_client_policy_denies_is_no_path_problem():
     assert codes(conclude(results, facts())) == ["clusterip-path-broken"]
 
 
-def test_not_listening_with_sockets():
+def test_loopback_only_listener_has_its_own_code():
     found = conclude([result("tcp", POD_A, "refused", 8080)],
                      facts(listening={"shop/web-a": [{"address": "127.0.0.1", "port": 8080, "protocol": "TCP"}]}))
-    assert codes(found) == ["not-listening"]
+    assert codes(found) == ["listening-loopback-only"]
     assert found[0].evidence["the container listens on"] == {"shop/web-a": ["127.0.0.1:8080/TCP"]}
+    assert "127.0.0.1:8080" in found[0].message and "0.0.0.0:8080" in found[0].fix
+
+
+def test_not_listening_names_the_port_the_app_listens_on():
+    sockets = {"shop/web-a": [{"address": "0.0.0.0", "port": 8080, "protocol": "TCP"}]}
+    found = conclude([result("tcp", POD_A, "refused", 8081), result("tcp", POD_B, "connected", 8081)],
+                     facts(listening=sockets))
+    assert codes(found) == ["not-listening"]
+    assert "1 of 2 endpoint(s)" in found[0].message and "targetPort 8081, but the app listens on 8080" in found[0].message
+    assert "targetPort to 8080" in found[0].fix
+    path = conclude([result("tcp", POD_A, "refused", 8081)], facts(subject="Pod shop/web-a", listening=sockets))
+    assert "targetPort" not in path[0].message + path[0].fix and "listens on 8080" in path[0].message
+
+
+def test_refusals_are_counted_per_port():
+    found = conclude([result("tcp", POD_A, "refused", 9090), result("tcp", POD_A, "connected", 8080),
+                      result("tcp", POD_B, "refused", 9090), result("tcp", POD_B, "connected", 8080)], facts())
+    assert codes(found) == ["not-listening"] and found[0].evidence["targetPort"] == 9090
+    assert "2 of 2 endpoint(s)" in found[0].message
 
 
 def test_timeouts_depend_on_policy():
@@ -94,7 +113,7 @@ def test_timeouts_depend_on_policy():
 
 
 def test_udp_silence_is_best_effort():
-    found = conclude([result("udp", SVC_IP, "timeout", 53)], facts())
+    found = conclude([result("udp", SVC_IP, "no-answer", 53)], facts())
     assert [(f.code, f.severity) for f in found] == [("udp-unverified", "info")]
 
 

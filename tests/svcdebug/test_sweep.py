@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from netdebug.cli.svc_sweep import PY_RESOLVE, PY_SWEEP, SCRIPTS, chunks
+from netdebug.probe.scripts import PY_RESOLVE, PY_SWEEP, SWEEP_LOOPS
+from netdebug.probe.sweep import chunks
 from netdebug.probe.model import ProbeSpec
 
 REQUEST_LINE_LIMIT = 8190  # aiohttp's default; many proxies in front of API servers use 8 KiB too
@@ -18,7 +19,7 @@ def exec_url(argv: list[str]) -> str:
 @pytest.mark.parametrize("script,argv_head,address", [
     (PY_SWEEP, ["python3", "-c", PY_SWEEP, "1"], "10.244.{}.{}"),
     (PY_SWEEP, ["python3", "-c", PY_SWEEP, "1"], "fd00:10:244:{:x}::{:x}"),
-    (SCRIPTS["nc"], ["sh", "-c", SCRIPTS["nc"], "sh", "1"], "10.244.{}.{}"),
+    (SWEEP_LOOPS["nc"], ["sh", "-c", SWEEP_LOOPS["nc"], "sh", "1"], "10.244.{}.{}"),
 ])
 def test_every_chunk_fits_the_request_line(script, argv_head, address):
     specs = [ProbeSpec("tcp", "bench", "client", "client", address.format(i // 250, i % 250), 8080)

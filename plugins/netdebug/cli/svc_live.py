@@ -27,9 +27,8 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
         raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
     findings, probes, notes = static_findings(facts, from_pod), [], []
     if request.probe:
-        found, probes, notes = run_service_probes(cluster, facts, from_pod, request.timeout, request.ephemeral_image,
-                                                  progress or Progress())
-        findings += found
+        findings, probes, notes = run_service_probes(cluster, facts, findings, from_pod, request.timeout,
+                                                     request.ephemeral_image, progress or Progress())
     snapshot.gaps = without_unserved(dict.fromkeys(cluster.gaps))
-    return build_report(facts.ref, findings, facts, probes, gap_notes(snapshot) + notes)
+    return build_report(facts.ref, findings, facts, [r.to_dict() for r in probes], gap_notes(snapshot) + notes)
 

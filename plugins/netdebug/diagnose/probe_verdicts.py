@@ -1,37 +1,24 @@
-"""What an expert concludes from probe results plus static facts (pure; netpath reuses it).
+"""What an expert concludes from connect probes plus static facts (pure; svcdebug and netpath share it).
 
-Pods answer but the ClusterIP does not -> clusterip-path-broken; only a backend cannot reach its own
-Service -> hairpin-broken; neither when NetworkPolicy denies the client some endpoint the ClusterIP
-balances to (a backend gets policy-blocks-*: no static check covers it); refused on a pod IP -> not-listening;
-timeout on a pod IP while policy allows -> dropped-unexplained; policy denies yet it connects ->
-policy-not-enforced; DNS conclusions from the short name, name.ns, the FQDN and kubernetes.default.
+Evidence is read per port and per endpoint, never pooled across them:
+- refused on a pod IP -> not-listening (per target port; what the pod does listen on names the cause:
+  another port, or only loopback -> listening-loopback-only);
+- timeout on a pod IP while policy allows (or is unknown) -> dropped-unexplained; policy denies yet it
+  connects -> policy-not-enforced;
+- a ClusterIP probe counts only when every probed endpoint of that port answered directly: then its
+  timeout means the Service path is broken (clusterip-path-broken, or hairpin-broken for a backend
+  reaching itself). A refusal through the ClusterIP proves the translation worked, and when some
+  endpoint fails directly that endpoint's finding says why: so the answer does not depend on which
+  endpoint the ClusterIP picked. NetworkPolicy denying the client some endpoint is no path problem.
 """
-from dataclasses import dataclass, field
-
 from ..model.findings import Finding
+from .probe_dns_verdicts import client_of, dns_verdicts, tool_verdicts
+from .probe_facts import ProbeFacts
 
-FAILED = ("refused", "timeout")
-DNS_FAILED = ("nxdomain", "dns-error", "timeout")
 LISTED = 10
+LOOPBACK = ("127.0.0.1", "::1")
 
-
-@dataclass(frozen=True)
-class ProbeFacts:
-    subject: str  # "Service shop/web"
-    namespace: str  # the Service's namespace
-    cluster_ips: frozenset = frozenset()
-    endpoint_pods: dict = field(default_factory=dict)  # endpoint IP -> pod ref
-    ready_ips: frozenset = frozenset()  # the endpoints the Service sends traffic to
-    backends: frozenset = frozenset()  # pod refs of the backends (hairpin clients)
-    policy: dict = field(default_factory=dict)  # (client ref, IP, port) -> allowed (missing: unknown)
-    # (client ref, Service port) -> the shared engine's checks (.backend, .allowed, .denied_by, .policies) of
-    # that client reaching each ready endpoint (a backend: itself included): where its ClusterIP probe may go
-    clusterip_policy: dict = field(default_factory=dict)
-    dns_names: dict = field(default_factory=dict)  # name -> "short"|"namespace"|"fqdn"|"cluster-dns"|"external-name"
-    listening: dict = field(default_factory=dict)  # pod ref -> [{"address","port","protocol"}]
-    cluster_dns: dict = field(default_factory=dict)  # evidence about kube-dns (pods ready, endpoints)
-    external_name: str | None = None  # an ExternalName Service's target: its names resolve only through it
-    headless: bool = False  # a headless name has no address while no endpoint is ready
+__all__ = ["ProbeFacts", "conclude", "client_of"]
 
 
 def conclude(results: list, facts: ProbeFacts) -> list[Finding]:
@@ -39,24 +26,23 @@ def conclude(results: list, facts: ProbeFacts) -> list[Finding]:
             + tool_verdicts(results))
 
 
-def client_of(result) -> str:
-    return f"{result.spec.namespace}/{result.spec.pod}"
-
-
 def _line(result) -> str:
     spec = result.spec
     return f"{client_of(result)} -> {spec.target}:{spec.port}/{spec.kind.upper()}: {result.outcome}"
 
 
+def direct_probes(results: list, facts: ProbeFacts) -> list:
+    return [r for r in results if r.spec.kind in ("tcp", "udp") and r.spec.target in facts.endpoint_pods]
+
+
 def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
-    direct = [r for r in results if r.spec.kind in ("tcp", "udp") and r.spec.target in facts.endpoint_pods]
-    refused = [r for r in direct if r.outcome == "refused"]  # for UDP: an ICMP port-unreachable came back
-    direct = [r for r in direct if r.spec.kind == "tcp"]  # UDP silence proves nothing
-    dropped = [r for r in direct if r.outcome == "timeout" and facts.policy.get(_key(r)) is not False]
-    unenforced = [r for r in direct if r.outcome == "connected" and facts.policy.get(_key(r)) is False]
-    found = []
-    if refused:
-        found.append(_not_listening(refused, facts))
+    direct = direct_probes(results, facts)
+    found = [_not_listening(port, probes, facts) for port, probes in _by_port(direct).items()
+             if any(r.outcome == "refused" for r in probes)]  # for UDP: an ICMP port-unreachable came back
+    tcp = [r for r in direct if r.spec.kind == "tcp"]  # UDP silence proves nothing
+    dropped = [r for r in tcp if r.outcome == "timeout" and facts.allowed(client_of(r), r.spec.target, r.spec.port)
+               is not False]
+    unenforced = [r for r in tcp if r.reached and facts.allowed(client_of(r), r.spec.target, r.spec.port) is False]
     if dropped:
         found.append(_dropped(dropped, facts))
     if unenforced:
@@ -69,27 +55,69 @@ def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     return found
 
 
-def _key(result) -> tuple:
-    return client_of(result), result.spec.target, result.spec.port
+def _by_port(probes: list) -> dict:
+    found: dict = {}
+    for r in probes:
+        found.setdefault((r.spec.port, r.spec.kind.upper()), []).append(r)
+    return found
 
 
-def _not_listening(refused: list, facts: ProbeFacts) -> Finding:
-    evidence = {"refused": [f"{_line(r)} (pod {facts.endpoint_pods[r.spec.target]})" for r in refused[:LISTED]]}
-    listens = {}
-    for pod in sorted({facts.endpoint_pods[r.spec.target] for r in refused}):
-        if pod in facts.listening:
-            listens[pod] = [f"{s['address']}:{s['port']}/{s['protocol']}" for s in facts.listening[pod]] or ["nothing"]
-    if listens:
-        evidence["the container listens on"] = listens
-    return Finding("not-listening", "error",
-                   f"{len(refused)} endpoint(s) of {facts.subject} refuse connections on the target port: "
-                   "nothing listens there", evidence,
-                   "make the app listen on the targetPort (and on 0.0.0.0, not 127.0.0.1), or change targetPort "
-                   "to the port it does listen on", facts.subject)
+def _not_listening(port: tuple, probes: list, facts: ProbeFacts) -> Finding:
+    number, protocol = port
+    refused = [r for r in probes if r.outcome == "refused"]
+    pods = sorted({facts.endpoint_pods[r.spec.target] for r in refused})
+    probed = {r.spec.target for r in probes if r.outcome not in ("no-tool", "exec-failed")}
+    evidence = {"targetPort": number, "protocol": protocol,
+                "refused": [f"{_line(r)} (pod {facts.endpoint_pods[r.spec.target]})" for r in refused[:LISTED]]}
+    sockets = {pod: [s for s in facts.listening[pod] if s.get("protocol", "TCP") == protocol]
+               for pod in pods if pod in facts.listening}
+    if sockets:
+        evidence["the container listens on"] = {pod: [f"{s['address']}:{s['port']}/{s['protocol']}" for s in found]
+                                                or ["nothing"] for pod, found in sockets.items()}
+    where = f"{len({r.spec.target for r in refused})} of {len(probed)} endpoint(s) of {facts.subject}"
+    loopback = _loopback_only(number, sockets)
+    if loopback:
+        return Finding("listening-loopback-only", "error",
+                       f"{where} listen on port {number}/{protocol} only on loopback ({', '.join(loopback)}): "
+                       "other pods cannot connect", evidence,
+                       f"make the app bind 0.0.0.0:{number} (or the pod IP), not {loopback[0]}:{number}",
+                       facts.subject)
+    others = _other_ports(number, sockets)
+    message, fix = _listener_wording(number, protocol, others, facts.subject.startswith("Service "))
+    return Finding("not-listening", "error", f"{where} refuse {number}/{protocol}: {message}", evidence, fix,
+                   facts.subject)
+
+
+def _loopback_only(number: int, sockets: dict) -> list[str]:
+    """Loopback addresses bound to the refused port, when no pod listens on it elsewhere."""
+    bound = [s for found in sockets.values() for s in found if s.get("port") == number]
+    if bound and all(s.get("address") in LOOPBACK for s in bound):
+        return sorted({f"{s['address']}:{number}" for s in bound})
+    return []
+
+
+def _other_ports(number: int, sockets: dict) -> list[int]:
+    return sorted({s["port"] for found in sockets.values() for s in found
+                   if s.get("port") != number and s.get("address") not in LOOPBACK})
+
+
+def _listener_wording(number: int, protocol: str, others: list[int], via_service: bool) -> tuple[str, str]:
+    if others and via_service:
+        listens = ", ".join(str(p) for p in others)
+        return (f"targetPort {number}, but the app listens on {listens}",
+                f"set the Service's targetPort to {others[0]} (or a named port declared by the container), or make "
+                f"the app listen on {number}")
+    if others:
+        return (f"nothing listens on {number}; the app listens on {', '.join(str(p) for p in others)}",
+                f"connect to port {others[0]}, or make the app listen on {number}")
+    if via_service:
+        return ("nothing listens there", "make the app listen on the targetPort (and on 0.0.0.0, not 127.0.0.1), "
+                "or change targetPort to the port it does listen on")
+    return "nothing listens there", f"start the app, or make it listen on {number} (and on 0.0.0.0)"
 
 
 def _dropped(dropped: list, facts: ProbeFacts) -> Finding:
-    unknown = [r for r in dropped if _key(r) not in facts.policy]
+    unknown = [r for r in dropped if facts.allowed(client_of(r), r.spec.target, r.spec.port) is None]
     note = " (policy unknown for some: not readable)" if unknown else ""
     return Finding("dropped-unexplained", "error",
                    f"{len(dropped)} connection(s) to {facts.subject}'s pods time out although NetworkPolicy "
@@ -101,20 +129,19 @@ def _dropped(dropped: list, facts: ProbeFacts) -> Finding:
 
 def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     via_ip = [r for r in results if r.spec.target in facts.cluster_ips and r.spec.kind in ("tcp", "udp")]
-    direct_ok = {client_of(r) for r in results if r.spec.target in facts.ready_ips and r.outcome == "connected"}
-    pods_answer = bool(direct_ok)
-    failed = [r for r in via_ip if r.spec.kind == "tcp" and r.outcome in FAILED]
-    denied = [r for r in failed if _denials(r, facts)]
-    broken = [r for r in failed if r not in denied]
-    worked = {client_of(r) for r in via_ip if r.outcome == "connected"}
-    hairpin = [r for r in broken if client_of(r) in facts.backends and worked - facts.backends]
+    timeouts = [r for r in via_ip if r.spec.kind == "tcp" and r.outcome == "timeout"]  # refused: translation worked
+    denied = [r for r in timeouts if _denials(r, facts)]
+    answered = {id(r): _answered_directly(r, results, facts) for r in timeouts}
+    broken = [r for r in timeouts if r not in denied and answered[id(r)]]
+    worked = {(client_of(r), r.spec.port) for r in via_ip if r.reached and client_of(r) not in facts.backends}
+    hairpin = [r for r in broken if client_of(r) in facts.backends and any(p == r.spec.port for _, p in worked)]
     others = [r for r in broken if r not in hairpin]
     found = _policy_explains_hairpin([r for r in denied if client_of(r) in facts.backends], facts)
-    if others and pods_answer:
+    if others:
         found.append(Finding("clusterip-path-broken", "error",
                              f"the pods of {facts.subject} answer directly, but its ClusterIP does not",
                              {"ClusterIP": [_line(r) for r in others[:LISTED]],
-                              "pods answered from": sorted(direct_ok)},
+                              "pods answered from": sorted({c for r in others for c in answered[id(r)]})},
                              "check kube-proxy (or the CNI's service implementation): running on the node, "
                              "its mode, its logs, and the Service rules (iptables-save | grep, ipvsadm -Ln, nft)",
                              facts.subject))
@@ -124,13 +151,24 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
                              {"failed": [_line(r) for r in hairpin[:LISTED]]},
                              "enable hairpin mode (kubelet --hairpin-mode / the CNI bridge's hairpinMode)",
                              facts.subject))
-    silent = [r for r in results if r.spec.kind == "udp" and r.outcome == "timeout"
+    silent = [r for r in results if r.spec.kind == "udp" and r.outcome == "no-answer"
               and (r.spec.target in facts.cluster_ips or r.spec.target in facts.endpoint_pods)]
     if silent:
         found.append(Finding("udp-unverified", "info",
                              f"UDP to {facts.subject} got no reply: UDP probes are best effort (open or filtered)",
                              {"udp": [_line(r) for r in silent[:LISTED]]}, "", facts.subject))
     return found
+
+
+def _answered_directly(via_ip, results: list, facts: ProbeFacts) -> list[str]:
+    """The clients every ready endpoint of this Service port answered directly (empty: some endpoint
+    failed, or none was probed; then the endpoint's own finding, not the ClusterIP, explains it)."""
+    ports = {ip: port for ip, port in facts.endpoint_ports(via_ip.spec.port, via_ip.spec.kind.upper()).items() if ip in facts.ready_ips}
+    direct = [r for r in results if r.spec.kind == via_ip.spec.kind and r.spec.target in ports
+              and ports[r.spec.target] in (None, r.spec.port) and r.outcome not in ("no-tool", "exec-failed")]
+    if not direct or not all(r.reached for r in direct):
+        return []
+    return sorted({client_of(r) for r in direct})
 
 
 def _denials(result, facts: ProbeFacts) -> list:
@@ -156,93 +194,3 @@ def _policy_explains_hairpin(denied: list, facts: ProbeFacts) -> list[Finding]:
                              f"nothing to do if the backends need not call their own Service; else add an "
                              f"{direction} rule admitting them to one of: {', '.join(policies)}", facts.subject))
     return found
-
-
-def dns_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
-    found = []
-    by_client: dict = {}
-    for r in results:
-        if r.spec.kind in ("dns", "resolv"):
-            by_client.setdefault(client_of(r), []).append(r)
-    for client, lookups in by_client.items():
-        found += _client_dns(client, lookups, facts)
-    return _dedupe_codes(found)
-
-
-def _client_dns(client: str, lookups: list, facts: ProbeFacts) -> list[Finding]:
-    role = {facts.dns_names.get(r.spec.target): r for r in lookups if r.spec.kind == "dns"}
-    failed = {name for name, r in role.items() if r.outcome in DNS_FAILED}
-    resolv = next((r for r in lookups if r.spec.kind == "resolv" and r.outcome == "ok"), None)
-    if "cluster-dns" in failed:
-        return [_dns_down(client, role["cluster-dns"], resolv, facts)]
-    found = []
-    if facts.headless and not facts.ready_ips:
-        failed -= {"fqdn", "namespace", "short"}  # nothing to resolve to: endpoints-not-ready says why
-    if facts.external_name and failed & {"fqdn", "namespace", "short", "external-name"}:
-        lookup = role.get("external-name") or role.get("fqdn") or role.get("namespace") or role["short"]
-        return [Finding("externalname-unresolvable", "error",
-                        f"{facts.subject} is an alias for {facts.external_name}, which does not resolve",
-                        {"lookup": _dns_line(lookup)},
-                        "point externalName at a name that resolves from inside the cluster", facts.subject)]
-    if "fqdn" in failed:
-        found.append(Finding("dns-service-unresolved", "error",
-                             f"cluster DNS answers, but not for {facts.subject}", {"lookup": _dns_line(role["fqdn"])},
-                             "check that CoreDNS may list Services/EndpointSlices (its RBAC) and its logs; check the "
-                             "cluster domain", facts.subject))
-    elif "short" in failed:
-        found.append(_short_name(client, role["short"], resolv, facts))
-    return found
-
-
-def _dns_down(client: str, lookup, resolv, facts: ProbeFacts) -> Finding:
-    evidence = {"lookup": _dns_line(lookup), **facts.cluster_dns}
-    if resolv is not None:
-        evidence["nameservers"] = list(resolv.nameservers) or ["<none>"]
-    return Finding("dns-down", "error", f"cluster DNS does not answer from {client}: {lookup.spec.target} fails",
-                   evidence, "check the kube-dns Service, its endpoints and the CoreDNS pods (kubectl -n kube-system "
-                   "get pods -l k8s-app=kube-dns; kubectl logs)", facts.subject)
-
-
-def _short_name(client: str, lookup, resolv, facts: ProbeFacts) -> Finding:
-    evidence = {"lookup": _dns_line(lookup)}
-    if resolv is not None:
-        evidence.update(search=list(resolv.search) or ["<none>"], ndots=resolv.ndots)
-    if not client.startswith(f"{facts.namespace}/"):
-        return Finding("dns-short-name-other-namespace", "warning",
-                       f"the short name {lookup.spec.target} resolves only inside namespace {facts.namespace}; "
-                       f"{client} is in another namespace", evidence,
-                       f"use {lookup.spec.target}.{facts.namespace} (or the FQDN) from other namespaces", facts.subject)
-    return Finding("dns-short-name-unresolved", "warning",
-                   f"the short name {lookup.spec.target} does not resolve from {client}, the FQDN does",
-                   evidence, "check the pod's dnsPolicy/dnsConfig: its search list must include "
-                   f"{facts.namespace}.svc.<cluster domain>", facts.subject)
-
-
-def _dns_line(result) -> str:
-    return f"{client_of(result)}: {result.spec.target} -> {result.outcome} {result.detail}".strip()
-
-
-def tool_verdicts(results: list) -> list[Finding]:
-    no_tool = sorted({f"{client_of(r)} ({r.spec.container})" for r in results if r.outcome == "no-tool"})
-    failed = [r for r in results if r.outcome == "exec-failed"]
-    found = []
-    if no_tool:
-        found.append(Finding("probe-no-tool", "warning", "some probes could not run: the container has no usable tool",
-                             {"containers": no_tool},
-                             "rerun with --ephemeral IMAGE (e.g. busybox) to probe from an ephemeral container; "
-                             "note that ephemeral containers cannot be removed from the pod afterwards"))
-    if failed:
-        details = sorted({f"{client_of(r)}: {r.detail}" for r in failed})
-        found.append(Finding("probe-failed", "warning", f"{len(failed)} probe(s) could not be executed",
-                             {"errors": details[:LISTED]}, "check exec permission (pods/exec) and the pod's state"))
-    return found
-
-
-def _dedupe_codes(found: list[Finding]) -> list[Finding]:
-    """The same DNS conclusion from two clients is reported once (the first)."""
-    seen, unique = set(), []
-    for finding in found:
-        if finding.code not in seen:
-            seen.add(finding.code)
-            unique.append(finding)
-    return unique

@@ -73,33 +73,56 @@ def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], client
     return checks
 
 
-def policy_findings(service: dict, checks: list[PolicyCheck], client_kind: str) -> list[Finding]:
+def policy_findings(service: dict, checks: list[PolicyCheck], client_kind: str,
+                    clients: list[dict] | None = None) -> list[Finding]:
+    """clients: every client pod the checks stand for (checks run once per distinct label set)."""
     found = []
     for direction in ("ingress", "egress"):
         denied = [c for c in checks if c.denied_by == direction]
         if denied:
-            found.append(_blocked(service, direction, denied, checks, client_kind))
+            found.append(_blocked(service, direction, denied, checks, client_kind, clients))
     return found
 
 
 def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: list[PolicyCheck],
-             client_kind: str) -> Finding:
-    clients = sorted({c.client for c in denied})
-    all_clients = {c.client for c in checks}
+             client_kind: str, clients: list[dict] | None) -> Finding:
+    denied_pods, all_pods = _pod_counts(denied, checks, clients)
     severity = "error" if client_kind in ("--from", "ingress controller") else \
-        ("warning" if len(clients) == len(all_clients) else "info")
+        ("warning" if denied_pods == all_pods else "info")
     side = "the backends' ingress" if direction == "ingress" else "the clients' egress"
     policies = sorted({p for c in denied for p in c.policies})
-    evidence = {"clients": f"{client_kind}: {', '.join(clients[:LISTED])}",
+    evidence = {"clients": f"{client_kind}: {', '.join(sorted({c.client for c in denied})[:LISTED])}",
                 "denied": [_denial_line(c) for c in denied[:LISTED]], "policies": policies}
     allowed = sorted({c.client for c in checks if c.allowed})
     if allowed:
         evidence["allowed clients"] = allowed[:LISTED]
     return Finding(f"policy-blocks-{direction}", severity,
-                   f"NetworkPolicy on {side} denies {len(clients)} of {len(all_clients)} client pod(s) "
-                   f"({client_kind}) of {subject(service)}", evidence,
-                   f"add an {direction} rule admitting these clients on the port to one of: {', '.join(policies)} "
-                   f"(kubectl netpolicy explain shows each rule)", subject(service))
+                   f"NetworkPolicy on {side} denies {denied_pods} of {all_pods} client pod(s) "
+                   f"({client_kind}) of {subject(service)}", evidence, _fix(service, direction, denied, policies),
+                   subject(service))
+
+
+def _pod_counts(denied: list[PolicyCheck], checks: list[PolicyCheck], clients: list[dict] | None) -> tuple[int, int]:
+    """(denied client pods, all client pods), counting every pod of a label set a check stood for."""
+    if not clients:
+        return len({c.client for c in denied}), len({c.client for c in checks})
+    key_of = {objects.ref(p): _pod_key(p) for p in clients}
+    denied_keys = {key_of.get(c.client) for c in denied}
+    return sum(1 for p in clients if key_of[objects.ref(p)] in denied_keys), len(key_of)
+
+
+def _fix(service: dict, direction: str, denied: list[PolicyCheck], policies: list[str]) -> str:
+    """Name the rule that admits these clients on another port (the smallest change), else the policies."""
+    near = next((c for c in denied if c.near_rules), None)
+    if near is None:
+        return (f"add an {direction} rule admitting these clients on the port to one of: {', '.join(policies)} "
+                f"(kubectl netpolicy explain shows each rule)")
+    rule, wanted = near.near_rules[0], f"{near.protocol} {near.port}"
+    service_port = next((p.get("port") for p in objects.spec(service).get("ports") or []
+                         if f"{near.protocol} {p.get('port')}" == near.admitted and p.get("port") != near.port), None)
+    why = (f"it admits the Service port {service_port}, but NetworkPolicy sees the pod's port (targetPort) {near.port}"
+           if service_port is not None else f"it admits only {near.admitted} for them")
+    return f"in {rule}, admit {wanted} ({why}): add `- {{port: {near.port}, protocol: {near.protocol}}}` to its ports"
 
 
 def _denial_line(check: PolicyCheck) -> str:
@@ -110,10 +133,15 @@ def _denial_line(check: PolicyCheck) -> str:
             f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} {peer}{near})")
 
 
+def _pod_key(pod: dict) -> tuple:
+    """Pods alike for NetworkPolicy: same namespace, same labels, same hostNetwork."""
+    return objects.namespace(pod), tuple(sorted(objects.labels(pod).items())), objects.host_network(pod)
+
+
 def _distinct(pods: list[dict]) -> list[dict]:
     seen, distinct = set(), []
     for pod in pods:
-        key = (objects.namespace(pod), tuple(sorted(objects.labels(pod).items())), objects.host_network(pod))
+        key = _pod_key(pod)
         if key not in seen:
             seen.add(key)
             distinct.append(pod)

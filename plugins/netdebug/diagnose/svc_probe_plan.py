@@ -3,7 +3,8 @@
 Clients: the --from pod, else a ready pod of the namespace that is not a backend, plus a ready backend
 (the hairpin case: a backend reaching itself through its own Service). The first client reads its
 resolv.conf, resolves the Service's names and connects to the ClusterIP and to every endpoint; the
-hairpin backend only connects to the ClusterIP.
+hairpin backend only connects to the ClusterIP. After the first round: the socket tables of endpoints
+that refused, and the FQDN again when the clients' search list shows another cluster domain.
 """
 from dataclasses import dataclass
 
@@ -80,11 +81,13 @@ def _client_specs(service: dict, ports: list[dict], client: Client, domain: str,
     ns, pod, container = objects.namespace(client.pod), objects.name(client.pod), client.container
     specs = []
     if not hairpin_only:
-        specs.append(ProbeSpec("resolv", ns, pod, container))
-        specs += [ProbeSpec("dns", ns, pod, container, name) for name in dns_names(service, domain)]
+        specs.append(ProbeSpec("resolv", ns, pod, container, role="resolv"))
+        specs += [ProbeSpec("dns", ns, pod, container, name, role="dns") for name in dns_names(service, domain)]
     cluster_ip = objects.spec(service).get("clusterIP")
+    role = "hairpin" if client.role == "backend" else "service"
     if cluster_ip and cluster_ip != "None" and not is_headless(service) and service_type(service) != "ExternalName":
-        specs += [ProbeSpec(_kind(p), ns, pod, container, cluster_ip, p.get("port")) for p in ports if _kind(p)]
+        specs += [ProbeSpec(_kind(p), ns, pod, container, cluster_ip, p.get("port"), role=role)
+                  for p in ports if _kind(p)]
     return specs
 
 
@@ -94,10 +97,27 @@ def endpoint_specs(ports: list[dict], view: EndpointView, client: Client, pods_b
     specs = []
     for endpoint in view.ready or [e for e in view.endpoints if _running(pods_by_ref.get(e.pod))]:
         for port in ports:
-            number = _endpoint_port(port, endpoint, pods_by_ref.get(endpoint.pod))
+            number = endpoint_port(port, endpoint, pods_by_ref.get(endpoint.pod))
             if number is not None and _kind(port):
-                specs.append(ProbeSpec(_kind(port), ns, pod, container, endpoint.ip, number))
+                specs.append(ProbeSpec(_kind(port), ns, pod, container, endpoint.ip, number, role="endpoint"))
     return specs
+
+
+def listening_specs(view: EndpointView, results: list, pods_by_ref: dict, choose_container) -> list[ProbeSpec]:
+    """Read the socket tables of the endpoint pods that refused a connection (what do they listen on?)."""
+    by_ip = {e.ip: e.pod for e in view.endpoints if e.pod}
+    refused = sorted({by_ip[r.spec.target] for r in results if r.outcome == "refused" and r.spec.target in by_ip})
+    pods = [pods_by_ref[ref] for ref in refused if ref in pods_by_ref and objects.pod_containers(pods_by_ref[ref])]
+    return [ProbeSpec("listening", objects.namespace(p), objects.name(p), choose_container(p), role="listening")
+            for p in pods]
+
+
+def other_domain_specs(service: dict, resolv_results: list, domain: str) -> list[ProbeSpec]:
+    """When the clients' search list shows a cluster domain other than cluster.local, the FQDN there too."""
+    if domain == CLUSTER_DOMAIN:
+        return []
+    fqdn = f"{objects.name(service)}.{objects.namespace(service)}.svc.{domain}"
+    return [ProbeSpec("dns", *r.spec.source, fqdn, role="dns") for r in resolv_results]
 
 
 def _running(pod: dict | None) -> bool:
@@ -107,7 +127,8 @@ def _running(pod: dict | None) -> bool:
     return any("running" in (s.get("state") or {}) for s in objects.status(pod).get("containerStatuses") or [])
 
 
-def _endpoint_port(port: dict, endpoint, pod: dict | None) -> int | None:
+def endpoint_port(port: dict, endpoint, pod: dict | None) -> int | None:
+    """The port this endpoint serves the Service port on: from the EndpointSlice, else the pod spec."""
     for entry in endpoint.ports:
         if entry.get("name", "") == (port.get("name") or "") and entry.get("protocol") == port.get("protocol", "TCP"):
             return entry.get("port")

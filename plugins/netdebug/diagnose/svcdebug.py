@@ -81,7 +81,7 @@ def _policy(facts: ServiceFacts, from_pod: dict | None) -> list[Finding]:
         routes = routing_ingresses(facts.snapshot, facts.service)
         clients, kind = default_clients(facts.snapshot, facts.service, [ingress for ingress, _ in routes])
     checks = policy_checks(facts.engine, facts.service, facts.ports, clients, facts.backends)
-    return policy_findings(facts.service, checks, kind)
+    return policy_findings(facts.service, checks, kind, clients)
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:

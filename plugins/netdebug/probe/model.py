@@ -1,10 +1,18 @@
-"""What to probe (ProbeSpec) and what came back (ProbeResult): plain data, JSON-ready."""
+"""What to probe (ProbeSpec) and what came back (ProbeResult): typed data with ONE JSON form (camelCase keys,
+like Kubernetes) and ONE outcome vocabulary, shared by every plugin."""
 from dataclasses import dataclass
 
 from ..errors import InputError
 from . import plan
 
 KINDS = ("tcp", "udp", "dns", "http", "listening", "resolv")
+# Outcomes (probe/outcome.py decides them). REACHED: the target answered; FAILED: it did not (a refusal still
+# proves the path up to the listener's host); NOT_RUN: the probe itself could not run, it proves nothing.
+REACHED = ("connected", "http")
+GOOD = (*REACHED, "resolved", "listening", "read")
+FAILED = ("refused", "timeout")
+DNS_FAILED = ("nxdomain", "dns-error", "timeout")
+NOT_RUN = ("no-tool", "exec-failed")
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,7 @@ class ProbeSpec:
     target: str = ""  # host name or IP (tcp/udp/http), name to resolve (dns); unused for listening/resolv
     port: int | None = None
     path: str | None = None  # http only
+    role: str = ""  # why the plan asked for it: "service", "endpoint", "hairpin", "dns", "listening", ...
 
     @property
     def source(self) -> tuple[str, str, str]:
@@ -33,16 +42,17 @@ class ProbeSpec:
             plan.checked_path(self.path)
 
     def to_dict(self) -> dict:
-        data = {"kind": self.kind, "from": f"{self.namespace}/{self.pod}", "container": self.container}
+        data = {"role": self.role, "kind": self.kind, "from": f"{self.namespace}/{self.pod}",
+                "container": self.container}
         data.update({key: value for key, value in (("target", self.target), ("port", self.port), ("path", self.path))
                      if value not in (None, "")})
-        return data
+        return {key: value for key, value in data.items() if value != ""}
 
 
 @dataclass(frozen=True)
 class ProbeResult:
     spec: ProbeSpec
-    outcome: str  # connected|refused|timeout|resolved|nxdomain|dns-error|http|ok|no-tool|exec-failed|error
+    outcome: str  # connected|refused|timeout|no-answer|resolved|nxdomain|dns-error|http|listening|read|no-tool|...
     detail: str  # for "http": the status code
     elapsed_ms: float
     tool: str | None
@@ -56,11 +66,24 @@ class ProbeResult:
     @property
     def best_effort(self) -> bool:
         """UDP silence proves nothing: the port may be open or filtered."""
-        return self.spec.kind == "udp" and self.outcome == "timeout"
+        return self.outcome == "no-answer"
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome in REACHED
+
+    @property
+    def failed(self) -> bool:
+        """A connect that ran and did not reach its target (refused or timed out)."""
+        return self.outcome in FAILED and self.spec.kind in ("tcp", "udp", "http")
+
+    @property
+    def client(self) -> str:
+        return f"{self.spec.namespace}/{self.spec.pod}"
 
     def to_dict(self) -> dict:
         data = {**self.spec.to_dict(), "outcome": self.outcome, "detail": self.detail,
-                "elapsed_ms": self.elapsed_ms, "tool": self.tool, "command": list(self.command)}
+                "elapsedMs": round(self.elapsed_ms, 1), "tool": self.tool, "command": list(self.command)}
         if self.spec.kind == "dns":
             data["addresses"] = list(self.addresses)
         if self.spec.kind == "listening":
@@ -68,5 +91,5 @@ class ProbeResult:
         if self.spec.kind == "resolv":
             data.update(search=list(self.search), ndots=self.ndots, nameservers=list(self.nameservers))
         if self.best_effort:
-            data["best_effort"] = True
+            data["bestEffort"] = True
         return data

@@ -20,7 +20,14 @@ class Outcome:
 
 
 def classify(plan, result) -> Outcome:
-    """Turn an ExecResult of `plan` into an Outcome."""
+    """Turn an ExecResult of `plan` into an Outcome (UDP silence is "no-answer": it proves nothing)."""
+    outcome = _classify(plan, result)
+    if plan.kind == "udp" and outcome.outcome == "timeout":
+        return Outcome("no-answer", UDP_SILENCE)
+    return outcome
+
+
+def _classify(plan, result) -> Outcome:
     if result.error:
         return Outcome("exec-failed", result.error)
     if result.timed_out:
@@ -114,13 +121,13 @@ def _http(tool: str, result) -> Outcome:
 def _listening(tool: str, result) -> Outcome:
     if not result.stdout.strip():
         return Outcome("error", _first_line(result.stderr) or "no socket tables could be read")
-    return Outcome("ok", "", {"sockets": parse.proc_net_sockets(result.stdout)})
+    return Outcome("listening", "", {"sockets": parse.proc_net_sockets(result.stdout)})
 
 
 def _resolv(tool: str, result) -> Outcome:
     if result.returncode != 0 and not result.stdout.strip():
         return Outcome("error", _first_line(result.stderr) or "/etc/resolv.conf could not be read")
-    return Outcome("ok", "", parse.resolv_conf(result.stdout))
+    return Outcome("read", "", parse.resolv_conf(result.stdout))
 
 
 _CLASSIFIERS = {"tcp": _tcp, "udp": _udp, "dns": _dns, "http": _http, "listening": _listening, "resolv": _resolv}

@@ -2,7 +2,7 @@
 from .style import SEVERITY_COLOR, Style
 
 VERDICT_MARK = {"error": "fail", "warning": "warn", "ok": "ok"}
-PROBE_MARK = {"connected": "ok", "resolved": "ok", "http": "ok", "ok": "ok",
+PROBE_MARK = {"connected": "ok", "resolved": "ok", "http": "ok", "read": "ok", "listening": "info",
               "refused": "fail", "timeout": "fail", "nxdomain": "fail", "dns-error": "fail"}
 INLINE_WIDTH = 90
 GROUP = 3
@@ -76,7 +76,7 @@ def _probe_lines(probes: list[dict], style: Style) -> list[str]:
     lines = []
     for (kind, client, port, outcome), members in groups.items():
         if len(members) > GROUP and kind in ("tcp", "udp"):
-            slowest = max(m.get("elapsed_ms") or 0 for m in members)
+            slowest = max(m.get("elapsedMs") or 0 for m in members)
             mark = style.mark(PROBE_MARK.get(outcome, "unknown"))
             lines.append(f"  {mark} {kind:9} {client} -> {len(members)} targets:{port}: {outcome} "
                          f"(slowest {slowest:.0f} ms)")
@@ -86,11 +86,11 @@ def _probe_lines(probes: list[dict], style: Style) -> list[str]:
 
 
 def _probe(probe: dict, style: Style) -> str:
-    mark = style.mark("unknown" if probe.get("best_effort") else PROBE_MARK.get(probe["outcome"], "unknown"))
-    if probe["kind"] == "resolv" and probe["outcome"] == "ok":
+    mark = style.mark("unknown" if probe.get("bestEffort") else PROBE_MARK.get(probe["outcome"], "unknown"))
+    if probe["kind"] == "resolv" and probe["outcome"] == "read":
         return (f"  {mark} {'resolv':9} {probe['from']}: search {' '.join(probe.get('search') or []) or '<none>'}, "
                 f"ndots {probe.get('ndots')}, nameservers {' '.join(probe.get('nameservers') or []) or '<none>'}")
-    if probe["kind"] == "listening" and probe["outcome"] == "ok":
+    if probe["kind"] == "listening" and probe["outcome"] == "listening":
         sockets = ", ".join(f"{s['address']}:{s['port']}/{s['protocol']}" for s in probe.get("sockets") or [])
         return f"  {style.mark('info')} {'listening':9} {probe['from']}: {sockets or 'nothing'}"
     target = probe.get("target", "") + (f":{probe['port']}" if probe.get("port") else "")
@@ -98,6 +98,6 @@ def _probe(probe: dict, style: Style) -> str:
     detail = " ".join(probe.get("addresses") or [])
     if PROBE_MARK.get(probe["outcome"]) != "ok":
         detail = probe.get("detail") or ""
-    took = f" ({probe['elapsed_ms']:.0f} ms)" if probe.get("elapsed_ms") else ""
+    took = f" ({probe['elapsedMs']:.0f} ms)" if probe.get("elapsedMs") else ""
     detail = f" {detail}" if detail else ""
     return f"  {mark} {probe['kind']:9} {probe['from']}{arrow}: {probe['outcome']}{detail}{took}"

@@ -10,63 +10,12 @@ import time
 from urllib.parse import quote
 
 from ..kube.exec import ExecResult
-from ..probe.model import ProbeResult, ProbeSpec
-from ..probe.outcome import classify
-from ..probe.plan import Plan, checked_host, checked_port
-from ..probe.run import EXEC_GRACE
+from .model import ProbeResult, ProbeSpec
+from .outcome import classify
+from .plan import Plan, checked_host, checked_port
+from .run import EXEC_GRACE
+from .scripts import PY_RESOLVE, PY_SWEEP, SWEEP_LOOPS
 
-# $1 = timeout seconds; then host/port pairs. One line per target: "<exit code> <host> <port> <first line>".
-_LOOP = ('t=$1; shift; while [ $# -gt 1 ]; do '
-         '{ o=$(%s -v -z -w "$t" "$1" "$2" 2>&1 </dev/null); '
-         'printf "%%s %%s %%s %%s\\n" "$?" "$1" "$2" "${o%%%%\n*}"; } & shift 2; done; wait')
-SCRIPTS = {"nc": _LOOP % "nc", "busybox": _LOOP % "busybox nc"}
-# One process, non-blocking connects to every target at once. Lines: "<outcome> <host> <port> <detail>".
-PY_SWEEP = """
-import errno, os, selectors, socket, sys, time
-limit, args = float(sys.argv[1]), sys.argv[2:]
-sel = selectors.DefaultSelector()
-for host, port in zip(args[::2], args[1::2]):
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setblocking(False)
-    code = sock.connect_ex((host, int(port)))
-    if code in (0, errno.EINPROGRESS):
-        sel.register(sock, selectors.EVENT_WRITE, (host, port))
-    else:
-        print("refused" if code == errno.ECONNREFUSED else "error", host, port, os.strerror(code))
-deadline = time.monotonic() + limit
-while sel.get_map() and time.monotonic() < deadline:
-    for key, _ in sel.select(max(0.0, deadline - time.monotonic())):
-        code = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        word = "connected" if code == 0 else "refused" if code == errno.ECONNREFUSED else "error"
-        print(word, *key.data, os.strerror(code) if code else "TCP handshake completed")
-        sel.unregister(key.fileobj)
-        key.fileobj.close()
-for key in list(sel.get_map().values()):
-    print("timeout", *key.data, "no answer in time")
-"""
-# Every name looked up at once in threads; the same answers as the single DNS probe. "<index> <outcome> <detail>".
-PY_RESOLVE = """
-import socket, sys, threading, time
-limit, names, answers = float(sys.argv[1]), sys.argv[2:], {}
-missing = (getattr(socket, "EAI_NONAME", -2), getattr(socket, "EAI_NODATA", -5))
-def look(index, name):
-    try:
-        seen = []
-        for info in socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM):
-            if info[4][0] not in seen:
-                seen.append(info[4][0])
-        answers[index] = "resolved " + " ".join(seen)
-    except socket.gaierror as e:
-        answers[index] = ("nxdomain " if e.args[0] in missing else "dns-error ") + str(e)
-threads = [threading.Thread(target=look, args=item, daemon=True) for item in enumerate(names)]
-for thread in threads:
-    thread.start()
-deadline = time.monotonic() + limit
-for thread in threads:
-    thread.join(max(0.0, deadline - time.monotonic()))
-for index in range(len(names)):
-    print(index, answers.get(index, "dns-error the lookup did not finish in time"))
-"""
 PYTHONS = ("python3", "python")
 # exec sends argv in the URL's query string: keep each exec's URL well under the 8 KiB request line
 # that many proxies (and the simulated API server) accept. Each target costs two `&command=` items.
@@ -88,7 +37,7 @@ def tcp_sweep(cluster, specs: list[ProbeSpec], tool: str, timeout: float) -> lis
     """TCP probes that all start from the same container, run in one exec."""
     namespace, pod, container = specs[0].source
     seconds = str(max(1, round(timeout)))
-    argv = [tool, "-c", PY_SWEEP, f"{timeout:g}"] if tool in PYTHONS else ["sh", "-c", SCRIPTS[tool], "sh", seconds]
+    argv = [tool, "-c", PY_SWEEP, f"{timeout:g}"] if tool in PYTHONS else ["sh", "-c", SWEEP_LOOPS[tool], "sh", seconds]
     for spec in specs:
         argv += [checked_host(spec.target), str(checked_port(spec.port))]
     started = time.perf_counter()
@@ -170,4 +119,4 @@ def script_for(kind: str, tool: str) -> str:
     """The fixed script a batch of this kind runs with this tool (its size counts against the URL)."""
     if kind == "dns":
         return PY_RESOLVE
-    return PY_SWEEP if tool in PYTHONS else SCRIPTS[tool]
+    return PY_SWEEP if tool in PYTHONS else SWEEP_LOOPS[tool]

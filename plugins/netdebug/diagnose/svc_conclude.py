@@ -1,0 +1,80 @@
+"""svcdebug's concluder (pure): the static checklist's findings + typed probe results -> the final findings.
+
+Rules that keep the answer consistent with its own evidence:
+- observation beats declaration: a NetworkPolicy denial the probes saw (connections time out) is an
+  error; one they did not see (they connected) is kept as context only, beside policy-not-enforced;
+- one cause, one error: a refused targetPort absorbs the static "the pods do not declare that port"
+  warning of the same port as its evidence;
+- when client probes ran and every one failed, the Service does not work: if no finding says why,
+  `service-unreachable` does.
+"""
+from dataclasses import replace
+
+from ..model.findings import Finding, has_errors
+from .probe_verdicts import ProbeFacts, client_of, conclude, direct_probes
+
+LISTED = 10
+CAUSES = ("not-listening", "listening-loopback-only")
+FOLDED = ("target-port-not-exposed",)
+
+
+def conclude_service(static: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
+    found = reconcile_policy(static, results, facts) + conclude(results, facts)
+    return client_outcome(fold_root_causes(found), results, facts)
+
+
+def client_probes(results: list, facts: ProbeFacts) -> list:
+    """Connects from the Service's clients (not its own backends) to its ClusterIP or its endpoints, that ran."""
+    return [r for r in results if r.spec.kind in ("tcp", "http") and facts.client_roles.get(client_of(r)) != "backend"
+            and (r.spec.target in facts.cluster_ips or r.spec.target in facts.endpoint_pods)
+            and (r.reached or r.failed)]
+
+
+def reconcile_policy(static: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
+    checked = [(r, facts.policy.get((client_of(r), r.spec.target, r.spec.port))) for r in direct_probes(results, facts)
+               if r.spec.kind == "tcp"]
+    denied = [(r, check) for r, check in checked if getattr(check, "allowed", None) is False]
+    found = []
+    for finding in static:
+        direction = finding.code.removeprefix("policy-blocks-")
+        mine = [(r, c) for r, c in denied if finding.code.startswith("policy-blocks-") and c.denied_by == direction]
+        found.append(_observed(finding, mine) if mine else finding)
+    return found
+
+
+def _observed(finding: Finding, denied: list) -> Finding:
+    timed_out = [r for r, _ in denied if r.outcome == "timeout"]
+    lines = [f"{client_of(r)} -> {r.spec.target}:{r.spec.port}/TCP: {r.outcome}" for r, _ in denied]
+    if timed_out:
+        return replace(finding, severity="error", evidence={**finding.evidence, "observed": lines[:LISTED]},
+                       message=f"{finding.message}; the probes confirm it: {len(timed_out)} of {len(denied)} "
+                               "denied connection(s) time out")
+    return replace(finding, severity="info", evidence={**finding.evidence, "observed": lines[:LISTED]},
+                   message=f"{finding.message}, declared only: the probes connected (policy-not-enforced)")
+
+
+def fold_root_causes(findings: list[Finding]) -> list[Finding]:
+    """A static port warning whose targetPort the probes saw refused becomes evidence of that refusal."""
+    causes = {f.evidence.get("targetPort"): f for f in findings if f.code in CAUSES}
+    folded = {id(f) for f in findings if f.code in FOLDED and f.evidence.get("targetPort") in causes}
+    result = []
+    for finding in findings:
+        if id(finding) in folded:
+            continue
+        absorbed = [f for f in findings if id(f) in folded and finding is causes.get(f.evidence.get("targetPort"))]
+        if absorbed:
+            finding = replace(finding, evidence={**finding.evidence, "declared": [f.message for f in absorbed]})
+        result.append(finding)
+    return result
+
+
+def client_outcome(findings: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
+    probes = client_probes(results, facts)
+    if not probes or any(r.reached for r in probes) or has_errors(findings):
+        return findings
+    lines = [f"{client_of(r)} -> {r.spec.target}:{r.spec.port}: {r.outcome}" for r in probes]
+    return findings + [Finding("service-unreachable", "error",
+                               f"every probe from the client pods to {facts.subject} failed ({len(probes)} of "
+                               f"{len(probes)})", {"failed": lines[:LISTED]},
+                               "read the probes below: the path from the clients to the pods is blocked or the "
+                               "pods do not answer", facts.subject)]
