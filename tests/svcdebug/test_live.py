@@ -27,7 +27,7 @@ class TestHealthy:
         code, report = live(sim_cluster, "web", "-n", "shop")
         assert code == 0 and report["verdict"] == "ok", report["findings"]
         assert report["endpoints"] == {"source": "EndpointSlice", "ready": 2, "total": 2}
-        assert {p["outcome"] for p in report["probes"]} <= {"connected", "resolved", "ok"}
+        assert {p["outcome"] for p in report["probes"]} <= {"connected", "resolved", "read"}
         names = {p["target"] for p in probes(report, "dns")}
         assert names == {"web", "web.shop", "web.shop.svc.cluster.local", "kubernetes.default"}
         cluster_ip = report["address"]
