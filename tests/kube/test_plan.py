@@ -2,9 +2,9 @@
 import pytest
 
 from netdebug.errors import InputError
-from netdebug.kube.exec import ExecResult
+from netdebug.model.exec_result import ExecResult
 from netdebug.probe import parse, plan, scripts
-from netdebug.probe.model import ProbeSpec
+from netdebug.model.probes import ProbeSpec
 from netdebug.probe.outcome import classify
 from netdebug.probe.tools import Toolset, parse_detected
 

@@ -5,7 +5,7 @@ from netdebug.diagnose.path import walk
 from netdebug.diagnose.target import parse_destination, parse_source
 from netdebug.manifests.loader import load
 
-from netdebug.probe.model import ProbeResult, ProbeSpec
+from netdebug.model.probes import ProbeResult, ProbeSpec
 
 from .conftest import SCENARIOS
 

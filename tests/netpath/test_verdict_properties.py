@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from netdebug.diagnose import path_probes
 from netdebug.model.snapshot import Gap
-from netdebug.probe.model import ProbeResult, ProbeSpec
+from netdebug.model.probes import ProbeResult, ProbeSpec
 
 from .test_conclusions import walked
 

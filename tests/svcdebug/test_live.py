@@ -253,7 +253,7 @@ def test_connect_sweep_classifies_each_target(sim_cluster, tool):
     from netdebug.cli.options import ClusterOptions
     from netdebug.probe.sweep import tcp_sweep
     from netdebug.kube.client import connect
-    from netdebug.probe.model import ProbeSpec
+    from netdebug.model.probes import ProbeSpec
 
     pods = {p["metadata"]["labels"]["app"]: p["status"]["podIP"] for p in sim_cluster.pods("shop")}
     targets = [(pods["web"], 9090), (pods["web"], 8080), (pods["api"], 9000), (pods["bare"], 1)]

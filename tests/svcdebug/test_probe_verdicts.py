@@ -1,7 +1,7 @@
 """The conclusions drawn from probe results (pure): each code from hand-made results."""
 from netdebug.diagnose.probe_verdicts import ProbeFacts, conclude
 from netdebug.diagnose.service_policy import PolicyCheck
-from netdebug.probe.model import ProbeResult, ProbeSpec
+from netdebug.model.probes import ProbeResult, ProbeSpec
 
 SVC_IP, POD_A, POD_B = "10.96.0.20", "10.244.1.5", "10.244.2.6"
 NAMES = {"web": "short", "web.shop": "namespace", "web.shop.svc.cluster.local": "fqdn", "kubernetes.default": "cluster-dns"}

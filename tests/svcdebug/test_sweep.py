@@ -5,7 +5,7 @@ import pytest
 
 from netdebug.probe.scripts import PY_RESOLVE, PY_SWEEP, SWEEP_LOOPS
 from netdebug.probe.sweep import chunks
-from netdebug.probe.model import ProbeSpec
+from netdebug.model.probes import ProbeSpec
 
 REQUEST_LINE_LIMIT = 8190  # aiohttp's default; many proxies in front of API servers use 8 KiB too
 

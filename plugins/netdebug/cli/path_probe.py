@@ -39,7 +39,7 @@ def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) 
 
 def _spec(snapshot, probe: dict, source, choose_container):
     """A listening-table read runs in the destination pod (or the sibling container); the rest in SRC."""
-    from ..probe.model import ProbeSpec
+    from ..model.probes import ProbeSpec
 
     if probe["kind"] != "listening":
         return ProbeSpec(probe["kind"], *source.key, probe.get("target", ""), probe.get("port"), probe.get("path"),
@@ -52,7 +52,7 @@ def _spec(snapshot, probe: dict, source, choose_container):
 
 
 def _public(result: dict) -> dict:
-    """The shared probe JSON (probe/model.py ProbeResult.to_dict) plus netpath's `of` and `via`."""
+    """The shared probe JSON (model/probes.py ProbeResult.to_dict) plus netpath's `of` and `via`."""
     keep = ("role", "kind", "from", "container", "target", "port", "path", "of", "via", "outcome", "detail",
             "elapsedMs", "tool", "command", "addresses", "sockets", "search", "ndots", "nameservers", "bestEffort")
     return {k: result[k] for k in keep if result.get(k) not in (None, "")}

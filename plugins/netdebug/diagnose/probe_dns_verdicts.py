@@ -4,7 +4,7 @@ DNS conclusions come from the short name, name.ns, the FQDN and kubernetes.defau
 could not run (no tool, exec refused) is reported as such and proves nothing either way.
 """
 from ..model.findings import Finding
-from ..probe.model import DNS_FAILED
+from ..model.probes import DNS_FAILED
 from .probe_facts import ProbeFacts
 
 LISTED = 10

@@ -2,7 +2,7 @@
 its endpoints, what NetworkPolicy says about each probed path, the cluster domain seen by the clients.
 """
 from ..model import objects
-from ..probe.model import NOT_RUN
+from ..model.probes import NOT_RUN
 from .probe_facts import ProbeFacts
 from .service_policy import check_pair
 from .service_ports import resolve_target_port

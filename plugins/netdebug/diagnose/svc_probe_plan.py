@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from ..model import objects
 from ..model.kinds import CLUSTER_DOMAIN
 from ..errors import InputError
-from ..probe.model import ProbeSpec
-from ..probe.plan import checked_host
+from ..model.probes import ProbeSpec, checked_host
 from .endpoints import EndpointView
 from .service import is_headless, service_type
 from .service_ports import resolve_target_port, target_port

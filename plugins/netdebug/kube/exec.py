@@ -8,28 +8,15 @@ exception: a probe that cannot run is an answer too.
 import json
 import re
 import time
-from dataclasses import dataclass
 
+from ..model.exec_result import ExecResult
 from . import library
+
+__all__ = ["ExecResult", "run_exec"]
 
 STDOUT, STDERR, STATUS = 1, 2, 3
 _HANDSHAKE = re.compile(r"Handshake status (\d+)")
 _MESSAGE = re.compile(r'"message"\s*:\s*"((?:[^"\\]|\\.)*)"')
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    stdout: str
-    stderr: str
-    returncode: int | None  # None: the command did not finish (see error / timed_out)
-    error: str | None = None  # the command could not run at all
-    timed_out: bool = False
-    elapsed_ms: float = 0.0
-    started: bool = True  # False: the exec stream itself was refused (forbidden, no such pod/container)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.returncode == 0
 
 
 class _PodExec:

@@ -79,6 +79,8 @@ _CODES = [
     ("policy-blocks-egress", "policy", "egress policy on the clients denies the backends"),
     # Observed by probes
     ("not-listening", "probe", "the endpoint refuses connections on the target port"),
+    ("listening-loopback-only", "probe", "the app listens on the port only on loopback (127.0.0.1 / ::1)"),
+    ("service-unreachable", "probe", "every probe from the Service's client pods failed"),
     ("dropped-unexplained", "probe", "packets are dropped and no policy explains it"),
     ("policy-not-enforced", "probe", "policy denies, but the connection succeeded: the CNI does not enforce it"),
     ("clusterip-path-broken", "probe", "the pods answer directly, the ClusterIP does not"),

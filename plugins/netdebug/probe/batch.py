@@ -11,7 +11,7 @@ a sibling container (the containers of a pod share one network namespace).
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from .model import ProbeResult, ProbeSpec
+from ..model.probes import ProbeResult, ProbeSpec
 from .run import EXEC_GRACE, run_probes
 from .sweep import chunks, dns_batch, python_of, script_for, sweep_tool, tcp_sweep
 from .tools import detect_tools

@@ -5,15 +5,10 @@ fixed script; it never becomes part of shell or Python source. Hosts and paths a
 so that nothing can pose as a command-line option either.
 """
 import math
-import re
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..model.probes import checked_host, checked_path, checked_port
 from . import scripts
-
-_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$")
-_IPV6 = re.compile(r"^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$")
-_PATH = re.compile(r"^/[\x21-\x7e]*$")  # printable, no spaces or control characters
 
 TCP_LADDER = ("nc", "bash", "curl", "python3", "python", "busybox", "wget")
 UDP_LADDER = ("python3", "python", "nc")
@@ -34,25 +29,6 @@ class Plan:
     @property
     def command(self) -> list[str]:
         return list(self.argv)
-
-
-def checked_host(host: str) -> str:
-    if host and (_HOST.fullmatch(host) or (":" in host and _IPV6.fullmatch(host))):
-        return host
-    raise InputError(f"not a valid host name or IP address for a probe: {host!r}")
-
-
-def checked_port(port) -> int:
-    if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536:
-        return port
-    raise InputError(f"not a valid port number for a probe: {port!r}")
-
-
-def checked_path(path: str | None) -> str:
-    path = path or "/"
-    if _PATH.fullmatch(path):
-        return path
-    raise InputError(f"HTTP path must start with / and contain no spaces or control characters: {path!r}")
 
 
 def url_for(host: str, port: int, path: str = "/") -> str:

@@ -6,7 +6,7 @@ and the exec is cut off EXEC_GRACE seconds later in case the tool ignores it. Re
 from concurrent.futures import ThreadPoolExecutor
 
 from . import plan as plans
-from .model import ProbeResult, ProbeSpec
+from ..model.probes import ProbeResult, ProbeSpec
 from .outcome import classify
 from .tools import Toolset, detect_tools
 

@@ -9,10 +9,11 @@ the same rules as the single probe of that kind.
 import time
 from urllib.parse import quote
 
-from ..kube.exec import ExecResult
-from .model import ProbeResult, ProbeSpec
+from ..model.exec_result import ExecResult
+from ..model.probes import ProbeResult, ProbeSpec
 from .outcome import classify
-from .plan import Plan, checked_host, checked_port
+from ..model.probes import checked_host, checked_port
+from .plan import Plan
 from .run import EXEC_GRACE
 from .scripts import PY_RESOLVE, PY_SWEEP, SWEEP_LOOPS
 

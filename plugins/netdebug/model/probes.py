@@ -2,8 +2,13 @@
 like Kubernetes) and ONE outcome vocabulary, shared by every plugin."""
 from dataclasses import dataclass
 
+import re
+
 from ..errors import InputError
-from . import plan
+
+_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$")
+_IPV6 = re.compile(r"^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$")
+_PATH = re.compile(r"^/[\x21-\x7e]*$")  # printable, no spaces or control characters
 
 KINDS = ("tcp", "udp", "dns", "http", "listening", "resolv")
 # Outcomes (probe/outcome.py decides them). REACHED: the target answered; FAILED: it did not (a refusal still
@@ -35,11 +40,11 @@ class ProbeSpec:
         if self.kind not in KINDS:
             raise InputError(f"unknown probe kind {self.kind!r} (known: {', '.join(KINDS)})")
         if self.kind in ("tcp", "udp", "http", "dns"):
-            plan.checked_host(self.target)
+            checked_host(self.target)
         if self.kind in ("tcp", "udp", "http"):
-            plan.checked_port(self.port)
+            checked_port(self.port)
         if self.kind == "http":
-            plan.checked_path(self.path)
+            checked_path(self.path)
 
     def to_dict(self) -> dict:
         data = {"role": self.role, "kind": self.kind, "from": f"{self.namespace}/{self.pod}",
@@ -93,3 +98,22 @@ class ProbeResult:
         if self.best_effort:
             data["bestEffort"] = True
         return data
+
+
+def checked_host(host: str) -> str:
+    if host and (_HOST.fullmatch(host) or (":" in host and _IPV6.fullmatch(host))):
+        return host
+    raise InputError(f"not a valid host name or IP address for a probe: {host!r}")
+
+
+def checked_port(port) -> int:
+    if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536:
+        return port
+    raise InputError(f"not a valid port number for a probe: {port!r}")
+
+
+def checked_path(path: str | None) -> str:
+    path = path or "/"
+    if _PATH.fullmatch(path):
+        return path
+    raise InputError(f"HTTP path must start with / and contain no spaces or control characters: {path!r}")
