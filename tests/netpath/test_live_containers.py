@@ -22,10 +22,10 @@ def test_nothing_listening_in_sibling(sim_cluster):
 def test_localhost_only_listener_refuses_other_pods_with_the_bind_fix(sim_cluster):
     code, report = live(sim_cluster, "app/client", "app/duo", "--port", "8080")
     assert (code, report["verdict"]) == (1, "blocked at destination")
-    finding = next(f for f in report["findings"] if f["code"] == "not-listening")
+    finding = next(f for f in report["findings"] if f["code"] == "listening-loopback-only")
     assert "127.0.0.1:8080/TCP" in finding["evidence"]["the container listens on"]["app/duo"]
     assert "0.0.0.0:8080/TCP" not in finding["evidence"]["the container listens on"]["app/duo"]
-    assert "on 0.0.0.0, not 127.0.0.1" in finding["fix"]
+    assert "bind 0.0.0.0:8080" in finding["fix"] and "not 127.0.0.1:8080" in finding["fix"]
 
 
 def test_tool_less_source_container_with_and_without_ephemeral(sim_cluster):

@@ -47,7 +47,7 @@ def test_tool_less_source_says_so_then_ephemeral_proves_it(sim_cluster):
     assert probe(report, "endpoint")["outcome"] == "no-tool" and "probe-no-tool" in codes(report)
     code, report = live(sim_cluster, "app/bare", "app/server-far", "--ephemeral", "busybox:1.36")
     assert (code, report["verdict"]) == (0, "reachable")
-    assert probe(report, "endpoint")["outcome"] == "connected" and "netdebug" in probe(report, "endpoint")["from"]
+    assert probe(report, "endpoint")["outcome"] == "connected" and "netdebug" in probe(report, "endpoint")["container"]
 
 
 def test_forbidden_policies_degrade_to_unknown_with_the_gap(sim_cluster):

@@ -85,13 +85,21 @@ def test_loopback_only_listener_has_its_own_code():
 
 def test_not_listening_names_the_port_the_app_listens_on():
     sockets = {"shop/web-a": [{"address": "0.0.0.0", "port": 8080, "protocol": "TCP"}]}
-    found = conclude([result("tcp", POD_A, "refused", 8081), result("tcp", POD_B, "connected", 8081)],
+    found = conclude([result("tcp", POD_A, "refused", 8081), result("tcp", POD_B, "refused", 8081)],
                      facts(listening=sockets))
     assert codes(found) == ["not-listening"]
-    assert "1 of 2 endpoint(s)" in found[0].message and "targetPort 8081, but the app listens on 8080" in found[0].message
+    assert "2 of 2 endpoint(s)" in found[0].message and "targetPort 8081, but the app listens on 8080" in found[0].message
     assert "targetPort to 8080" in found[0].fix
     path = conclude([result("tcp", POD_A, "refused", 8081)], facts(subject="Pod shop/web-a", listening=sockets))
     assert "targetPort" not in path[0].message + path[0].fix and "listens on 8080" in path[0].message
+
+
+def test_one_odd_endpoint_is_named_not_the_service_port():
+    sockets = {"shop/web-a": [{"address": "0.0.0.0", "port": 9090, "protocol": "TCP"}]}
+    found = conclude([result("tcp", POD_A, "refused", 8080), result("tcp", POD_B, "connected", 8080)],
+                     facts(listening=sockets))
+    assert "1 of 2 endpoint(s)" in found[0].message and "shop/web-a do not serve it" in found[0].message
+    assert "selector" in found[0].fix and "targetPort" not in found[0].fix
 
 
 def test_refusals_are_counted_per_port():

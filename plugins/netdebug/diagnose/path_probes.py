@@ -13,7 +13,7 @@ LOCALHOST = "127.0.0.1"
 MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
 GOOD = ("connected", "http")
 CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster: if not, cluster DNS itself is down
-HOP_OF = {"not-listening": "destination", "clusterip-path-broken": "service", "hairpin-broken": "service",
+HOP_OF = {"not-listening": "destination", "listening-loopback-only": "destination", "clusterip-path-broken": "service", "hairpin-broken": "service",
           "dns-down": "dns", "dns-service-unresolved": "dns", "dns-short-name-unresolved": "dns",
           "dns-short-name-other-namespace": "dns", "externalname-unresolvable": "dns"}
 

@@ -83,9 +83,19 @@ def _not_listening(port: tuple, probes: list, facts: ProbeFacts) -> Finding:
                        f"make the app bind 0.0.0.0:{number} (or the pod IP), not {loopback[0]}:{number}",
                        facts.subject)
     others = _other_ports(number, sockets)
-    message, fix = _listener_wording(number, protocol, others, facts.subject.startswith("Service "))
+    if any(r.reached for r in probes):  # the other endpoints serve the port: these pods are the odd ones
+        message, fix = _odd_pods(number, pods, others)
+    else:
+        message, fix = _listener_wording(number, protocol, others, facts.subject.startswith("Service "))
     return Finding("not-listening", "error", f"{where} refuse {number}/{protocol}: {message}", evidence, fix,
                    facts.subject)
+
+
+def _odd_pods(number: int, pods: list[str], others: list[int]) -> tuple[str, str]:
+    listens = f" (they listen on {', '.join(str(p) for p in others)})" if others else ""
+    return (f"{', '.join(pods[:3])}{' ...' if len(pods) > 3 else ''} do not serve it{listens}, the other endpoints do",
+            f"make those pods listen on {number}, or change the Service's selector so that it does not pick them: "
+            "they get their share of the Service's connections and refuse them")
 
 
 def _loopback_only(number: int, sockets: dict) -> list[str]:
