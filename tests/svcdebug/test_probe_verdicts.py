@@ -24,9 +24,16 @@ def codes(found):
 
 
 def test_pods_answer_but_clusterip_does_not():
-    found = conclude([result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "timeout", 80)], facts())
+    found = conclude([result("tcp", POD_A, "connected", 8080), result("tcp", POD_B, "connected", 8080),
+                      result("tcp", SVC_IP, "timeout", 80)], facts())
     assert codes(found) == ["clusterip-path-broken"]
     assert found[0].evidence["pods answered from"] == ["shop/client"]
+
+
+def test_clusterip_timeout_with_an_unproven_endpoint_blames_nothing():
+    """POD_B was not probed: the ClusterIP may have sent the connect there, so the path is not proven broken."""
+    found = conclude([result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "timeout", 80)], facts())
+    assert codes(found) == []
 
 
 def test_clusterip_refused_without_ready_endpoints_is_not_a_path_problem():
@@ -36,8 +43,8 @@ def test_clusterip_refused_without_ready_endpoints_is_not_a_path_problem():
 
 
 def test_hairpin_only_the_backend_fails():
-    results = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "connected", 80),
-               result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
+    results = [result("tcp", POD_A, "connected", 8080), result("tcp", POD_B, "connected", 8080),
+               result("tcp", SVC_IP, "connected", 80), result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
     assert codes(conclude(results, facts())) == ["hairpin-broken"]
 
 
@@ -45,7 +52,8 @@ def policy_to(client, backend, allowed, denied_by=None, policies=()):
     return PolicyCheck(client, backend, 8080, "TCP", allowed, denied_by, policies, "", ())
 
 
-HAIRPIN = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "connected", 80),
+HAIRPIN = [result("tcp", POD_A, "connected", 8080), result("tcp", POD_B, "connected", 8080),
+           result("tcp", SVC_IP, "connected", 80),
            result("tcp", SVC_IP, "timeout", 80, client=("shop", "web-a"))]
 
 
@@ -57,7 +65,7 @@ def test_hairpin_failure_explained_by_policy_is_the_policy_finding():
     assert found[0].severity == "info" and "not a hairpin problem" in found[0].message
     assert found[0].evidence["policies"] == ["shop/web-egress"]
     assert found[0].evidence["denied"] == ["shop/web-a -> shop/web-b:8080/TCP"]
-    assert found[0].evidence["failed"] == ["shop/web-a -> 10.96.0.20:80/TCP: timeout"]
+    assert found[0].evidence["probed"] == ["shop/web-a -> 10.96.0.20:80/TCP: timeout"]
 
 
 def test_hairpin_failure_with_policy_allowing_every_endpoint_stays_hairpin_broken():
@@ -68,7 +76,8 @@ def test_hairpin_failure_with_policy_allowing_every_endpoint_stays_hairpin_broke
 
 
 def test_clusterip_timeout_of_a_client_policy_denies_is_no_path_problem():
-    results = [result("tcp", POD_A, "connected", 8080), result("tcp", SVC_IP, "timeout", 80)]
+    results = [result("tcp", POD_A, "connected", 8080), result("tcp", POD_B, "connected", 8080),
+               result("tcp", SVC_IP, "timeout", 80)]
     denied = {("shop/client", 80): [policy_to("shop/client", "shop/web-a", True),
                                     policy_to("shop/client", "shop/web-b", False, "ingress", ("shop/web-in",))]}
     assert codes(conclude(results, facts(clusterip_policy=denied))) == []  # the static policy finding says why

@@ -146,7 +146,9 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     worked = {(client_of(r), r.spec.port) for r in via_ip if r.reached and client_of(r) not in facts.backends}
     hairpin = [r for r in broken if client_of(r) in facts.backends and any(p == r.spec.port for _, p in worked)]
     others = [r for r in broken if r not in hairpin]
-    found = _policy_explains_hairpin([r for r in denied if client_of(r) in facts.backends], facts)
+    # what policy denies a backend through its own Service holds whichever endpoint this probe was sent to
+    found = _policy_explains_hairpin([r for r in via_ip if r.spec.kind == "tcp" and client_of(r) in facts.backends
+                                      and _denials(r, facts)], facts)
     if others:
         found.append(Finding("clusterip-path-broken", "error",
                              f"the pods of {facts.subject} answer directly, but its ClusterIP does not",
@@ -172,12 +174,13 @@ def clusterip_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
 
 def _answered_directly(via_ip, results: list, facts: ProbeFacts) -> list[str]:
     """The clients every ready endpoint of this Service port answered directly (empty: some endpoint
-    failed, or none was probed; then the endpoint's own finding, not the ClusterIP, explains it)."""
-    ports = {ip: port for ip, port in facts.endpoint_ports(via_ip.spec.port, via_ip.spec.kind.upper()).items() if ip in facts.ready_ips}
+    failed or could not be probed; then the endpoint's own finding, not the ClusterIP, explains it)."""
+    ports = {ip: port for ip, port in facts.endpoint_ports(via_ip.spec.port, via_ip.spec.kind.upper()).items()
+             if ip in facts.ready_ips}
     direct = [r for r in results if r.spec.kind == via_ip.spec.kind and r.spec.target in ports
-              and ports[r.spec.target] in (None, r.spec.port) and r.outcome not in ("no-tool", "exec-failed")]
-    if not direct or not all(r.reached for r in direct):
-        return []
+              and ports[r.spec.target] in (None, r.spec.port) and (r.reached or r.failed)]
+    if not ports or {r.spec.target for r in direct} != set(ports) or not all(r.reached for r in direct):
+        return []  # an endpoint failed or was not proven: the ClusterIP may have sent the probe there
     return sorted({client_of(r) for r in direct})
 
 
@@ -197,9 +200,9 @@ def _policy_explains_hairpin(denied: list, facts: ProbeFacts) -> list[Finding]:
         policies = sorted({p for _, checks in pairs for c in checks for p in c.policies})
         paths = [f"{client_of(r)} -> {c.backend}:{c.port}/{c.protocol}" for r, checks in pairs for c in checks]
         found.append(Finding(f"policy-blocks-{direction}", "info",
-                             f"a backend of {facts.subject} cannot reach its own Service: NetworkPolicy ({direction}) "
-                             "denies it endpoints the Service balances to (not a hairpin problem)",
-                             {"failed": [_line(r) for r, _ in pairs[:LISTED]], "denied": paths[:LISTED],
+                             f"NetworkPolicy ({direction}) denies a backend of {facts.subject} some endpoints of its "
+                             "own Service: its calls through the Service fail when sent there (not a hairpin problem)",
+                             {"probed": [_line(r) for r, _ in pairs[:LISTED]], "denied": paths[:LISTED],
                               "policies": policies},
                              f"nothing to do if the backends need not call their own Service; else add an "
                              f"{direction} rule admitting them to one of: {', '.join(policies)}", facts.subject))

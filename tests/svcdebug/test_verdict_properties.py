@@ -1,0 +1,170 @@
+"""Property tests: svcdebug's answer agrees with its own evidence, whatever the probes say.
+
+Real Services from scenarios (several policies, multi-port, an odd endpoint, sidecars) completed by the
+simulator's pure control plane; the real planner lists the probes. hypothesis then draws what each
+endpoint does on each port (connects, refuses, drops, or the probe cannot run), whether the ClusterIP
+translation works and which endpoint it picks for every ClusterIP probe, the DNS answers and what the
+refusing pods listen on. For every combination (thousands), the invariants of the issue hold:
+- the verdict is derived from the findings: "error" iff an error finding, "broken" iff an error;
+- client probes ran and all failed -> the Service does not work;
+- observation beats declaration: a denial the probes contradicted is never an error, one they
+  confirmed (a denied connection timed out) is;
+- evidence is per port: a not-listening finding speaks of one target port only;
+- a refused ClusterIP connect is never clusterip-path-broken / hairpin-broken evidence;
+- same input -> same answer, whichever endpoint the ClusterIP picked (checked where every endpoint was
+  probed directly; where one could not be, the ClusterIP's answer is the only evidence about it and may
+  rightly differ).
+"""
+import dataclasses
+import functools
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from netdebug.diagnose.service_ports import select_ports
+from netdebug.diagnose.svc_conclude import client_probes, conclude_service
+from netdebug.diagnose.svc_probe_facts import probe_facts
+from netdebug.diagnose.svc_probe_plan import Client, choose_client_pods, plan_probes
+from netdebug.diagnose.svcdebug import ServiceFacts, build_report, static_findings
+from netdebug.model import objects
+from netdebug.model.probes import ProbeResult
+from tests.fakeruntime import FakeRuntime
+
+from .conftest import ROOT, SCENARIOS
+
+CASES = [(SCENARIOS / "composite" / "half-serving", "shop", "api"),
+         (SCENARIOS / "composite" / "wrong-target-port", "shop", "web"),
+         (ROOT / "examples" / "policy-blocking", "payments", "api"),
+         (SCENARIOS / "policy-enforced", "shop", "web"),
+         (SCENARIOS / "healthy", "shop", "web"),
+         (ROOT / "examples" / "shop", "shop", "frontend")]
+BEHAVIOUR = ["connected", "refused", "timeout"]  # what an endpoint does on a port
+NOT_RUN = [None, None, None, "no-tool", "exec-failed"]  # whether a probe could run at all (None: it ran)
+DNS = ["resolved", "nxdomain", "dns-error", "timeout"]
+SOCKETS = [(), ({"address": "0.0.0.0", "port": 8080, "protocol": "TCP"},),
+           ({"address": "127.0.0.1", "port": 8080, "protocol": "TCP"},),
+           ({"address": "0.0.0.0", "port": 9090, "protocol": "TCP"},)]
+
+
+@functools.lru_cache(maxsize=None)
+def _case(index: int):
+    """(facts, clients, specs, probe facts) of one scenario's Service: computed once, drawn on many times."""
+    path, namespace, name = CASES[index]
+    snapshot = FakeRuntime(path).snapshot()
+    service = snapshot.get("Service", namespace, name)
+    facts = ServiceFacts.gather(snapshot, service, select_ports(service, None))
+    chosen = choose_client_pods(snapshot.in_namespace("Pod", namespace), facts.backends, None)
+    clients = [Client(pod, "c", role) for pod, role in chosen]
+    specs = plan_probes(service, facts.ports, facts.view, clients, {objects.ref(p): p for p in snapshot.of("Pod")})
+    placeholder = [ProbeResult(spec, "connected", "", 1.0, "test") for spec in specs]
+    return facts, clients, specs, probe_facts(facts, clients, placeholder), static_findings(facts)
+
+
+@dataclasses.dataclass(frozen=True)
+class World:
+    """What the cluster does, drawn once: each (endpoint, port)'s behaviour, the ClusterIP, DNS answers."""
+    per_target: dict
+    translation_works: bool
+    dns: dict
+    not_run: tuple  # per planned probe: None, or why it could not run
+
+
+def draw_world(specs, facts, draw) -> World:
+    endpoint_ips = {e.ip for e in facts.view.endpoints}
+    return World({(s.target, s.port): draw(st.sampled_from(BEHAVIOUR)) for s in specs if s.target in endpoint_ips},
+                 draw(st.booleans()), {s.target: draw(st.sampled_from(DNS)) for s in specs if s.kind == "dns"},
+                 tuple(draw(st.sampled_from(NOT_RUN)) for _ in specs))
+
+
+def results_in(world: World, specs, facts, pick: int) -> list[ProbeResult]:
+    """Every planned probe's result in this world, the ClusterIP sending each connect to endpoint `pick`."""
+    results = []
+    for spec, not_run in zip(specs, world.not_run):
+        if not_run:
+            outcome = not_run
+        elif spec.kind == "resolv":
+            outcome = "read"
+        elif spec.kind == "dns":
+            outcome = world.dns[spec.target]
+        elif (spec.target, spec.port) in world.per_target:
+            outcome = world.per_target[(spec.target, spec.port)]
+        else:
+            outcome = _through_clusterip(spec, facts, world, pick)
+        results.append(ProbeResult(spec, outcome, "", 1.0, "test"))
+    return results
+
+
+def _through_clusterip(spec, facts, world: World, pick: int) -> str:
+    """kube-proxy: the Service port to the picked ready endpoint's port; nothing comes back when broken."""
+    ready, ports = {e.ip for e in facts.view.ready}, _ports_of(facts, spec.port)
+    served = sorted((ip, port) for (ip, port) in world.per_target if ip in ready and port in ports)
+    if not world.translation_works:
+        return "timeout"
+    if not served:
+        return "refused"
+    return world.per_target[served[pick % len(served)]]
+
+
+def _ports_of(facts, service_port: int) -> set:
+    from netdebug.diagnose.svc_probe_plan import endpoint_port
+
+    pods = {e.ip: facts.snapshot.get("Pod", *e.pod.split("/", 1)) for e in facts.view.endpoints if e.pod}
+    return {endpoint_port(p, e, pods.get(e.ip)) for p in facts.ports if p.get("port") == service_port
+            for e in facts.view.endpoints}
+
+
+def _conclude(index: int, results: list, listening: dict):
+    facts, clients, _, probe_facts_, static = _case(index)
+    known = dataclasses.replace(probe_facts_, listening=listening)
+    return conclude_service(list(static), results, known), known
+
+
+def check_invariants(findings, results, known, report) -> None:
+    errors = [f for f in findings if f.severity == "error"]
+    assert (report["verdict"] == "error") == bool(errors), (report["verdict"], [f.code for f in findings])
+    assert report["summary"].startswith("broken") == bool(errors), report["summary"]
+    ran = client_probes(results, known)
+    if ran and all(r.failed for r in ran):
+        assert errors, [(r.spec.target, r.spec.port, r.outcome) for r in ran]
+    for finding in findings:
+        if finding.code.startswith("policy-blocks-") and "observed" in finding.evidence:
+            timed_out = any(line.endswith(": timeout") for line in finding.evidence["observed"])
+            assert (finding.severity == "error") == timed_out, finding
+        if finding.code in ("not-listening", "listening-loopback-only"):
+            port = finding.evidence["targetPort"]
+            assert all(f":{port}/" in line for line in finding.evidence["refused"]), finding.evidence
+        if finding.code in ("clusterip-path-broken", "hairpin-broken"):
+            lines = finding.evidence.get("ClusterIP") or finding.evidence.get("failed") or []
+            assert not any(line.endswith(": refused") for line in lines), finding.evidence
+
+
+def _answer(findings) -> tuple:
+    return tuple(sorted((f.code, f.severity) for f in findings))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(CASES) - 1), st.data())
+def test_svcdebug_invariants_hold_for_any_probe_outcomes(index, data):
+    facts, _, specs, _, _ = _case(index)
+    world = draw_world(specs, facts, data.draw)
+    listening = {e.pod: list(data.draw(st.sampled_from(SOCKETS))) for e in facts.view.endpoints if e.pod}
+    answers = set()
+    for pick in range(max(1, len(facts.view.ready))):
+        results = results_in(world, specs, facts, pick)
+        findings, known = _conclude(index, results, listening)
+        report = build_report(facts.ref, findings, facts, [r.to_dict() for r in results])
+        check_invariants(findings, results, known, report)
+        answers.add(_answer(findings))
+    if _endpoints_proven(world, specs, facts):  # else the ClusterIP's answer is the only evidence of some endpoint
+        assert len(answers) == 1, f"the answer depends on the endpoint the ClusterIP picked: {answers}"
+
+
+def _endpoints_proven(world: World, specs, facts) -> bool:
+    """Every direct probe of an endpoint ran."""
+    endpoint_ips = {e.ip for e in facts.view.endpoints}
+    return all(not_run is None for spec, not_run in zip(specs, world.not_run) if spec.target in endpoint_ips)
+
+
+def test_every_case_plans_client_probes():
+    for index in range(len(CASES)):
+        facts, clients, specs, _, _ = _case(index)
+        assert clients and any(s.role == "endpoint" for s in specs), CASES[index]
