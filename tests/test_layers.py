@@ -10,9 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CLI = REPO / "plugins" / "netdebug" / "cli"
 SHARED_CLI = {"__init__", "completion", "dispatch", "endpoints", "errors", "options", "snapshot"}
-# The connect sweep is shared by netpath and svcdebug but still lives in cli/svc_sweep.py; it moves to
-# probe/ with the one probe pipeline (issue 10), and this exception goes with it.
-CROSS_PLUGIN_EXCEPTIONS = ["netdebug.cli.path_probe -> netdebug.cli.svc_sweep"]
+CROSS_PLUGIN_EXCEPTIONS: list[str] = []  # none left: the connect sweep moved to probe/ (issue 10)
 PLUGIN_PREFIXES = {"netpolicy": ("netpolicy",), "svcdebug": ("svcdebug", "svc_"), "netpath": ("netpath", "path_")}
 
 pytest.importorskip("importlinter", reason="import-linter is a test dependency: pip install -e '.[test]'")
@@ -40,7 +38,8 @@ def independence_contracts() -> str:
         out.append(f"\n[importlinter:contract:cli-{plugin}-independent]\nname = {plugin}'s CLI modules import no other plugin's"
                    f"\ntype = forbidden\nsource_modules =\n    " + "\n    ".join(own)
                    + "\nforbidden_modules =\n    " + "\n    ".join(others)
-                   + "\nignore_imports =\n    " + "\n    ".join(CROSS_PLUGIN_EXCEPTIONS)
+                   + ("\nignore_imports =\n    " + "\n    ".join(CROSS_PLUGIN_EXCEPTIONS)
+                      if CROSS_PLUGIN_EXCEPTIONS else "")
                    + "\nunmatched_ignore_imports_alerting = none\n")
     return "".join(out)
 
