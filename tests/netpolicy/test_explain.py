@@ -110,13 +110,16 @@ def test_explain_json_is_the_described_data():
 
 
 def test_explain_unknown_and_ambiguous_names(tmp_path):
-    with pytest.raises(NotFoundError, match="NetworkPolicy nope not found in any namespace"):
+    with pytest.raises(NotFoundError, match="NetworkPolicy nope not found in namespace default$"):
         invoke(explain, ["-f", EXPLAIN, "nope"])
+    with pytest.raises(NotFoundError, match="NetworkPolicy lockdown not found in namespace default; found "
+                                            "shop/lockdown"):
+        invoke(explain, ["-f", EXPLAIN, "lockdown"])
     twin = tmp_path / "twin.yaml"
     twin.write_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
                     "metadata: {name: lockdown, namespace: fe}\nspec: {podSelector: {}}\n")
     with pytest.raises(InputError, match=r"several namespaces \(fe, shop\)"):
-        invoke(explain, ["-f", EXPLAIN, "-f", str(twin), "lockdown"])
+        invoke(explain, ["-f", EXPLAIN, "-f", str(twin), "-A", "lockdown"])
 
 
 def test_explain_namespace_scope():

@@ -4,9 +4,10 @@ import sys
 
 import click
 
-from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.gaps import notes as gap_notes
+from ..model.refs import parse_ref
+from ..model.resolve import Scope, find
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
@@ -30,18 +31,10 @@ def scoped_policies(snapshot: Snapshot, namespace: str | None) -> list[dict]:
     return sorted(policies, key=objects.ref)
 
 
-def find_policy(snapshot: Snapshot, name: str, namespace: str | None) -> dict:
-    """NAME or NS/NAME; without a namespace, a name unique across the snapshot is accepted."""
-    if "/" in name:
-        namespace, name = name.split("/", 1)
-    found = [p for p in scoped_policies(snapshot, namespace) if objects.name(p) == name]
-    if not found:
-        where = f"namespace {namespace}" if namespace else "any namespace"
-        raise NotFoundError(f"NetworkPolicy {name} not found in {where}")
-    if len(found) > 1:
-        spaces = ", ".join(objects.namespace(p) for p in found)
-        raise InputError(f"NetworkPolicy {name} exists in several namespaces ({spaces}): use -n or NS/NAME")
-    return found[0]
+def find_policy(snapshot: Snapshot, name: str, all_namespaces: bool) -> dict:
+    """NAME or NS/NAME, by kubectl's rule: NAME in -n, else the context's namespace; -A: anywhere, unique."""
+    ref = parse_ref(name, ("NetworkPolicy",), "NetworkPolicy")
+    return find(snapshot, ref, Scope(snapshot.namespace, all_namespaces))
 
 
 def snapshot_notes(snapshot: Snapshot, kinds: tuple[str, ...]) -> list[str]:
@@ -75,7 +68,7 @@ def explain(name, output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
     snapshot = load_everything(options)
     namespace = None if options.all_namespaces else options.namespace
-    policies = [find_policy(snapshot, name, namespace)] if name else scoped_policies(snapshot, namespace)
+    policies = [find_policy(snapshot, name, options.all_namespaces)] if name else scoped_policies(snapshot, namespace)
     report = {"policies": describe_all(snapshot, policies), "notes": snapshot_notes(snapshot, POLICY_KINDS)}
     if not write_structured(report, output, sys.stdout):
         from ..render.netpolicy_explain import write_explain

@@ -18,9 +18,10 @@ KIND_ALIASES = {
     "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet",
     "rs": "ReplicaSet", "replicaset": "ReplicaSet", "replicasets": "ReplicaSet",
     "svc": "Service", "service": "Service", "services": "Service",
+    "netpol": "NetworkPolicy", "networkpolicy": "NetworkPolicy", "networkpolicies": "NetworkPolicy",
 }
 SHORT_NAMES = {"Pod": "pod", "Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "ReplicaSet": "rs",
-               "Service": "svc"}
+               "Service": "svc", "NetworkPolicy": "netpol"}
 POD_KINDS = ("Pod", *POD_CONTROLLER_KINDS)  # what a pod reference may name
 MAX_PORT_NAME = 15
 _PORT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -36,10 +37,10 @@ class ObjectRef:
     name: str
     namespace: str | None = None
 
-    def spelled(self, namespace: str | None = None) -> str:
+    def spelled(self, namespace: str | None = None, default_kind: str = "Pod") -> str:
         """The reference as the user could type it: `shop/deploy/web`, `shop/web` for a pod."""
         ns = namespace or self.namespace
-        kind = "" if self.kind == "Pod" else f"{SHORT_NAMES[self.kind]}/"
+        kind = "" if self.kind == default_kind else f"{SHORT_NAMES[self.kind]}/"
         return f"{ns}/{kind}{self.name}" if ns else f"{kind}{self.name}"
 
 

@@ -89,9 +89,11 @@ def miss(snapshot: Snapshot, ref: ObjectRef, namespace: str | None) -> NameNotFo
 
 def elsewhere(snapshot: Snapshot, ref: ObjectRef, namespace: str | None) -> list[str]:
     """References to objects of the same name: other kinds in the same namespace first, then anywhere."""
+    kinds = POD_KINDS if ref.kind in POD_KINDS else (ref.kind,)
     found = {(objects.namespace(o) != (namespace or objects.namespace(o)), kind != ref.kind, objects.namespace(o),
-              POD_KINDS.index(kind)) for kind in POD_KINDS for o in snapshot.of(kind) if objects.name(o) == ref.name}
-    return [ObjectRef(ref.name, POD_KINDS[kind], ref.name, ns).spelled() for *_, ns, kind in sorted(found)]
+              kinds.index(kind)) for kind in kinds for o in snapshot.of(kind) if objects.name(o) == ref.name}
+    return [ObjectRef(ref.name, kinds[kind], ref.name, ns).spelled(default_kind=kinds[0])
+            for *_, ns, kind in sorted(found)]
 
 
 def _resolve_ip(snapshot: Snapshot, ip: str) -> Target:
