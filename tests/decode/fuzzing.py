@@ -30,6 +30,8 @@ JUNK = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3)
                                                      st.dictionaries(TEXT, inner, max_size=3)),
                     max_leaves=6)
 ENDPOINTS_TEXT = st.text(max_size=10)
+CONTROLLERS = ("shop/app=web", "*/app=web", "ingress-nginx/app.kubernetes.io/name=x", "bad", "/", "shop/a b", "*/")
+CLUSTER = "@cluster"  # stands for the mutated cluster's file in an argument list
 YAML_SPLICES = ("&a x", "*a", "*nope", "!!binary 'aGVsbG8='", "!!binary '@@'", "<<: {}", "? [a]\n: b", "12:30:00",
                 "yes", "~", "\t", "{", "]", "---", "%YAML 1.1", "'", "!!python/object:os.system x", "- -", ": :",
                 "&b [*b]", "9" * 5000, "0x_", "!!int x", "!!float y", "!!timestamp 2001-01-01", "\x00", "\ufeff")
@@ -136,7 +138,11 @@ def command_lines(draw) -> tuple[str, list[str]]:
 
 def _netpolicy_argv(draw, endpoint, port) -> list[str]:
     sub = draw(st.sampled_from(("check", "matrix", "lint", "explain", "exposure", "who-can-reach", "reachable-from",
-                                "ingress")))
+                                "ingress", "diff")))
+    if sub == "diff":  # the mutated cluster is the change, the seed cluster the base
+        return [sub, "--after", CLUSTER]
+    if sub == "ingress":
+        return [sub] + draw(st.sampled_from([[], ["--ingress-controller", draw(st.sampled_from(CONTROLLERS))]]))
     if sub == "check":
         return [sub, draw(endpoint), draw(endpoint)] + draw(st.sampled_from([[], ["--port", draw(port)]]))
     if sub in ("who-can-reach", "reachable-from"):
@@ -155,10 +161,16 @@ def _alarm(signum, frame):
 def check(path, text: str, plugin: str, argv: list[str]) -> int:
     """Run one input; assert the promises that hold for every input. Returns the exit code."""
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    files = ["-f", str(path)]
+    if CLUSTER in argv:
+        seed = path.with_name("seed.yaml")
+        if not seed.exists():
+            seed.write_text(yaml.safe_dump_all(seed_objects(), sort_keys=False))
+        argv, files = [str(path) if arg == CLUSTER else arg for arg in argv], ["-f", str(seed)]
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(SECONDS_PER_INPUT)
     try:
-        result = run(plugin, *argv, "-f", str(path))
+        result = run(plugin, *argv, *files)
     except Hang:
         raise AssertionError(f"hang: more than {SECONDS_PER_INPUT} s for {plugin} {argv}") from None
     finally:

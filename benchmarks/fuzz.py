@@ -1,0 +1,70 @@
+"""The large fuzzing run (issue 14): mutated clusters x every plugin command, in-process.
+
+    python benchmarks/fuzz.py [--inputs 10000] [--seed N]
+
+Uses the CI fuzzer (tests/decode/fuzzing.py) with a printed seed; unlike the CI test it does not
+stop at the first failure: it counts internal errors (exit 4 or a traceback), hangs (more than
+fuzzing.SECONDS_PER_INPUT s for one input) and other broken promises, and prints the exit code
+mix, the slowest input and the process's peak memory.
+"""
+import argparse
+import collections
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
+
+from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+
+from tests.decode import fuzzing  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inputs", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=random.randrange(2**32))
+    args = parser.parse_args()
+    print(f"seed {args.seed}, {args.inputs} inputs, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+          flush=True)
+    codes, failures, slowest = collections.Counter(), [], (0.0, None)
+    workdir = Path(tempfile.mkdtemp(prefix="netdebug-fuzz-"))
+    started = time.perf_counter()
+
+    @seed(args.seed)
+    @settings(max_examples=args.inputs, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(text=fuzzing.clusters(), command=fuzzing.command_lines())
+    def one(text, command):
+        nonlocal slowest
+        begin = time.perf_counter()
+        try:
+            codes[fuzzing.check(workdir / "cluster.yaml", text, *command)] += 1
+        except AssertionError as err:
+            failures.append(str(err)[:1500])
+            codes["failed"] += 1
+        elapsed = time.perf_counter() - begin
+        if elapsed > slowest[0]:
+            slowest = (elapsed, command)
+        if sum(codes.values()) % 1000 == 0:
+            print(f"  {sum(codes.values())} inputs, {time.perf_counter() - started:.0f} s", flush=True)
+
+    one()
+    total = sum(codes.values())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{total} inputs in {time.perf_counter() - started:.0f} s; exit codes "
+          f"{dict(sorted(codes.items(), key=str))}; failures {len(failures)} "
+          f"(hangs {sum('hang:' in f for f in failures)}, internal errors "
+          f"{sum('exit 4' in f or 'Traceback' in f for f in failures)})")
+    print(f"slowest input {slowest[0]:.2f} s ({slowest[1]}); peak memory (max RSS) {peak_mb:.0f} MB")
+    for failure in failures[:10]:
+        print("\nFAILURE", failure)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
