@@ -1,4 +1,5 @@
 """Fill a Snapshot from files (offline) or from the cluster (live), chosen by the options."""
+from ..decode.collisions import equal_priority_warnings
 from ..model.snapshot import Snapshot
 from .options import ClusterOptions
 
@@ -13,6 +14,7 @@ def load_snapshot(options: ClusterOptions, kinds: tuple[str, ...]) -> Snapshot:
 
         snapshot = load(list(options.filenames), default_namespace=options.namespace or "default")
         snapshot.namespace = options.namespace or "default"
+        snapshot.warnings += equal_priority_warnings(snapshot)
         return snapshot
     from ..kube.client import connect
     from ..kube.fetch import fetch_snapshot
@@ -20,4 +22,5 @@ def load_snapshot(options: ClusterOptions, kinds: tuple[str, ...]) -> Snapshot:
     cluster = connect(options)
     snapshot = fetch_snapshot(options, kinds, cluster)
     snapshot.namespace = cluster.namespace  # -n, else the context's namespace
+    snapshot.warnings += equal_priority_warnings(snapshot)
     return snapshot

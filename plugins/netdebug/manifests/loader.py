@@ -4,7 +4,6 @@ import os
 import yaml
 
 from .. import decode
-from ..decode.collisions import equal_priority_warnings
 from ..decode.values import describe
 from ..errors import InputError
 from ..model import objects
@@ -28,7 +27,6 @@ def load(paths: list[str], default_namespace: str = "default") -> Snapshot:
                 _add_object(snapshot, obj, place, default_namespace, places)
     _add_pods_for_workloads(snapshot)
     _complete_namespaces(snapshot)
-    snapshot.warnings += equal_priority_warnings(snapshot)
     return snapshot
 
 
