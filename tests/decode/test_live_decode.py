@@ -21,8 +21,10 @@ def test_an_unreadable_live_field_is_dropped_with_a_gap():
     assert obj["metadata"]["labels"] == {"app": "web"} and decode.problems(obj) == []
     [gap] = cluster.gaps
     assert (gap.kind, gap.namespace) == ("Pod", "shop")
-    assert "Pod shop/web has a field netdebug cannot read (spec.containers[0].ports[0].containerPort" in gap.reason
-    assert "and 2 more" in gap.reason
+    assert gap.sentence.startswith("ignored what netdebug cannot read in Pod shop/web "
+                                   "(spec.containers[0].ports[0].containerPort: must be an integer")
+    assert "and 2 more" in gap.sentence
+    assert not gap.covers("Pod", "shop"), "a dropped field hides no object: never 'forbidden', never exit 3"
 
 
 def test_a_live_object_without_a_usable_name_is_left_out():

@@ -10,7 +10,7 @@ import json
 import threading
 
 from .. import decode
-from ..model.gaps import Gap
+from ..model.gaps import IGNORED, Gap
 from . import errors, library
 from .config import ClusterConfig, load_config
 from .exec import ExecResult, run_exec
@@ -139,8 +139,8 @@ class Cluster:
         if found:
             path, message = found[0]
             more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-            self.gaps.append(Gap(kind, namespace, f"{decode.where(obj) if obj else kind} has a field netdebug cannot "
-                                                  f"read ({path}: {message}{more}); ignored"))
+            detail = f"{decode.where(obj) if obj else kind} ({path}: {message}{more})"
+            self.gaps.append(Gap(kind, namespace, IGNORED, verb="decode", detail=detail))
         return obj
 
     def _count(self) -> None:

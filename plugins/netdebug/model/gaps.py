@@ -9,6 +9,7 @@ from ..errors import ClusterError
 
 FORBIDDEN = "forbidden"
 NOT_SERVED = "not served"
+IGNORED = "ignored"  # live: a field netdebug cannot read was dropped; it hides no object
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,13 @@ class Gap:
 
     @property
     def sentence(self) -> str:
+        if self.reason == IGNORED:
+            return f"ignored what netdebug cannot read in {self.detail}"
         return f"could not {self.permission}: {self.reason}"
 
     def covers(self, kind: str, namespace: str | None) -> bool:
         """Could this gap hide objects of `kind` in `namespace` (None: in some namespace)?"""
-        return self.kind == kind and (self.namespace is None or namespace is None or self.namespace == namespace)
+        return self.reason != IGNORED and self.kind == kind and (self.namespace is None or namespace is None or self.namespace == namespace)
 
 
 class Unanswerable(ClusterError):
