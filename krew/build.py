@@ -114,10 +114,41 @@ def _run(argv: list, **kwargs) -> None:
         raise BuildError(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
 
 
+# What a start, --help of each plugin and the live path import (the self-test imports every netdebug
+# module and the client pieces); a str host name goes through the idna codec when connecting.
+RECORD_HOT_MODULES = """
+import contextlib, io, sys
+from netdebug.cli import dispatch
+with contextlib.redirect_stdout(io.StringIO()):
+    dispatch.self_test()
+    for plugin in dispatch.PLUGINS:
+        sys.argv = [f"kubectl-{plugin}", "--help"]
+        try:
+            dispatch.main()
+        except SystemExit:
+            pass
+import encodings.idna
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def record_hot_modules(python: Path, target: Path) -> Path:
+    """The modules the bundle keeps as plain files (krew/netdebug.spec puts the others in its PYZ)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    done = subprocess.run([python, "-c", RECORD_HOT_MODULES], env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise BuildError("recording the modules the plugins import failed")
+    target.write_text(done.stdout)
+    return target
+
+
 def freeze(python: Path, work: Path) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))  # collect_submodules imports netdebug
+    hot = record_hot_modules(python, work / "hot-modules.txt")
+    # collect_submodules imports netdebug
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NETDEBUG_HOT_MODULES=str(hot))
     _run([python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
           "--workpath", str(work / "work"), str(SPEC)], cwd=work, env=env)
     return work / "dist" / BUNDLE
