@@ -30,7 +30,8 @@ def test_policy_blocking_is_broken_with_the_near_rule_fix(monkeypatch):
     assert code == 1 and report["verdict"] == "error" and report["summary"].startswith("broken: NetworkPolicy")
     first = report["findings"][0]
     assert first["code"] == "policy-blocks-ingress" and first["severity"] == "error"
-    assert "payments/api-from-web ingress rule 0" in first["fix"] and "port: 8080" in first["fix"]
+    assert "payments/api-from-web ingress rule 0" in first["fix"] and "80 -> 8080" in first["fix"]
+    assert "pod-template-hash" not in first["fix"]
     assert len(first["evidence"]["observed"]) == 2  # each endpoint, its own line
 
 

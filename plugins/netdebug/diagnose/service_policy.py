@@ -9,6 +9,7 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import Endpoint, PolicyEngine
 from ..model.findings import Finding
+from . import policy_fix
 from .ingress_controllers import controllers_for
 from .service import selected_pods, subject
 from .service_ports import resolve_target_port
@@ -28,6 +29,7 @@ class PolicyCheck:
     admitted: str  # what the denying side does admit between these two pods, e.g. "TCP 9090"
     rules: tuple  # RuleRef dicts that admit the traffic
     near_rules: tuple = ()  # when denied: "ns/policy ingress rule N" admitting this peer on other ports
+    fix: str = ""  # when denied and asked for: the smallest change that admits it (diagnose/policy_fix.py)
 
     def to_dict(self) -> dict:
         return {"client": self.client, "backend": self.backend, "port": f"{self.port}/{self.protocol}",
@@ -46,18 +48,21 @@ def default_clients(snapshot: Snapshot, service: dict, ingresses: list[dict]) ->
     return others, "same namespace"
 
 
-def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str) -> PolicyCheck:
+def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str,
+               service_port: int | None = None, with_fix: bool = False) -> PolicyCheck:
     source, destination = Endpoint.for_pod(client), Endpoint.for_pod(backend)
     verdict = engine.check(source, destination, port=port, protocol=protocol)
     denying = next((side for side in (verdict.ingress, verdict.egress) if not side.allowed), None)
     side = denying or verdict.ingress
-    near = ()
+    near, fix = (), ""
     if denying is not None:  # rules that admit this peer, only not on this port
         unnarrowed = engine.side(denying.direction, source, destination).rules
         near = tuple(f"{r.policy} {r.direction} rule {r.rule}" for r in unnarrowed)
+        if with_fix:
+            fix = policy_fix.explain(engine, denying, source, destination, protocol, port, service_port).fix
     return PolicyCheck(objects.ref(client), objects.ref(backend), port, protocol, verdict.allowed,
                        denying.direction if denying else None, tuple(side.policies),
-                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules), near)
+                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules), near, fix)
 
 
 def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], clients: list[dict],
@@ -69,7 +74,8 @@ def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], client
             for port in ports:
                 number = resolve_target_port(port, backend)
                 if number is not None:
-                    checks.append(check_pair(engine, client, backend, number, port.get("protocol", "TCP")))
+                    checks.append(check_pair(engine, client, backend, number, port.get("protocol", "TCP"),
+                                             port.get("port"), with_fix=True))
     return checks
 
 
@@ -98,7 +104,7 @@ def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: l
         evidence["allowed clients"] = allowed[:LISTED]
     return Finding(f"policy-blocks-{direction}", severity,
                    f"NetworkPolicy on {side} denies {denied_pods} of {all_pods} client pod(s) "
-                   f"({client_kind}) of {subject(service)}", evidence, _fix(service, direction, denied, policies),
+                   f"({client_kind}) of {subject(service)}", evidence, _fix(direction, denied, policies),
                    subject(service))
 
 
@@ -111,18 +117,11 @@ def _pod_counts(denied: list[PolicyCheck], checks: list[PolicyCheck], clients: l
     return sum(1 for p in clients if key_of[objects.ref(p)] in denied_keys), len(key_of)
 
 
-def _fix(service: dict, direction: str, denied: list[PolicyCheck], policies: list[str]) -> str:
-    """Name the rule that admits these clients on another port (the smallest change), else the policies."""
-    near = next((c for c in denied if c.near_rules), None)
-    if near is None:
-        return (f"add an {direction} rule admitting these clients on the port to one of: {', '.join(policies)} "
-                f"(kubectl netpolicy explain shows each rule)")
-    rule, wanted = near.near_rules[0], f"{near.protocol} {near.port}"
-    service_port = next((p.get("port") for p in objects.spec(service).get("ports") or []
-                         if f"{near.protocol} {p.get('port')}" == near.admitted and p.get("port") != near.port), None)
-    why = (f"it admits the Service port {service_port}, but NetworkPolicy sees the pod's port (targetPort) {near.port}"
-           if service_port is not None else f"it admits only {near.admitted} for them")
-    return f"in {rule}, admit {wanted} ({why}): add `- {{port: {near.port}, protocol: {near.protocol}}}` to its ports"
+def _fix(direction: str, denied: list[PolicyCheck], policies: list[str]) -> str:
+    """The smallest change for the first denial that has one (policy_fix: near-miss rule, admin tier...)."""
+    found = next((c.fix for c in denied if c.fix), None)
+    return found or (f"add an {direction} rule admitting these clients on the port to one of: {', '.join(policies)} "
+                     f"(kubectl netpolicy explain shows each rule)")
 
 
 def _denial_line(check: PolicyCheck) -> str:
