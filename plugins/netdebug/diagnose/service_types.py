@@ -18,7 +18,7 @@ def type_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> list
         found += lb_pending(service)
     if kind in ("LoadBalancer", "NodePort"):
         found += etp_local(snapshot, service, view)
-        found.append(nodeport_facts(snapshot, service))
+        found.append(nodeport_facts(snapshot, service, view))
     if kind == "ExternalName":
         found += externalname_invalid(service)
     if is_headless(service):
@@ -48,6 +48,9 @@ def lb_pending(service: dict) -> list[Finding]:
 
 
 def etp_local(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Finding]:
+    """externalTrafficPolicy Local: nodes without a ready local endpoint drop external traffic. Behind a
+    load balancer that is by design (its health check skips them): info. For bare NodePorts a client may
+    pick any node: warning. No local endpoint anywhere: error."""
     if objects.spec(service).get("externalTrafficPolicy") != "Local" or view.source is None:
         return []
     nodes = [objects.name(n) for n in snapshot.of("Node")]
@@ -55,24 +58,31 @@ def etp_local(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Fin
     without = [n for n in nodes if n not in local]
     if not nodes or not without:
         return []
-    severity = "error" if not local else "warning"
+    balanced = service_type(service) == "LoadBalancer"
+    severity = "error" if not local else ("info" if balanced else "warning")
+    health = "; the load balancer's health check (healthCheckNodePort) sends traffic only to the others, " \
+             "by design" if balanced and local else ""
     return [Finding("etp-local-no-endpoints", severity,
-                    f"{subject(service)} has externalTrafficPolicy Local: traffic arriving at {len(without)} of "
-                    f"{len(nodes)} nodes is dropped (no ready local endpoint there)",
+                    f"{subject(service)} has externalTrafficPolicy Local: {len(without)} of {len(nodes)} nodes have "
+                    f"no ready local endpoint and drop external traffic{health}",
                     {"nodes without a ready endpoint": without, "nodes with one": local},
+                    "" if severity == "info" else
                     "send external traffic only to nodes with a local endpoint (the LB health check on "
                     "healthCheckNodePort does this), spread the pods, or use externalTrafficPolicy Cluster",
                     subject(service))]
 
 
-def nodeport_facts(snapshot: Snapshot, service: dict) -> Finding:
+def nodeport_facts(snapshot: Snapshot, service: dict, view: EndpointView | None = None) -> Finding:
     ports = [f"{p.get('nodePort', '<unassigned>')}/{p.get('protocol', 'TCP')} -> {p.get('port')}"
              for p in objects.spec(service).get("ports") or []]
+    local = objects.spec(service).get("externalTrafficPolicy") == "Local" and view is not None and view.source
+    serving = {e.node for e in view.ready} if local else None
     addresses = [f"{objects.name(n)} {a.get('address')}" for n in snapshot.of("Node")
+                 if serving is None or objects.name(n) in serving
                  for a in objects.status(n).get("addresses") or [] if a.get("type") in ("InternalIP", "ExternalIP")]
     evidence = {"node ports": ports, "node addresses": addresses or ["<nodes not visible>"]}
-    return Finding("nodeport-facts", "info",
-                   f"{subject(service)} is reachable on every node's address at its node port(s)",
+    where = "on the nodes with a ready endpoint (externalTrafficPolicy Local)" if local else "on every node's address"
+    return Finding("nodeport-facts", "info", f"{subject(service)} is reachable {where} at its node port(s)",
                    evidence, "", subject(service))
 
 

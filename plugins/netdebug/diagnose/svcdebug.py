@@ -15,7 +15,7 @@ from .mesh import mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type
 from .service_policy import default_clients, policy_checks, policy_findings
 from .service_ports import port_findings, port_label
-from .service_types import type_findings
+from .service_types import lb_addresses, type_findings
 
 CHECKLIST = (
     "service-not-found", "externalname-unresolvable", "selector-no-match", "selectorless-no-endpoints",
@@ -141,5 +141,8 @@ def _service_facts(facts: ServiceFacts) -> dict:
     elif view.source is not None:
         endpoints.update(ready=len(view.ready), total=len(view.endpoints))
     address = spec.get("externalName") if service_type(facts.service) == "ExternalName" else spec.get("clusterIP")
-    return {"type": service_type(facts.service), "address": address or "<unassigned>",
-            "ports": [port_label(p) for p in facts.ports], "endpoints": endpoints}
+    found = {"type": service_type(facts.service), "address": address or "<unassigned>",
+             "ports": [port_label(p) for p in facts.ports], "endpoints": endpoints}
+    if service_type(facts.service) == "LoadBalancer" and (lb_addresses(facts.service) or facts.snapshot.origin == "live"):
+        found["externalAddresses"] = lb_addresses(facts.service) or ["<pending>"]  # offline: status not known
+    return found

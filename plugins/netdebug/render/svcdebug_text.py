@@ -26,7 +26,8 @@ def _headline(report: dict, style: Style) -> list[str]:
         endpoints = report["endpoints"]
         counted = f"{endpoints['ready']}/{endpoints['total']} ready (from {endpoints['source']})" \
             if "total" in endpoints else "not known"
-        lines.append(f"  {report['type']} {report['address']}, ports {', '.join(report['ports']) or '<none>'}, "
+        external = f" (external {', '.join(report['externalAddresses'])})" if "externalAddresses" in report else ""
+        lines.append(f"  {report['type']} {report['address']}{external}, ports {', '.join(report['ports']) or '<none>'}, "
                      f"endpoints {counted}")
     return lines
 
