@@ -61,7 +61,7 @@ def test_same_answer_whichever_endpoint_the_clusterip_picked(monkeypatch):
     assert not {"clusterip-path-broken", "hairpin-broken"} & {c for c, _ in findings}
 
 
-def test_refused_second_port_names_the_listener_and_folds_the_port_warning(monkeypatch):
+def test_wrong_target_port_names_the_listener_and_folds_the_port_warning(monkeypatch):
     runtime = FakeRuntime(SCENARIOS / "composite" / "wrong-target-port")
     code, report = run(monkeypatch, runtime, "-n", "shop", "web")
     assert code == 1

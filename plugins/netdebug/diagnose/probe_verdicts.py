@@ -82,7 +82,7 @@ def _not_listening(port: tuple, probes: list, facts: ProbeFacts) -> Finding:
                        "other pods cannot connect", evidence,
                        f"make the app bind 0.0.0.0:{number} (or the pod IP), not {loopback[0]}:{number}",
                        facts.subject)
-    others = _other_ports(number, sockets)
+    others = [p for p in _other_ports(number, sockets) if p not in _served_ports(facts, pods)]
     if any(r.reached for r in probes):  # the other endpoints serve the port: these pods are the odd ones
         message, fix = _odd_pods(number, pods, others)
     else:
@@ -104,6 +104,12 @@ def _loopback_only(number: int, sockets: dict) -> list[str]:
     if bound and all(s.get("address") in LOOPBACK for s in bound):
         return sorted({f"{s['address']}:{number}" for s in bound})
     return []
+
+
+def _served_ports(facts: ProbeFacts, pods: list[str]) -> set:
+    """The ports these pods serve the Service's other ports on: not a candidate for this one."""
+    return {port for mapping in facts.target_ports.values() for ip, port in mapping.items()
+            if facts.endpoint_pods.get(ip) in pods}
 
 
 def _other_ports(number: int, sockets: dict) -> list[int]:
