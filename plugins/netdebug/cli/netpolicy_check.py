@@ -9,7 +9,7 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, target_dict
 from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
-from .usage import epilog
+from .usage import CONTEXT_SETTINGS, epilog
 
 NOTES = """SRC, DST: POD, NS/POD, KIND/NAME, NS/KIND/NAME (deploy, sts, ds, rs: one of its
 pods), an IP, or ingress-controller.  Without --port: the set of allowed connections."""
@@ -22,7 +22,7 @@ EXAMPLES = [
 EPILOG = epilog(EXAMPLES, {0: "allowed", 1: "denied"}, NOTES)
 
 
-@click.command(name="check", epilog=EPILOG)
+@click.command(context_settings=CONTEXT_SETTINGS, name="check", epilog=EPILOG)
 @click.argument("src", shell_complete=completes("pods"))
 @click.argument("dst", shell_complete=completes("pods"))
 @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port: a number or a port name of DST's "

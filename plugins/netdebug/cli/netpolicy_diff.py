@@ -12,7 +12,7 @@ from ..render.style import Style
 from ..model.resolve import workload_of
 from .netpolicy_load import EVAL_KINDS, notes
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
-from .usage import epilog
+from .usage import CONTEXT_SETTINGS, epilog
 from .snapshot import load_snapshot
 
 OVERLAY_KINDS = ("NetworkPolicy", "Namespace")
@@ -63,7 +63,7 @@ def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple
     return load_snapshot(options, EVAL_KINDS), after_files, " ".join(options.filenames)
 
 
-@click.command(name="diff", epilog=EPILOG)
+@click.command(context_settings=CONTEXT_SETTINGS, name="diff", epilog=EPILOG)
 @click.option("--after", "after_paths", multiple=True, type=click.Path(), help="The new manifests (repeatable).")
 @click.option("--against-cluster", is_flag=True, help="Compare the live cluster with it plus the --after policies.")
 @cluster_options

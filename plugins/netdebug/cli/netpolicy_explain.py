@@ -12,7 +12,7 @@ from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
 from .options import ClusterOptions, cluster_options, make_cluster_options, output_options, use_color
-from .usage import ALL_SCOPE, NS_SCOPE, epilog
+from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 from .snapshot import load_snapshot
 
 POLICY_KINDS = ("Namespace", "Pod", "NetworkPolicy")
@@ -51,9 +51,10 @@ EXAMPLES = [("kubectl netpolicy explain", "every policy of every namespace"),
             ("kubectl netpolicy explain -n shop", "the policies of one namespace"),
             ("kubectl netpolicy explain shop/default-deny -o json", "one policy, as JSON"),
             ("kubectl netpolicy explain -f manifests/", "policies in YAML files")]
+EPILOG = epilog(EXAMPLES, {0: "explained"})
 
 
-@click.command(name="explain", epilog=epilog(EXAMPLES, {0: "explained"}))
+@click.command(context_settings=CONTEXT_SETTINGS, name="explain", epilog=EPILOG)
 @click.argument("name", required=False)
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()

@@ -8,11 +8,12 @@ from ..render.style import Style
 from .netpolicy_diff import workload_name
 from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
 from .options import cluster_options, make_cluster_options, output_options, use_color
-from .usage import ALL_SCOPE, NS_SCOPE, epilog
+from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 
 EXAMPLES = [("kubectl netpolicy exposure", "every namespace, most exposed first"),
             ("kubectl netpolicy exposure -n shop -l tier=frontend", "some pods of one namespace"),
             ("kubectl netpolicy exposure -f manifests/ -o json", "from YAML files, as JSON")]
+EPILOG = epilog(EXAMPLES, {0: "the ranking was computed"})
 
 
 def grouped(snapshot, exposures) -> list[dict]:
@@ -28,7 +29,7 @@ def grouped(snapshot, exposures) -> list[dict]:
     return list(rows.values())
 
 
-@click.command(name="exposure", epilog=epilog(EXAMPLES, {0: "the ranking was computed"}))
+@click.command(context_settings=CONTEXT_SETTINGS, name="exposure", epilog=EPILOG)
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
 @output_options()
 def exposure(output, no_color, **kwargs):

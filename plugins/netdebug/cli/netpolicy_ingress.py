@@ -10,7 +10,7 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
-from .usage import ALL_SCOPE, NS_SCOPE, epilog
+from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 
 INGRESS_KINDS = ("Service", "Ingress", "IngressClass")
 NOTES = """Controller pods: those of the Ingress's IngressClass controller (ingress-nginx,
@@ -23,7 +23,7 @@ EXAMPLES = [("kubectl netpolicy ingress", "every Ingress path of every namespace
 EPILOG = epilog(EXAMPLES, {0: "every path reachable", 1: "some path blocked"}, NOTES)
 
 
-@click.command(name="ingress", epilog=EPILOG)
+@click.command(context_settings=CONTEXT_SETTINGS, name="ingress", epilog=EPILOG)
 @click.option("--ingress-controller", "controller", metavar="NS/SELECTOR", default=None,
               help="The controller pods, e.g. ingress-nginx/app.kubernetes.io/name=ingress-nginx (NS * for all).")
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)

@@ -9,11 +9,12 @@ from ..render.style import Style
 from ..model.resolve import workload_of
 from .netpolicy_explain import POLICY_KINDS, load_everything, snapshot_notes
 from .options import cluster_options, make_cluster_options, output_options, use_color
-from .usage import ALL_SCOPE, NS_SCOPE, epilog
+from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 
 EXAMPLES = [("kubectl netpolicy lint", "every namespace"),
             ("kubectl netpolicy lint -n shop --min-severity warning", "one namespace, warnings and errors"),
             ("kubectl netpolicy lint -f manifests/ -o json", "YAML files in CI, as JSON")]
+EPILOG = epilog(EXAMPLES, {0: "no error-level finding", 1: "an error-level finding"})
 
 
 def in_scope(finding, namespace: str | None) -> bool:
@@ -24,7 +25,7 @@ def in_scope(finding, namespace: str | None) -> bool:
     return ref.split("/", 1)[0] == namespace
 
 
-@click.command(name="lint", epilog=epilog(EXAMPLES, {0: "no error-level finding", 1: "an error-level finding"}))
+@click.command(context_settings=CONTEXT_SETTINGS, name="lint", epilog=EPILOG)
 @click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
               help="Hide findings below this severity.")
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)

@@ -9,7 +9,7 @@ from ..model import objects
 from .netpolicy_load import load_engine, notes, require_policies, scoped_pods
 from .options import (OUTPUT_FORMATS, PORT, cluster_options, make_cluster_options, output_options, protocol_option,
                       use_color)
-from .usage import ALL_SCOPE, NS_SCOPE, epilog
+from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 
 NOTES = """Pods: every namespace unless -n NS; -l filters them.  Text groups pods by workload;
 -o json/yaml/csv list every ordered pair of pods; -o dot draws workloads and allowed edges.
@@ -22,7 +22,7 @@ EXAMPLES = [
 EPILOG = epilog(EXAMPLES, {0: "the matrix was computed"}, NOTES)
 
 
-@click.command(name="matrix", epilog=EPILOG)
+@click.command(context_settings=CONTEXT_SETTINGS, name="matrix", epilog=EPILOG)
 @click.option("--port", default=None, type=PORT, help="Only this port (number or name): cells say allowed or not.")
 @protocol_option()
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)

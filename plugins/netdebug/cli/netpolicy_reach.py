@@ -9,7 +9,7 @@ from ..render.structured import write_structured
 from ..render.style import Style
 from .netpolicy_load import load_engine, notes, resolve_endpoint, scoped_pods
 from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
-from .usage import epilog
+from .usage import CONTEXT_SETTINGS, epilog
 
 NOTES = """POD: POD, NS/POD, KIND/NAME or NS/KIND/NAME.  The other pods: every namespace
 (-l filters them).  -o wide lists the denied pods too."""
@@ -23,7 +23,7 @@ def _epilog(name: str) -> str:
 
 
 def _reach_command(name: str, direction: str, summary: str):
-    @click.command(name=name, epilog=_epilog(name), help=summary)
+    @click.command(context_settings=CONTEXT_SETTINGS, name=name, epilog=_epilog(name), help=summary)
     @click.argument("pod", shell_complete=completes("pods"))
     @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Only this port (a number, or a port name of the "
                   "destination).")
