@@ -53,6 +53,9 @@ class Answer(asyncio.Protocol):
 
     def connection_made(self, transport):
         self.transport = transport
+        peers = self.entry.get("mesh_peers")
+        if peers is not None and (transport.get_extra_info("peername") or ("",))[0] not in peers:
+            transport.abort()  # mutual TLS required (mesh.py): a plain-text client is reset
 
     def data_received(self, data: bytes):
         self.buffer += data

@@ -11,7 +11,8 @@ from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from ..model.findings import Finding, by_severity
-from . import external, external_probes
+from . import external, external_probes, mesh_tls
+from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)
@@ -71,6 +72,8 @@ def walk(snapshot, query: PathQuery) -> PathReport:
     report = PathReport(source, query.target.raw, query.protocol.upper(),
                         target_host=query.target.name if query.target.form == "dns" else None)
     report.hops.append(source_hop(query.source, query.source_from, query.source_container))
+    if query.source is not None and sidecar_mesh(query.source):
+        report.hops[0].facts["mesh"] = f"{sidecar_mesh(query.source)} (probes leave through its sidecar)"
     engine = PolicyEngine(snapshot)
     if query.source is None:
         _walk_external(snapshot, engine, query, report)
@@ -168,7 +171,10 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
                       service_port: int | None = None) -> None:
     report.hops.append(policy_hop(engine, _source_endpoint(query), legs_for_pods(pods, ports), report.protocol,
                                   service_port))
-    report.hops.append(destination_hop(snapshot, pods, ports, report.protocol, query.to_container))
+    destination = destination_hop(snapshot, pods, ports, report.protocol, query.to_container)
+    if (report.hop("entry") or Hop("entry")).facts.get("via") != "Ingress":  # else the controller is the client
+        destination.judge(mesh_tls.path_findings(snapshot, query.source, pods, ports))
+    report.hops.append(destination)
     report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
                                     "port": ports.get(objects.ref(p))} for p in pods]
 

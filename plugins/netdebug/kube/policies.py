@@ -6,7 +6,7 @@ kinds are CRDs: a cluster without them answers 404, which is no gap in any answe
 a forbidden read (403) stays a gap, and the answer says it could not see those policies.
 """
 from ..model.gaps import NOT_SERVED
-from ..model.kinds import ADMIN_POLICY_KINDS
+from ..model.kinds import ADMIN_POLICY_KINDS, MESH_POLICY_KINDS
 
 
 def policy_reads(cluster, namespaces=(None,)) -> list:
@@ -17,5 +17,6 @@ def policy_reads(cluster, namespaces=(None,)) -> list:
 
 
 def without_unserved(gaps) -> list:
-    """The gaps an answer must mention: an admin policy kind the server does not serve is simply not installed."""
-    return [g for g in gaps if not (g.kind in ADMIN_POLICY_KINDS and g.reason == NOT_SERVED)]
+    """The gaps an answer must mention: an admin or mesh policy kind the server does not serve is simply
+    not installed."""
+    return [g for g in gaps if not (g.kind in ADMIN_POLICY_KINDS + MESH_POLICY_KINDS and g.reason == NOT_SERVED)]

@@ -53,6 +53,7 @@ _TABLE = (
     Resource("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "adminnetworkpolicies", False),
     Resource("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "baselineadminnetworkpolicies", False),
     Resource("ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", "clusternetworkpolicies", False),
+    Resource("PeerAuthentication", "security.istio.io/v1beta1", "peerauthentications"),
 )
 RESOURCES = {resource.kind: resource for resource in _TABLE}
 

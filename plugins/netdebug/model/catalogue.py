@@ -60,6 +60,8 @@ _CODES = [
     ("ingress-backend-failing", "external", "HTTP 502/504: the controller could not get an answer from the backend"),
     ("http-503-no-endpoints", "external", "HTTP 503 from outside, as expected without ready endpoints"),
     ("mesh-sidecar", "mesh", "the pods carry a service-mesh sidecar"),
+    ("mesh-mtls-required", "mesh", "the destination accepts only mesh mutual TLS and SRC is outside that mesh"),
+    ("mesh-sidecar-not-ready", "mesh", "the destination's service-mesh sidecar is not ready"),
     # DNS
     ("dns-down", "dns", "cluster DNS does not answer at all"),
     ("dns-service-unresolved", "dns", "the Service name does not resolve although DNS works"),

@@ -6,9 +6,11 @@ CLUSTER_DOMAIN = "cluster.local"  # the default; a pod's resolv.conf search list
 POD_CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 WORKLOAD_KINDS = (*POD_CONTROLLER_KINDS, "Job", "CronJob", "ReplicationController")
 ADMIN_POLICY_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+MESH_POLICY_KINDS = ("PeerAuthentication",)  # Istio's mutual-TLS mode per workload, namespace or mesh
 KNOWN_KINDS = (
     "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
     "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,
+    *MESH_POLICY_KINDS,
 )
 CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", *ADMIN_POLICY_KINDS)
 

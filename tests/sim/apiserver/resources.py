@@ -53,6 +53,7 @@ RESOURCES = (
     Resource("BaselineAdminNetworkPolicy", "baselineadminnetworkpolicies", NETPOL_GROUP, "v1alpha1",
              False, ("banp",)),
     Resource("ClusterNetworkPolicy", "clusternetworkpolicies", NETPOL_GROUP, "v1alpha2", False, ("cnp",)),
+    Resource("PeerAuthentication", "peerauthentications", "security.istio.io", "v1beta1", True, ("pa",)),
 )
 
 # Kinds `kubectl get all` shows.

@@ -1,0 +1,85 @@
+"""Mutual TLS between SRC and the destination pods of a service mesh. Pure.
+
+Istio: the PeerAuthentication that applies to a pod (one selecting it in its namespace, else the
+namespace-wide one, else the mesh-wide one in the root namespace istio-system; `portLevelMtls` for
+the port; PERMISSIVE when none). Linkerd: `config.linkerd.io/default-inbound-policy` on the pod or
+its namespace (`all-authenticated`, `deny`). When the destination requires mutual TLS and SRC is not
+in that mesh, plain text is reset by the sidecar: expected, and said so instead of a drop.
+"""
+from ..model import objects
+from ..model.findings import Finding
+from ..model.kinds import SIDECARS
+from .mesh import sidecar_mesh
+
+ISTIO_ROOT = "istio-system"
+LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
+LINKERD_STRICT = ("all-authenticated", "deny")
+
+
+def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict) -> list[Finding]:
+    found = []
+    source_mesh = sidecar_mesh(source) if source is not None else None
+    for pod in pods:
+        mesh = sidecar_mesh(pod)
+        if mesh is None:
+            continue
+        if _sidecar_ready(pod) is False:
+            found.append(_not_ready(pod, mesh))
+        mode, decided_by = required_mtls(snapshot, pod, ports.get(objects.ref(pod)), mesh)
+        if mode and source_mesh != mesh:
+            found.append(_mtls_required(pod, mesh, mode, decided_by, source))
+    return found[:1] + [f for f in found[1:] if f.code != found[0].code]
+
+
+def required_mtls(snapshot, pod: dict, port: int | None, mesh: str) -> tuple[str | None, str | None]:
+    """(the mode that refuses plain text, the object that says so), or (None, None)."""
+    if mesh == "Linkerd":
+        namespace = snapshot.get("Namespace", None, objects.namespace(pod)) or {}
+        policy = objects.annotations(pod).get(LINKERD_POLICY) or objects.annotations(namespace).get(LINKERD_POLICY)
+        return (policy, f"annotation {LINKERD_POLICY}") if policy in LINKERD_STRICT else (None, None)
+    if mesh != "Istio":
+        return None, None
+    policy = _peer_authentication(snapshot, pod)
+    if policy is None:
+        return None, None
+    spec = objects.spec(policy)
+    mode = ((spec.get("portLevelMtls") or {}).get(str(port)) or {}).get("mode") or (spec.get("mtls") or {}).get("mode")
+    return ("STRICT", f"PeerAuthentication {objects.ref(policy)}") if mode == "STRICT" else (None, None)
+
+
+def _peer_authentication(snapshot, pod: dict) -> dict | None:
+    labels, here = objects.labels(pod), snapshot.in_namespace("PeerAuthentication", objects.namespace(pod))
+    for policy in here:
+        wanted = (objects.spec(policy).get("selector") or {}).get("matchLabels") or {}
+        if wanted and all(labels.get(k) == v for k, v in wanted.items()):
+            return policy
+    wide = [p for p in here if not (objects.spec(p).get("selector") or {}).get("matchLabels")]
+    wide = wide or [p for p in snapshot.in_namespace("PeerAuthentication", ISTIO_ROOT)
+                    if not (objects.spec(p).get("selector") or {}).get("matchLabels")]
+    return wide[0] if wide else None
+
+
+def _sidecar_ready(pod: dict) -> bool | None:
+    st = objects.status(pod)
+    for status in (st.get("containerStatuses") or []) + (st.get("initContainerStatuses") or []):
+        if status.get("name") in SIDECARS:
+            return bool(status.get("ready"))
+    return None
+
+
+def _not_ready(pod: dict, mesh: str) -> Finding:
+    return Finding("mesh-sidecar-not-ready", "error", f"the {mesh} sidecar of {objects.ref(pod)} is not ready: "
+                   "traffic to the pod goes through it, so the pod cannot serve", {"pod": objects.ref(pod), "mesh": mesh},
+                   "kubectl logs -c the proxy container; check the control plane (istiod / linkerd-destination) and "
+                   "the proxy's certificates", f"Pod {objects.ref(pod)}")
+
+
+def _mtls_required(pod: dict, mesh: str, mode: str, decided_by: str, source: dict | None) -> Finding:
+    client = f"{objects.ref(source)} (no {mesh} sidecar)" if source is not None else "a client outside the cluster"
+    return Finding("mesh-mtls-required", "error",
+                   f"{objects.ref(pod)} accepts only {mesh} mutual TLS ({mode}, {decided_by}) and {client} is "
+                   "outside the mesh: plain text is reset by the sidecar after the TCP handshake (expected, not a drop)",
+                   {"destination": objects.ref(pod), "mode": mode, "decided by": decided_by, "client": client},
+                   f"add the client to the mesh (sidecar injection), or allow plain text for this workload/port "
+                   f"({'PeerAuthentication mtls.mode PERMISSIVE, or portLevelMtls' if mesh == 'Istio' else LINKERD_POLICY})",
+                   f"Pod {objects.ref(pod)}")
