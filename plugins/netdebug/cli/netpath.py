@@ -94,6 +94,7 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
             sections["capture"] = _with_capture(cluster, snapshot, report, query, run, timeout, capture_dir, ephemeral)
         else:
             run()
+        sections.update(_fabric(cluster, snapshot, report, query, sections, timeout, count))
     data = {**report.to_dict(), **sections}
     data["gaps"] = gap_notes(snapshot.gaps)
     if not write_structured(data, output, sys.stdout):
@@ -120,6 +121,13 @@ def _with_quality(run, sections: dict, cluster, report, query, count: int, timeo
             sections["quality"], found = measuring.result()
         report.observations.extend(found)
     return both
+
+
+def _fabric(cluster, snapshot, report, query, sections, timeout, count) -> dict:
+    from .path_fabric import compare_fabric
+
+    found = compare_fabric(cluster, snapshot, report, query, sections, timeout, count)
+    return {"fabric": found} if found else {}
 
 
 def _with_capture(cluster, snapshot, report, query, run, timeout, directory, ephemeral) -> dict:

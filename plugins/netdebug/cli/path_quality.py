@@ -38,10 +38,10 @@ def measure_mtu(cluster, report, query, timeout: float) -> tuple[list, list]:
     hosts = {e["ip"]: f"Pod {e['pod']}" for e in (report.targets.get("endpoints") or [])[:MAX_ENDPOINTS] if e.get("ip")}
     if not hosts or query.source is None:
         return [], []
-    result, python = _run_python(cluster, query, lambda python: mtu_argv(python, list(hosts), max(0.5, timeout / 2)),
+    result, python = run_python(cluster, query, lambda python: mtu_argv(python, list(hosts), max(0.5, timeout / 2)),
                                  2 * timeout + 3)
     if result is None or result.returncode != 0:
-        return [{"error": _failure(result, python)}], []
+        return [{"error": python_failure(result, python)}], []
     parsed = parse_mtu(result.stdout)
     if "*" in parsed:
         return [{"error": parsed["*"].get("error")}], []
@@ -49,7 +49,7 @@ def measure_mtu(cluster, report, query, timeout: float) -> tuple[list, list]:
     return lines, quality.mtu_findings(lines, f"Pod {report.source}")
 
 
-def _run_python(cluster, query, argv_for, seconds: float):
+def run_python(cluster, query, argv_for, seconds: float):
     """(ExecResult, python) with python3, else python; (None, None) when the container has neither."""
     from ..probe.tools import missing_binary
 
@@ -62,7 +62,7 @@ def _run_python(cluster, query, argv_for, seconds: float):
     return None, None
 
 
-def _failure(result, python) -> str:
+def python_failure(result, python) -> str:
     if result is None:
         return "needs python3 or python in the source container; use --ephemeral IMAGE with one (e.g. nicolaka/netshoot)"
     return result.error or (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -77,10 +77,10 @@ def repeat_probes(cluster, report, query, count: int, timeout: float) -> tuple[d
     wanted = targets(report)
     if not wanted or query.source is None:
         return {"count": count, "skipped": "nothing to repeat on this path"}, []
-    result, python = _run_python(cluster, query, lambda python: repeat_argv(
+    result, python = run_python(cluster, query, lambda python: repeat_argv(
         Toolset(frozenset([python])), [t[:3] for t in wanted], count, timeout), exec_seconds(count, timeout))
     if result is None or result.returncode != 0:
-        return {"count": count, "error": _failure(result, python)}, []
+        return {"count": count, "error": python_failure(result, python)}, []
     return _conclude(report, wanted, parse_attempts(result.stdout, len(wanted)), count, python)
 
 

@@ -234,27 +234,36 @@ def summary(flow: Flow) -> dict:
             "verdict": flow.verdict, **({"pod": flow.pod} if flow.pod else {}), **flow.detail}
 
 
-def fold(report, found: list[Finding]) -> None:
-    """One cause, one error: packet findings refine what the probes concluded on a netpath report.
+UNEXPLAINED = ("dropped-unexplained",)
 
-    A probe timeout nothing explained (`dropped-unexplained`) is replaced by where the packets died;
-    another probe error (not-listening, policy-denied...) keeps its place and gains the packets as
-    evidence; packet errors nothing else reported, and the info ones, are added as they are."""
+
+def fold(report, found: list[Finding], replaceable=UNEXPLAINED, key: str = "packets") -> None:
+    """One cause, one error: new findings refine what a netpath report already concluded.
+
+    An error that only says *that* packets vanish (`replaceable`: the probes' `dropped-unexplained`)
+    is replaced by the new errors, which keep its evidence; another error keeps its place and gains
+    the new messages as evidence under `key`; new errors nothing else reported, and the
+    non-errors, are added as they are."""
     errors = [f for f in found if f.severity == "error"]
     holders = [h.findings for h in report.hops] + [report.observations]
-    unexplained = next(((lst, f) for lst in holders for f in lst if f.code == "dropped-unexplained"), None)
+    vague = next(((lst, f) for lst in holders for f in lst if f.code in replaceable), None)
     first_error = next(((lst, f) for lst in holders for f in lst if f.severity == "error"), None)
-    if errors and unexplained:
-        where, old = unexplained
-        where[where.index(old):where.index(old) + 1] = [replace(f, evidence={**f.evidence, "probes": old.evidence})
-                                                        for f in errors]
+    if errors and vague:
+        where, old = vague
+        where[where.index(old):where.index(old) + 1] = [replace(f, evidence={**f.evidence, "before": old.message,
+                                                                             **_evidence_of(old)}) for f in errors]
         _recode(report, old.code, errors[0].code)
     elif errors and first_error:
         where, old = first_error
-        where[where.index(old)] = replace(old, evidence={**old.evidence, "packets": [f.message for f in errors]})
+        where[where.index(old)] = replace(old, evidence={**old.evidence, key: [f.message for f in errors]})
     else:
         report.observations.extend(errors)
     report.observations.extend(f for f in found if f.severity != "error")
+
+
+def _evidence_of(old: Finding) -> dict:
+    return {k: v for k, v in old.evidence.items() if k not in ("before",)} if old.code.startswith("capture-") \
+        else {"probes": old.evidence}
 
 
 def _recode(report, old: str, new: str) -> None:

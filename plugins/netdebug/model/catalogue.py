@@ -119,6 +119,9 @@ _CODES = [
     ("path-slow", "quality", "round trips on this path are far slower than inside a cluster"),
     ("mtu-black-hole", "quality", "packets below the interface MTU vanish without ICMP fragmentation needed"),
     ("path-mtu-reduced", "quality", "the path MTU is below the interface MTU, and ICMP says so (PMTU works)"),
+    ("node-fabric-broken", "quality", "pods on one node cannot reach (or lose packets to) pods on another; same-node works"),
+    ("destination-pod-local", "quality", "other pods on the destination's node answer: the problem is the destination pod"),
+    ("source-pod-network", "quality", "the source cannot reach a pod on its own node either: the problem is the source"),
     ("dns-slow", "quality", "DNS lookups of this name are slow (each search-list query counted)"),
 ]
 

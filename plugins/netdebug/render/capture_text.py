@@ -10,6 +10,21 @@ def render_sections(sections: dict, stream, style: Style) -> None:
         render_quality(sections["quality"], stream, style)
     if "capture" in sections:
         render_capture(sections["capture"], stream, style)
+    if "fabric" in sections:
+        render_fabric(sections["fabric"], stream, style)
+
+
+def render_fabric(data: dict, stream, style: Style) -> None:
+    stream.write("\n" + style.paint("node fabric", "bold") + "\n")
+    if data.get("skipped") or data.get("error"):
+        stream.write(f"  {data.get('skipped') or 'error: ' + data['error']}\n")
+        return
+    stream.write(f"  because {data['problem']}; the same probe from the source to:\n")
+    for entry in data["comparison"]:
+        verdict = style.paint("works" if entry["reached"] == entry["sent"] else f"{entry['lossPercent']:g}% lost",
+                              "green" if entry["reached"] == entry["sent"] else "red")
+        stream.write(f"  {entry['role']:<16} {entry['pod']} on {entry['node']} ({entry['target']}): {verdict} "
+                     f"[{entry['reached']}/{entry['sent']}]\n")
 
 
 def render_quality(data: dict, stream, style: Style) -> None:

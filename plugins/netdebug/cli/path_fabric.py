@@ -1,0 +1,81 @@
+"""Node fabric comparison for netpath: when SRC -> a destination pod fails or loses packets, probe a
+peer on SRC's node and one on the destination's node (read-only: two pod lists, one exec from SRC)."""
+from ..diagnose import fabric
+from ..model import objects
+
+ATTEMPTS = 3  # per peer when the path fails; with --count the same N as the path
+
+
+def compare_fabric(cluster, snapshot, report, query, sections: dict, timeout: float, count: int | None) -> dict | None:
+    """The "fabric" JSON section (None when nothing failed); its finding joins report.observations."""
+    trouble = _trouble(report, sections)
+    if trouble is None or query.source is None:
+        return None
+    destination, problem = trouble
+    namespace, _, name = destination.partition("/")
+    target = snapshot.get("Pod", namespace, name)
+    source_node, target_node = objects.spec(query.source).get("nodeName"), objects.spec(target or {}).get("nodeName")
+    if not source_node or not target_node:
+        return {"skipped": "the nodes of the source or the destination are unknown"}
+    peers = _peers(cluster, snapshot, query.source, destination, source_node, target_node)
+    if not peers:
+        return {"skipped": f"no other ready pod with a TCP port that policy lets {report.source} reach on "
+                           f"{source_node} or {target_node}"}
+    attempts = _probe(cluster, query, peers, count if problem == "lossy" and count else ATTEMPTS, timeout)
+    if isinstance(attempts, str):
+        return {"error": attempts}
+    results = [fabric.result(peer, tries) for peer, tries in zip(peers, attempts)]
+    from ..diagnose.capture import fold
+
+    found = fabric.conclude(report.source, source_node, destination, target_node, problem, results)
+    fold(report, found, fabric.REPLACES, key="fabric")
+    return {"problem": f"{report.source} -> {destination} {problem}", "comparison": [r.to_dict() for r in results]}
+
+
+def _trouble(report, sections: dict) -> tuple[str, str] | None:
+    """(destination pod, fails|lossy): the first endpoint whose probe timed out (lossy when --count saw
+    some answers), else a lossy endpoint."""
+    answered = {p["target"] for p in (sections.get("quality") or {}).get("paths") or [] if p.get("answered")}
+    for probe in report.probes:
+        if probe.get("role") == "endpoint" and probe.get("outcome") == "timeout" and probe.get("of"):
+            return probe["of"], "lossy" if f"{probe.get('target')}:{probe.get('port')}" in answered else "fails"
+    lossy = {f.evidence.get("target") for f in report.observations if f.code == "path-lossy"}
+    for endpoint in report.targets.get("endpoints") or []:
+        if f"{endpoint.get('ip')}:{endpoint.get('port')}" in lossy:
+            return endpoint["pod"], "lossy"
+    return None
+
+
+def _peers(cluster, snapshot, source: dict, destination: str, source_node: str, target_node: str) -> list:
+    from ..policy.engine import PolicyEngine
+    from ..policy.peers import Endpoint
+
+    nodes = list(dict.fromkeys([source_node, target_node]))
+    listed = {node: cluster.list("Pod", None, field_selector=f"spec.nodeName={node}") for node in nodes}
+    for pods in listed.values():
+        for pod in pods:
+            if snapshot.get("Pod", objects.namespace(pod), objects.name(pod)) is None:
+                snapshot.add(pod)
+    engine, me = PolicyEngine(snapshot), Endpoint.for_pod(source)
+
+    def allowed(pod, port):
+        return engine.check(me, Endpoint.for_pod(pod), port).allowed
+    exclude = {objects.ref(source), destination}
+    found = [fabric.choose_peer(listed[source_node], "same-node", source_node, exclude, allowed)]
+    if target_node != source_node:
+        found.append(fabric.choose_peer(listed[target_node], "destination-node", target_node, exclude, allowed))
+    return [peer for peer in found if peer is not None]
+
+
+def _probe(cluster, query, peers: list, count: int, timeout: float):
+    """Attempts per peer from SRC in one exec (the --count script), or an error text."""
+    from ..probe.repeat import exec_seconds, parse_attempts, repeat_argv
+    from ..probe.tools import Toolset
+    from .path_quality import python_failure, run_python
+
+    targets = [("tcp", peer.ip, peer.port) for peer in peers]
+    result, python = run_python(cluster, query, lambda python: repeat_argv(Toolset(frozenset([python])), targets,
+                                                                            count, timeout), exec_seconds(count, timeout))
+    if result is None or result.returncode != 0:
+        return python_failure(result, python)
+    return parse_attempts(result.stdout, len(targets))

@@ -1,0 +1,98 @@
+"""Node fabric or pod-local? When SRC -> DST fails or loses packets, the same probe towards a peer on
+SRC's node and a peer on DST's node tells the node-to-node network from a problem of one pod. Pure.
+"""
+from dataclasses import dataclass
+
+from ..model import objects
+from ..model.findings import Finding
+
+REACHED = ("ok", "refused")  # a refusal came back from the pod: the network path works
+# what the comparison explains better: a timeout nobody explained, packets seen to vanish between pods
+REPLACES = ("dropped-unexplained", "capture-dropped-in-transit", "capture-unanswered")
+
+
+@dataclass(frozen=True)
+class Peer:
+    role: str  # same-node (SRC's node) | destination-node
+    pod: str  # ns/name
+    node: str
+    ip: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Result:
+    peer: Peer
+    sent: int
+    reached: int  # answered or refused
+    loss_percent: float
+
+    @property
+    def works(self) -> bool:
+        return self.sent > 0 and self.reached == self.sent
+
+    def to_dict(self) -> dict:
+        return {"role": self.peer.role, "pod": self.peer.pod, "node": self.peer.node, "target": f"{self.peer.ip}:{self.peer.port}",
+                "sent": self.sent, "reached": self.reached, "lossPercent": self.loss_percent}
+
+
+def choose_peer(pods: list[dict], role: str, node: str, exclude: set, allowed) -> Peer | None:
+    """The first running, ready pod on `node` with an IP and a declared TCP port that policy lets SRC
+    reach (`allowed(pod, port)`); never one of `exclude`. Sorted by name: the same cluster gives the same peer."""
+    for pod in sorted(pods, key=objects.ref):
+        if objects.ref(pod) in exclude or objects.spec(pod).get("hostNetwork") or objects.spec(pod).get("nodeName") != node:
+            continue
+        port = _tcp_port(pod)
+        ips = objects.pod_ips(pod)
+        if ips and port and _ready(pod) and allowed(pod, port):
+            return Peer(role, objects.ref(pod), node, ips[0], port)
+    return None
+
+
+def _tcp_port(pod: dict) -> int | None:
+    return next((p["containerPort"] for c in objects.pod_containers(pod) for p in c.get("ports") or []
+                 if (p.get("protocol") or "TCP") == "TCP" and isinstance(p.get("containerPort"), int)), None)
+
+
+def _ready(pod: dict) -> bool:
+    status = pod.get("status") or {}
+    return status.get("phase") == "Running" and any(c.get("type") == "Ready" and c.get("status") == "True"
+                                                    for c in status.get("conditions") or [])
+
+
+def result(peer: Peer, attempts: list[tuple]) -> Result:
+    reached = sum(1 for outcome, _ in attempts if outcome in REACHED)
+    loss = round(100.0 * (len(attempts) - reached) / len(attempts), 1) if attempts else 0.0
+    return Result(peer, len(attempts), reached, loss)
+
+
+def conclude(source: str, source_node: str, destination: str, destination_node: str, problem: str,
+             results: list[Result]) -> list[Finding]:
+    """problem: "fails" or "lossy" (SRC -> DST). One finding saying where the problem lives."""
+    same = next((r for r in results if r.peer.role == "same-node"), None)
+    other = next((r for r in results if r.peer.role == "destination-node"), None)
+    evidence = {"comparison": [r.to_dict() for r in results], "problem": f"{source} -> {destination} {problem}"}
+    if same is not None and not same.works:
+        return [_finding("source-pod-network", "error", f"{source} has trouble reaching {same.peer.pod} on its own node "
+                         f"{source_node} too ({same.loss_percent:g}% lost): the problem is at the source pod", evidence,
+                         "check the source pod: its own firewall/egress rules, its interface and routes, its node's CNI agent")]
+    local = other if destination_node != source_node else same
+    if local is not None and local.works:
+        return [_finding("destination-pod-local", "error",
+                         f"{source} reaches {local.peer.pod} on {destination_node} without loss, but "
+                         f"{'not ' + destination if problem == 'fails' else destination + ' loses packets'}: the problem is "
+                         f"local to {destination} (its firewall, its app, its interface), not the network between nodes",
+                         evidence, "look inside the destination pod: iptables/sidecar rules, the app, its veth",
+                         "error" if problem == "fails" else "warning")]
+    if other is not None and same is not None and not other.works:
+        return [_finding("node-fabric-broken", "error" if problem == "fails" else "warning",
+                         f"pods on {source_node} {'cannot reach' if problem == 'fails' else 'lose packets to'} pods on "
+                         f"{destination_node} ({other.peer.pod}: {other.loss_percent:g}% lost), same-node traffic works "
+                         f"({same.peer.pod}): the CNI overlay or the routes between {source_node} and {destination_node}",
+                         evidence, f"check the CNI between {source_node} and {destination_node}: tunnel/overlay endpoints, "
+                         "routes, node firewalls and security groups, MTU")]
+    return []
+
+
+def _finding(code: str, severity: str, message: str, evidence: dict, fix: str, level: str | None = None) -> Finding:
+    return Finding(code, level or severity, message, evidence, fix, subject="node fabric")
