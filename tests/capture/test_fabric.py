@@ -16,9 +16,11 @@ def _result(role, node, reached, sent=3):
 def test_peer_is_ready_has_a_port_is_allowed_and_not_excluded():
     pods = [_pod("a-src", "n1"), _pod("b-unready", "n1", ready=False), _pod("c-noport", "n1", port=None),
             _pod("d-host", "n1", host=True), _pod("e-denied", "n1"), _pod("f-good", "n1"), _pod("g-other-node", "n2")]
-    peer = fabric.choose_peer(pods, "same-node", "n1", {"lab/a-src"}, lambda pod, port: pod["metadata"]["name"] != "e-denied")
-    assert (peer.pod, peer.port, peer.node) == ("lab/f-good", 8080, "n1")
-    assert fabric.choose_peer(pods, "same-node", "n3", set(), lambda *_: True) is None
+    pods.append(_pod("h-second", "n1"))
+    pods.append(_pod("i-third", "n1"))
+    peers = fabric.choose_peers(pods, "same-node", "n1", {"lab/a-src"}, lambda pod, port: pod["metadata"]["name"] != "e-denied")
+    assert [(p.pod, p.port, p.node) for p in peers] == [("lab/f-good", 8080, "n1"), ("lab/h-second", 8080, "n1")]
+    assert fabric.choose_peers(pods, "same-node", "n3", set(), lambda *_: True) == []
 
 
 def test_other_node_unreachable_same_node_fine_is_the_fabric():
@@ -30,6 +32,8 @@ def test_other_node_unreachable_same_node_fine_is_the_fabric():
 def test_other_pod_on_that_node_answers_so_the_destination_is_to_blame():
     found = fabric.conclude("lab/src", "n1", "lab/dst", "n2", "fails", [_result("same-node", "n1", 3), _result("destination-node", "n2", 3)])
     assert [f.code for f in found] == ["destination-pod-local"]
+    one_broken_peer = [_result("same-node", "n1", 3), _result("destination-node", "n2", 0), _result("destination-node", "n2", 3)]
+    assert [f.code for f in fabric.conclude("lab/src", "n1", "lab/dst", "n2", "fails", one_broken_peer)] == ["destination-pod-local"]
 
 
 def test_source_cannot_reach_its_own_node_either():

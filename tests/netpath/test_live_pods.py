@@ -29,10 +29,12 @@ def test_policy_not_enforced_connects(sim_cluster):
     assert hop(report, "policy")["status"] == "ok" and codes(report) == ["policy-not-enforced"]
 
 
-def test_drop_without_policy_is_dropped_unexplained(sim_cluster):
+def test_drop_without_policy_is_dropped_unexplained_then_pinned_on_the_pod(sim_cluster):
     code, report = live(sim_cluster, "app/client", "app/firewalled", "--timeout", "1")
     assert (code, report["verdict"]) == (1, "blocked at destination")
-    assert codes(report)[0] == "dropped-unexplained"
+    # the node fabric comparison (another pod on that node answers) refines dropped-unexplained
+    assert codes(report)[0] == "destination-pod-local"
+    assert "NetworkPolicy allows them" in report["findings"][0]["evidence"]["before"]
 
 
 def test_nothing_listening_shows_what_does(sim_cluster):

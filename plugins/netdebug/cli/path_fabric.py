@@ -28,8 +28,13 @@ def compare_fabric(cluster, snapshot, report, query, sections: dict, timeout: fl
     from ..diagnose.capture import fold
 
     found = fabric.conclude(report.source, source_node, destination, target_node, problem, results)
+    section = {"problem": f"{report.source} -> {destination} {problem}", "comparison": [r.to_dict() for r in results]}
+    policy = report.hop("policy")
+    if policy is not None and policy.code == "policy-not-visible" and any(f.code == "destination-pod-local" for f in found):
+        section["note"] = "the network between the nodes works; NetworkPolicies we may not read could be the pod-local cause"
+        found = [f for f in found if f.code != "destination-pod-local"]
     fold(report, found, fabric.REPLACES, key="fabric")
-    return {"problem": f"{report.source} -> {destination} {problem}", "comparison": [r.to_dict() for r in results]}
+    return section
 
 
 def _trouble(report, sections: dict) -> tuple[str, str] | None:
@@ -61,10 +66,10 @@ def _peers(cluster, snapshot, source: dict, destination: str, source_node: str, 
     def allowed(pod, port):
         return engine.check(me, Endpoint.for_pod(pod), port).allowed
     exclude = {objects.ref(source), destination}
-    found = [fabric.choose_peer(listed[source_node], "same-node", source_node, exclude, allowed)]
+    found = fabric.choose_peers(listed[source_node], "same-node", source_node, exclude, allowed)
     if target_node != source_node:
-        found.append(fabric.choose_peer(listed[target_node], "destination-node", target_node, exclude, allowed))
-    return [peer for peer in found if peer is not None]
+        found += fabric.choose_peers(listed[target_node], "destination-node", target_node, exclude, allowed)
+    return found
 
 
 def _probe(cluster, query, peers: list, count: int, timeout: float):

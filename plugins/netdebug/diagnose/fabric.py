@@ -36,17 +36,21 @@ class Result:
                 "sent": self.sent, "reached": self.reached, "lossPercent": self.loss_percent}
 
 
-def choose_peer(pods: list[dict], role: str, node: str, exclude: set, allowed) -> Peer | None:
-    """The first running, ready pod on `node` with an IP and a declared TCP port that policy lets SRC
-    reach (`allowed(pod, port)`); never one of `exclude`. Sorted by name: the same cluster gives the same peer."""
+def choose_peers(pods: list[dict], role: str, node: str, exclude: set, allowed, limit: int = 2) -> list[Peer]:
+    """Up to `limit` running, ready pods on `node` with an IP and a declared TCP port that policy lets SRC
+    reach (`allowed(pod, port)`); never one of `exclude`. Two, so that one pod with a problem of its own
+    does not pass for the node's. Sorted by name: the same cluster gives the same peers."""
+    found = []
     for pod in sorted(pods, key=objects.ref):
         if objects.ref(pod) in exclude or objects.spec(pod).get("hostNetwork") or objects.spec(pod).get("nodeName") != node:
             continue
         port = _tcp_port(pod)
         ips = objects.pod_ips(pod)
         if ips and port and _ready(pod) and allowed(pod, port):
-            return Peer(role, objects.ref(pod), node, ips[0], port)
-    return None
+            found.append(Peer(role, objects.ref(pod), node, ips[0], port))
+        if len(found) == limit:
+            break
+    return found
 
 
 def _tcp_port(pod: dict) -> int | None:
@@ -69,29 +73,34 @@ def result(peer: Peer, attempts: list[tuple]) -> Result:
 def conclude(source: str, source_node: str, destination: str, destination_node: str, problem: str,
              results: list[Result]) -> list[Finding]:
     """problem: "fails" or "lossy" (SRC -> DST). One finding saying where the problem lives."""
-    same = next((r for r in results if r.peer.role == "same-node"), None)
-    other = next((r for r in results if r.peer.role == "destination-node"), None)
+    same = [r for r in results if r.peer.role == "same-node"]
+    other = [r for r in results if r.peer.role == "destination-node"]
     evidence = {"comparison": [r.to_dict() for r in results], "problem": f"{source} -> {destination} {problem}"}
-    if same is not None and not same.works:
-        return [_finding("source-pod-network", "error", f"{source} has trouble reaching {same.peer.pod} on its own node "
-                         f"{source_node} too ({same.loss_percent:g}% lost): the problem is at the source pod", evidence,
+    if same and not any(r.works for r in same):
+        return [_finding("source-pod-network", "error", f"{source} has trouble reaching {_names(same)} on its own node "
+                         f"{source_node} too: the problem is at the source pod", evidence,
                          "check the source pod: its own firewall/egress rules, its interface and routes, its node's CNI agent")]
-    local = other if destination_node != source_node else same
-    if local is not None and local.works:
+    working = [r for r in (other if destination_node != source_node else same) if r.works]
+    if working:
         return [_finding("destination-pod-local", "error",
-                         f"{source} reaches {local.peer.pod} on {destination_node} without loss, but "
+                         f"{source} reaches {working[0].peer.pod} on {destination_node} without loss, but "
                          f"{'not ' + destination if problem == 'fails' else destination + ' loses packets'}: the problem is "
                          f"local to {destination} (its firewall, its app, its interface), not the network between nodes",
                          evidence, "look inside the destination pod: iptables/sidecar rules, the app, its veth",
                          "error" if problem == "fails" else "warning")]
-    if other is not None and same is not None and not other.works:
+    if other and same:
         return [_finding("node-fabric-broken", "error" if problem == "fails" else "warning",
                          f"pods on {source_node} {'cannot reach' if problem == 'fails' else 'lose packets to'} pods on "
-                         f"{destination_node} ({other.peer.pod}: {other.loss_percent:g}% lost), same-node traffic works "
-                         f"({same.peer.pod}): the CNI overlay or the routes between {source_node} and {destination_node}",
+                         f"{destination_node} (also {_names(other)}), same-node traffic works ({_names(same, True)}): "
+                         f"the CNI overlay or the routes between {source_node} and {destination_node}",
                          evidence, f"check the CNI between {source_node} and {destination_node}: tunnel/overlay endpoints, "
                          "routes, node firewalls and security groups, MTU")]
     return []
+
+
+def _names(results: list[Result], working: bool = False) -> str:
+    return ", ".join(f"{r.peer.pod}: {r.loss_percent:g}% lost" if not working else r.peer.pod
+                     for r in results if not working or r.works)
 
 
 def _finding(code: str, severity: str, message: str, evidence: dict, fix: str, level: str | None = None) -> Finding:

@@ -25,6 +25,8 @@ def render_fabric(data: dict, stream, style: Style) -> None:
                               "green" if entry["reached"] == entry["sent"] else "red")
         stream.write(f"  {entry['role']:<16} {entry['pod']} on {entry['node']} ({entry['target']}): {verdict} "
                      f"[{entry['reached']}/{entry['sent']}]\n")
+    if data.get("note"):
+        stream.write(f"  {data['note']}\n")
 
 
 def render_quality(data: dict, stream, style: Style) -> None:
