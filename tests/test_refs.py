@@ -120,6 +120,15 @@ def test_minus_n_and_minus_a_as_kubectl(capsys):
     assert (code, err) == (0, "")
 
 
+def test_netpath_minus_a_finds_src_in_any_namespace(capsys, tmp_path):
+    code, out, err = run(capsys, "netpath", "-f", SHOP, "-A", "frontend", "svc/backend", "--no-probe")
+    assert (code, err) == (0, "") and out.startswith("shop/frontend → svc/backend")
+    twin = tmp_path / "twin.yaml"
+    twin.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: frontend, namespace: other}\n")
+    code, _, err = run(capsys, "netpath", "-f", SHOP, "-f", str(twin), "-A", "frontend", "svc/backend")
+    assert code == 2 and "Pod frontend exists in several namespaces (other, shop)" in err
+
+
 def test_svcdebug_from_accepts_a_workload_like_every_other_plugin(capsys):
     code, out, _ = run(capsys, "svcdebug", "-f", BLOCKING, "-n", "payments", "api", "--from", "partners/deploy/client")
     assert code == 1 and "clients: --from: partners/client\n" in out  # the Deployment's (only) pod

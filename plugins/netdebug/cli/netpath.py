@@ -7,7 +7,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError, NotFoundError
 from ..model import objects
-from ..model.resolve import NameNotFound, Scope, resolve
+from ..model.resolve import NameNotFound, Scope, qualify, resolve
 from ..model.gaps import notes as gap_notes
 from ..render.structured import write_structured
 from ..render.style import Style
@@ -55,7 +55,7 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 @click.option("--count", default=None, type=click.IntRange(1, 1000), metavar="N",
               help="Repeat the connects (and DNS lookup) N times in one exec: loss, RTT min/median/p99, jitter.")
 @click.option("--capture-dir", default=None, metavar="DIR", help="Where --capture writes its pcap files (default: the temp dir).")
-@cluster_options(all_help="Not supported: name SRC and DST (NS/NAME for another namespace).")
+@cluster_options(all_help="Look up SRC typed without a namespace in every namespace (it must be unique).")
 @output_options(("text", "json", "yaml"))
 @click.version_option(__version__, prog_name=prog("netpath"))
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
@@ -64,8 +64,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     from ..diagnose.target import parse_destination, parse_source
 
     options = make_cluster_options(kwargs)
-    if options.selector or options.all_namespaces:
-        raise InputError("-l/--selector and -A/--all-namespaces do not apply to netpath: name SRC and DST")
+    if options.selector:
+        raise InputError("-l/--selector does not apply to netpath: name SRC and DST")
     source, destination = parse_source(src), parse_destination(dst)
     http_path = http_path or (destination.path if destination.scheme == "http" else None)
     if options.offline:
@@ -73,12 +73,14 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
 
         snapshot, cluster = load_snapshot(options, ()), None
         namespace = snapshot.namespace
+        source = parse_source(qualify(snapshot, src, "SRC")) if options.all_namespaces else source
     else:
         from ..kube.client import connect
         from .path_fetch import fetch
 
         cluster = connect(options)
         namespace = cluster.namespace
+        source = parse_source(qualify_live(cluster, src)) if options.all_namespaces else source
         snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
     query = resolved_query(cluster, snapshot, source, destination, namespace, bool(options.namespace), port=port,
                            protocol=protocol.upper(), source_container=container, to_container=to_container)
@@ -134,6 +136,13 @@ def _with_capture(cluster, snapshot, report, query, run, timeout, directory, eph
     from .path_capture import capture_path
 
     return capture_path(cluster, snapshot, report, query, run, timeout, directory, ephemeral)
+
+
+def qualify_live(cluster, src: str) -> str:
+    """-A: SRC's namespace from the objects of that name in every namespace."""
+    from .refs_live import same_named
+
+    return qualify(same_named(cluster, src), src, "SRC")
 
 
 def resolved_query(cluster, snapshot, *args, **extra) -> "PathQuery":

@@ -1,6 +1,7 @@
 """When a name is not where kubectl's rule looks, ask the cluster where it does exist (for the error's hint)."""
 from concurrent.futures import ThreadPoolExecutor
 
+from ..errors import InputError
 from ..model import objects
 from ..model.refs import POD_KINDS, parse_ref
 from ..model.resolve import NameNotFound, Scope, resolve
@@ -19,6 +20,17 @@ def add_same_named(cluster, snapshot, name: str) -> None:
     for obj in (o for batch in found for o in batch):
         if (obj.get("kind"), objects.ref(obj)) not in have:
             snapshot.add(obj)
+
+
+def same_named(cluster, text: str) -> Snapshot:
+    """The pods and workloads named like the reference, in every namespace (for -A)."""
+    snapshot = Snapshot(origin="live")
+    try:
+        add_same_named(cluster, snapshot, parse_ref(text, POD_KINDS, "SRC").name)
+    except InputError:
+        pass  # model/resolve says what is wrong with the reference
+    snapshot.gaps = list(cluster.gaps)
+    return snapshot
 
 
 def pod_for(cluster, text: str, namespace: str, what: str) -> tuple[str, str]:

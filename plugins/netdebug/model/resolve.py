@@ -80,6 +80,17 @@ def find(snapshot: Snapshot, ref: ObjectRef, scope: Scope) -> dict:
     raise miss(snapshot, ref, namespace)
 
 
+def qualify(snapshot: Snapshot, text: str, what: str) -> str:
+    """-A: a reference typed without a namespace, spelled with the one namespace where it exists."""
+    if text.strip().lower() == "external" or objects.is_ip(text.strip()):
+        return text
+    ref = parse_ref(text, POD_KINDS, what)
+    if ref.namespace:
+        return text
+    found = find(snapshot, ref, Scope("", all_namespaces=True))
+    return ref.spelled(namespace=objects.namespace(found))
+
+
 def miss(snapshot: Snapshot, ref: ObjectRef, namespace: str | None) -> NameNotFound:
     where = f"in namespace {namespace}" if namespace else "in any namespace"
     alternatives = elsewhere(snapshot, ref, namespace)
