@@ -53,7 +53,9 @@ class FakeRuntime:
                 and _labels_match(objects.labels(o), label_selector) and _fields_match(o, field_selector)]
 
     def logs(self, namespace: str, pod: str, container: str, tail_lines: int = 50) -> str:
-        return ""
+        """The container's log lines from annotation sim.netdebug.io/logs, as the simulator serves them."""
+        found = self.get("Pod", namespace, pod)
+        return "\n".join((behaviour.log_lines(found, container) or [])[-tail_lines:]) if found else ""
 
     def exec(self, namespace: str, pod: str, container: str, argv: list, stdin=None, timeout: float = 5.0):
         self.calls.append((namespace, pod, container, tuple(argv)))

@@ -31,7 +31,7 @@ OUTCOMES = {"tcp": ["connected", "refused", "timeout", "no-tool", "exec-failed",
             "udp": ["connected", "refused", "timeout", "no-answer", "no-tool"],
             "http": ["http", "refused", "timeout", "error"],
             "dns": ["resolved", "nxdomain", "dns-error", "timeout", "no-tool"],
-            "resolv": ["ok", "no-tool"], "listening": ["ok", "no-tool", "exec-failed"]}
+            "resolv": ["read", "no-tool"], "listening": ["listening", "no-tool", "exec-failed"]}
 SOCKETS = [(), ({"address": "0.0.0.0", "port": 8080, "protocol": "TCP"},),
            ({"address": "127.0.0.1", "port": 8080, "protocol": "TCP"},),
            ({"address": "0.0.0.0", "port": 9090, "protocol": "TCP"},)]
@@ -76,8 +76,7 @@ def _results(report, draw) -> list[dict]:
         namespace, _, pod = (owner if owner != "external" else "x/this-machine").partition("/")
         spec = ProbeSpec(kind, namespace, pod, "main", planned.get("target", ""), planned.get("port"))
         result = ProbeResult(spec, outcome, "", 1.0, "test", sockets=tuple(sockets))
-        public = "listening" if kind == "listening" and outcome == "ok" else outcome
-        entry = {**planned, "outcome": public, "detail": "", "sockets": list(sockets)}
+        entry = {**planned, "outcome": outcome, "detail": "", "sockets": list(sockets)}
         results.append(entry if report.source == "external" else {**entry, "result": result})
     return results
 

@@ -89,3 +89,13 @@ def test_without_python_probes_run_one_by_one_or_say_no_tool(monkeypatch, tools)
     outcomes = {p["outcome"] for p in report["probes"]}
     assert "no-tool" in outcomes and "probe-no-tool" in {f["code"] for f in report["findings"]}
     assert report["verdict"] != "error" or any(f["severity"] == "error" for f in report["findings"])
+
+
+def test_backend_logs_are_read_and_judged(monkeypatch):
+    runtime = FakeRuntime(SCENARIOS / "probes")
+    code, report = run(monkeypatch, runtime, "-n", "shop", "web")
+    logs = next(f for f in report["findings"] if f["code"] == "backend-log-network-errors")["evidence"]
+    assert code == 1 and len(logs) == 2
+    assert all(lines == ["[connection-refused] upstream db: dial tcp 10.96.0.50:5432: connect: connection refused"]
+               for lines in logs.values())
+    assert next(f for f in report["findings"] if f["code"] == "not-listening")["severity"] == "error"

@@ -2,7 +2,6 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose import logscan
-from ..model.findings import Finding
 from ..model.kinds import SIDECARS
 from ..model import objects
 from ..model.objects import pod_ready
@@ -24,7 +23,8 @@ def cluster_dns_facts(cluster) -> dict:
             or ["<none>"]}
 
 
-def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list[Finding]:
+def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list:
+    """Read the recent logs of a few backends (not-ready ones first); diagnose.logscan judges them."""
     pods = sorted(backends, key=pod_ready)[:LOG_PODS]
     targets = [(p, c.get("name")) for p in pods for c in objects.pod_containers(p) if c.get("name") not in SIDECARS]
     if not targets:
@@ -32,12 +32,4 @@ def scan_backend_logs(cluster, subject: str, backends: list[dict]) -> list[Findi
     with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
         texts = list(pool.map(lambda t: cluster.logs(objects.namespace(t[0]), objects.name(t[0]), t[1], LOG_LINES),
                               targets))
-    hits = {f"{objects.ref(p)}/{c}": [f"[{h['kind']}] {h['line']}" for h in logscan.scan(text)]
-            for (p, c), text in zip(targets, texts)}
-    hits = {k: v for k, v in hits.items() if v}
-    if not hits:
-        return []
-    return [Finding("backend-log-network-errors", "warning",
-                    f"{len(hits)} backend container(s) logged network errors recently", hits,
-                    "read the full logs: the backend may itself fail to reach its dependencies",
-                    subject)]
+    return logscan.log_findings(subject, {f"{objects.ref(p)}/{c}": text for (p, c), text in zip(targets, texts)})

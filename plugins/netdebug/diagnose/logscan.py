@@ -1,6 +1,8 @@
 """Network error lines in container logs: refused connections, timeouts, DNS failures, TLS trouble."""
 import re
 
+from ..model.findings import Finding
+
 PATTERNS = (
     ("connection-refused", re.compile(r"connection refused|ECONNREFUSED", re.I)),
     ("timeout", re.compile(r"timed? ?out|ETIMEDOUT|deadline exceeded", re.I)),
@@ -29,3 +31,15 @@ def classify(line: str) -> str | None:
         if pattern.search(line):
             return kind
     return None
+
+
+def log_findings(subject: str, texts: dict) -> list[Finding]:
+    """texts: "ns/pod/container" -> its recent log lines; one warning naming the containers that logged
+    network errors (none when none did)."""
+    hits = {where: [f"[{h['kind']}] {h['line']}" for h in scan(text)] for where, text in texts.items()}
+    hits = {where: lines for where, lines in hits.items() if lines}
+    if not hits:
+        return []
+    return [Finding("backend-log-network-errors", "warning",
+                    f"{len(hits)} backend container(s) logged network errors recently", hits,
+                    "read the full logs: the backend may itself fail to reach its dependencies", subject)]
