@@ -196,4 +196,9 @@ def _check_container(pod: dict, name: str | None, flag: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["capture"]:  # `kubectl netpath capture POD`: a pod named capture is NS/capture
+        from .path_sniff import main as capture_main
+
+        return capture_main(args[1:])
     run_main(command, prog("netpath"), argv)

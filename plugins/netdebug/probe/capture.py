@@ -39,9 +39,10 @@ class CaptureSpec:
     seconds: float = 10.0
     packets: int = 1000
     role: str = "source"
+    snaplen: int = SNAPLEN
 
     def argv(self) -> list[str]:
-        return ["sh", "-c", SCRIPT, "sh", f"{self.seconds:g}", str(self.packets), str(SNAPLEN), self.bpf]
+        return ["sh", "-c", SCRIPT, "sh", f"{self.seconds:g}", str(self.packets), str(self.snaplen), self.bpf]
 
 
 @dataclass
@@ -82,6 +83,9 @@ class Running:
 
     def __init__(self, cluster, spec: CaptureSpec, ready_timeout: float, sink=None):
         self.capture, self.stream, self.started = Capture(spec), None, time.monotonic()
+        self.streamed = 0  # bytes handed to `sink` (a streaming capture keeps nothing in memory)
+        if sink is not None:
+            sink = self._counting(sink)
         for container in spec.containers:
             stream = cluster.exec_stream(spec.namespace, spec.pod, container, spec.argv(), sink)
             if stream.start(READY, ready_timeout):
@@ -91,11 +95,17 @@ class Running:
                 f"no tcpdump in {self.capture.ref} (containers {', '.join(spec.containers)})"
             stream.stop(1.0)
 
+    def _counting(self, sink):
+        def write(chunk: bytes) -> None:
+            self.streamed += len(chunk)
+            sink(chunk)
+        return write
+
     def stop(self, timeout: float = 3.0) -> Capture:
         if self.stream is not None:
             self.stream.stop(timeout)
             self.capture.data = bytes(self.stream.stdout)
-            if not self.capture.data:
+            if not self.capture.data and not self.streamed:
                 last = (self.stream.stderr.strip().splitlines() or [""])[-1]
                 self.capture.error = self.stream.error or f"the capture in {self.capture.ref} wrote nothing: {last}"
         self.capture.seconds = round(time.monotonic() - self.started, 3)
