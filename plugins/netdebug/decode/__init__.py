@@ -22,13 +22,12 @@ def problems(obj) -> list[Problem]:
 
 
 def repair(obj) -> tuple[dict | None, list[Problem]]:
-    """The object with every invalid field removed (None when it has no usable kind or name)."""
+    """The object with every invalid field removed (None when a required field, such as its name, is bad)."""
     found: list[Problem] = []
     if not _header_ok(obj, found):
         return None, found
-    check(_shape(obj["kind"]), obj, "", found, repair=True)
-    name = (obj.get("metadata") or {}).get("name")
-    return (obj if isinstance(name, str) and name else None), found
+    usable = check(_shape(obj["kind"]), obj, "", found, repair=True)  # False: a required field is bad
+    return (obj if usable else None), found
 
 
 def where(obj) -> str:
