@@ -119,3 +119,11 @@ def test_admin_policies_of_equal_priority_warn(tmp_path):
     result = run("netpolicy", "matrix", "-f", str(path))
     assert result.code == 0, result.stderr
     assert "AdminNetworkPolicy one, two share priority 5" in result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS[2:], ids=lambda c: "-".join(c[:2]))
+def test_every_plugin_says_the_duplicate_warning(tmp_path, command):
+    path = tmp_path / "twice.yaml"
+    path.write_text(POD + "metadata: {name: a, namespace: default}\n---\n" + POD + "metadata: {name: a}\n")
+    result = run(command[0], *command[1:], "-f", str(path))
+    assert f"warning: {path}:5: Pod default/a is defined again (first at {path}:1)" in result.stderr, result.stderr

@@ -13,7 +13,7 @@ from ..model.resolve import workload_of
 from .netpolicy_load import EVAL_KINDS, notes
 from .options import OUTPUT_FORMATS, cluster_options, make_cluster_options, output_options, use_color
 from .usage import CONTEXT_SETTINGS, epilog
-from .snapshot import load_snapshot
+from .snapshot import load_files, load_snapshot
 
 OVERLAY_KINDS = ("NetworkPolicy", "Namespace")
 EXAMPLES = [("kubectl netpolicy diff -f before/ --after after/", "two versions of the manifests"),
@@ -50,13 +50,11 @@ def engine_for(snapshot: Snapshot, label: str):
 
 
 def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple[Snapshot, Snapshot, str]:
-    from ..manifests.loader import load
-
     if not after_paths:
         raise InputError("diff needs --after PATH (the new manifests)")
     if against_cluster == options.offline:
         raise InputError("give either -f BEFORE or --against-cluster (the live cluster as BEFORE), not both or neither")
-    after_files = load(list(after_paths), default_namespace=options.namespace or "default")
+    after_files = load_files(after_paths, options.namespace or "default")
     if against_cluster:
         live = load_snapshot(dataclasses.replace(options, all_namespaces=True, selector=None), EVAL_KINDS)
         return live, overlay(live, after_files), "the cluster"

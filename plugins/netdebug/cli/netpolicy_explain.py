@@ -21,9 +21,7 @@ POLICY_KINDS = ("Namespace", "Pod", "NetworkPolicy")
 def load_everything(options: ClusterOptions) -> Snapshot:
     """Every namespace's policies, pods and namespaces (peers cross namespaces); -n only scopes the answer."""
     source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
-    snapshot = load_snapshot(source, POLICY_KINDS)
-    warn(snapshot)
-    return snapshot
+    return load_snapshot(source, POLICY_KINDS)
 
 
 def scoped_policies(snapshot: Snapshot, namespace: str | None) -> list[dict]:
@@ -40,11 +38,6 @@ def find_policy(snapshot: Snapshot, name: str, all_namespaces: bool) -> dict:
 def snapshot_notes(snapshot: Snapshot, kinds: tuple[str, ...]) -> list[str]:
     """What the answer could not see (RBAC, missing APIs): said in the output, never hidden."""
     return gap_notes(snapshot.gaps, kinds)
-
-
-def warn(snapshot: Snapshot) -> None:
-    for message in snapshot.warnings:
-        click.echo(f"warning: {message}", err=True)
 
 
 EXAMPLES = [("kubectl netpolicy explain", "every policy of every namespace"),

@@ -2,8 +2,6 @@
 import dataclasses
 from typing import TYPE_CHECKING
 
-import click
-
 from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.gaps import NOT_SERVED, require
@@ -34,8 +32,6 @@ def load_engine(options: ClusterOptions, extra_kinds: tuple = ()) -> tuple[Snaps
 
     source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
     snapshot = load_snapshot(source, EVAL_KINDS + extra_kinds)
-    for message in snapshot.warnings:
-        click.echo(f"warning: {message}", err=True)
     engine = PolicyEngine(snapshot)
     if engine.problems:
         more = f" (and {len(engine.problems) - 1} more problems)" if len(engine.problems) > 1 else ""

@@ -2,16 +2,16 @@
 from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
-from ..manifests.loader import load
 from ..model.resolve import Scope, resolve
 from .options import ClusterOptions
+from .snapshot import load_files
 
 OFFLINE_NOTE = "offline (-f): endpoints, readiness and status (addresses) come from a live cluster; not checked"
 
 
 def offline_report(options: ClusterOptions, request) -> dict:
     ns, name = parse_service_ref(request.service, options.namespace or "default")
-    snapshot = load(list(options.filenames), default_namespace=options.namespace or "default")
+    snapshot = load_files(options.filenames, options.namespace or "default")
     service = snapshot.get("Service", ns, name)
     if service is None:
         return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)])
