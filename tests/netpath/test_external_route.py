@@ -73,6 +73,16 @@ def test_addresses_load_balancer_and_node_port(snapshot):
     assert by_address.service["metadata"]["name"] == "controller" and by_address.no_rule  # Host: the address
 
 
+def test_default_backend_and_missing_backend(snapshot):
+    fallback = ingress("fallback", "unused.example.net", "static")
+    fallback["spec"]["defaultBackend"] = {"service": {"name": "web", "port": {"number": 80}}}
+    fallback["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] = "gone"
+    snapshot.add(fallback)
+    assert routed(snapshot, "http://anything.example.net/") == ("ingress", "web", 80)  # spec.defaultBackend
+    missing = route(snapshot, parse_destination("http://unused.example.net/"), "web")
+    assert missing.service is None and missing.backend == "web/gone"
+
+
 def test_nothing_serves_it(snapshot):
     with pytest.raises(InputError, match="nothing in the cluster serves that host"):
         route(snapshot, parse_destination("http://nowhere.example.net/"), "web")

@@ -48,6 +48,7 @@ def first_problem(report: dict) -> str | None:
     ("https://expired.example.com/", "blocked at entry", "tls-expired"),
     ("http://down.example.com/", "blocked at service", "endpoints-not-ready"),
     ("http://failing.example.com/", "blocked at destination", "backend-http-error"),
+    ("http://nobackend.example.com/", "blocked at entry", "ingress-backend-missing"),
     ("http://missing.example.com/", "blocked at dns", "external-dns-missing"),
     ("http://stale.example.com/", "blocked at dns", "external-dns-stale"),
 ])

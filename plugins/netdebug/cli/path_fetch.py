@@ -156,7 +156,7 @@ def _external(cluster, target: Target, namespace: str) -> list[dict]:
         view.add(obj)
     try:
         chosen = route(view, target, namespace).service
-        found += _service(cluster, objects.namespace(chosen), objects.name(chosen), chosen)[1:]
+        found += _service(cluster, objects.namespace(chosen), objects.name(chosen), chosen)[1:] if chosen else []
     except (InputError, NotFoundError):
         pass  # the walk says what is wrong with the destination
     for ingress in ingresses:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..model import objects
+from ..model.gaps import require
 from .ingress import DNS_HOSTNAME, DNS_TARGET, ingress_addresses
 from .path_lookup import find_service
 from .service import service_type
@@ -19,13 +20,14 @@ from .target import Target
 @dataclass
 class ExternalRoute:
     via: str  # "ingress" (an Ingress rule) | "service" (NodePort/LoadBalancer/published Service)
-    service: dict  # the Service the path goes on to
+    service: dict | None  # the Service the path goes on to (None: an Ingress backend that does not exist)
     port: int | str | None  # that Service's port (the rule's backend port, or the one the client uses)
     host: str | None = None  # the DNS name the client uses (None for an address)
     ingress: dict | None = None
     controller: dict | None = None  # the Service that owns the Ingress's address (the controller's), if known
     no_rule: bool = False  # a host on an ingress controller's Service that no Ingress rule serves
     published: list[str] = field(default_factory=list)  # addresses the cluster says the host should resolve to
+    backend: str | None = None  # "ns/name" of the Ingress rule's backend Service
 
 
 def route(snapshot, target: Target, namespace: str) -> ExternalRoute:
@@ -45,15 +47,21 @@ def route(snapshot, target: Target, namespace: str) -> ExternalRoute:
 
 
 def _via_ingress(snapshot, ingress: dict, backend: dict, host: str | None) -> ExternalRoute:
-    service = find_service(snapshot, objects.namespace(ingress), backend.get("name", ""))
+    """The rule's backend Service; None when it does not exist (the entry hop says so, the controller
+    answers 503), unless RBAC hid it (then the answer cannot be given)."""
+    namespace, name = objects.namespace(ingress), backend.get("name", "")
+    service = snapshot.get("Service", namespace, name)
+    if service is None:
+        require(snapshot.gaps, "Service", namespace, f"cannot check Service {namespace}/{name}")
     port = backend.get("port") or {}
     controller = controller_service(snapshot, ingress)
     return ExternalRoute("ingress", service, port.get("number") or port.get("name"), host, ingress, controller,
-                         published=ingress_addresses(ingress))
+                         published=ingress_addresses(ingress), backend=f"{namespace}/{name}")
 
 
 def _ingress_rule(snapshot, target: Target, host: str | None) -> tuple[dict, dict] | None:
-    """The first Ingress rule whose host (exact beats wildcard beats none) and path fit."""
+    """The first Ingress rule whose host (exact beats wildcard beats none) and path fit; else an
+    Ingress's spec.defaultBackend."""
     path = (target.path or "/").split("?", 1)[0]
     ranked = []
     for ingress in snapshot.of("Ingress"):
@@ -63,6 +71,9 @@ def _ingress_rule(snapshot, target: Target, host: str | None) -> tuple[dict, dic
                 backend = (item.get("backend") or {}).get("service")
                 if rank is not None and backend and _path_fits(item, path):
                     ranked.append((rank, -len(item.get("path") or "/"), ingress, backend))
+        default = (objects.spec(ingress).get("defaultBackend") or {}).get("service")
+        if default:  # the controller sends what no rule matches here
+            ranked.append((3, 0, ingress, default))
     ranked.sort(key=lambda r: r[:2])
     return (ranked[0][2], ranked[0][3]) if ranked else None
 

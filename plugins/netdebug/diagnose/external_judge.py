@@ -80,7 +80,9 @@ def _status(report, result: dict, external: dict) -> None:
     if status < 400 or (status == 404 and external.get("noRule")):
         return  # 2xx/3xx work; a 404 for a host without rule is what the entry hop already says
     service = report.hop("service")
-    if status == 503 and service is not None and service.status == FAIL:
+    if service is None:
+        return  # no backend Service: the entry hop already says what the controller answers
+    if status == 503 and service.status == FAIL:
         service.findings.append(Finding("http-503-no-endpoints", "info", f"HTTP 503 from outside, as expected "
                                         f"with {service.code}", evidence, "", subject))
         return

@@ -25,7 +25,7 @@ def dns_hop(route: ExternalRoute) -> Hop:
 def targets(snapshot, route: ExternalRoute, target: Target, report) -> dict:
     service = route.service
     facts = {"host": route.host, "scheme": target.scheme, "path": target.path, "expected": route.published,
-             "via": route.via, "type": service_type(service), "noRule": route.no_rule,
+             "via": route.via, "type": service_type(service) if service else None, "noRule": route.no_rule,
              "address": target.name if target.form == "ip" else None}
     if route.via == "ingress":
         port = target.port or (443 if target.scheme == "https" else 80)

@@ -25,15 +25,18 @@ def entry_hop(snapshot, route: ExternalRoute, protocol: str, scheme: str | None)
 
 def _ingress_entry(snapshot, route: ExternalRoute, scheme: str | None) -> Hop:
     ingress, https = route.ingress, scheme == "https"
+    backend = f"{objects.ref(route.service)}:{route.port}" if route.service else f"{route.backend}:{route.port} (missing)"
     facts = {"via": "Ingress", "ingress": objects.ref(ingress), "class": objects.spec(ingress).get("ingressClassName"),
-             "host": route.host or "<any>", "address": ingress_addresses(ingress) or "<none>",
-             "backend": f"{objects.ref(route.service)}:{route.port}"}
+             "host": route.host or "<any>", "address": ingress_addresses(ingress) or "<none>", "backend": backend}
     if https:
         facts["tls"] = _tls_secret(ingress, route.host) or "<none: the controller's default certificate>"
     if route.controller is not None:
         facts["controller"] = objects.ref(route.controller)
     hop = Hop("entry", facts=facts)
-    hop.judge(route_findings(snapshot, route.service, ingress, route.host, https))
+    if route.service is None:
+        hop.fail(_backend_missing(ingress, route.backend))
+    else:
+        hop.judge(route_findings(snapshot, route.service, ingress, route.host, https))
     if https and _tls_secret(ingress, route.host) is None:
         hop.fail(_no_tls(ingress, route.host))
     return hop
@@ -53,7 +56,8 @@ def _service_entry(snapshot, route: ExternalRoute, protocol: str) -> Hop:
     if kind == "LoadBalancer":
         facts["loadBalancer"] = lb_addresses(service) or "<pending>"
     hop = Hop("entry", facts=facts)
-    hop.judge([f for f in type_findings(snapshot, service, service_endpoints(snapshot, service)) if f.severity != "info"])
+    found = type_findings(snapshot, service, service_endpoints(snapshot, service))
+    hop.judge([f for f in found if f.severity != "info" or f.code == "etp-local-no-endpoints"])  # it explains drops
     hop.judge(service_externaldns(service))
     if route.no_rule:
         hop.fail(_no_rule(service, route.host))
@@ -67,6 +71,14 @@ def _tls_secret(ingress: dict, host: str | None) -> str | None:
         if not tls.get("hosts") or host in [h.lower() for h in tls["hosts"]]:
             return tls.get("secretName") or "<the controller's default certificate>"
     return None
+
+
+def _backend_missing(ingress: dict, backend: str) -> Finding:
+    return Finding("ingress-backend-missing", "error",
+                   f"Ingress {objects.ref(ingress)} sends this traffic to Service {backend}, which does not exist: "
+                   "the controller answers 503", {"ingress": objects.ref(ingress), "backend service": backend},
+                   "create the Service, or point the rule's backend.service.name at an existing one",
+                   f"Ingress {objects.ref(ingress)}")
 
 
 def _no_tls(ingress: dict, host: str | None) -> Finding:

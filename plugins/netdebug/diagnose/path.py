@@ -204,7 +204,8 @@ def _walk_external(snapshot, engine, query: PathQuery, report: PathReport) -> No
     if route.host:
         report.hops.append(external_probes.dns_hop(route))
     report.hops.append(entry_hop(snapshot, route, report.protocol, query.target.scheme))
-    _walk_to_service(snapshot, engine, query, report, route.service, port=route.port)
+    if route.service is not None:
+        _walk_to_service(snapshot, engine, query, report, route.service, port=route.port)
     report.targets["external"] = external_probes.targets(snapshot, route, query.target, report)
     report.port = report.targets["external"]["port"]
 

@@ -37,6 +37,7 @@ _CODES = [
     ("service-not-exposed", "external", "the Service is not reachable from outside the cluster"),
     # Ingress and external names
     ("ingress-backend-port-missing", "ingress", "an Ingress backend names a Service port that does not exist"),
+    ("ingress-backend-missing", "ingress", "an Ingress rule's backend Service does not exist"),
     ("ingress-class-missing", "ingress", "the Ingress names an IngressClass that does not exist"),
     ("ingress-tls-secret-missing", "ingress", "the TLS Secret named by an Ingress does not exist"),
     ("ingress-no-address", "ingress", "the Ingress has no address published"),
