@@ -6,9 +6,9 @@ where the answer came from, so callers can tell "no endpoints" from "could not s
 from dataclasses import dataclass, field
 
 from ..model import objects
+from ..model.kinds import SERVICE_NAME_LABEL
 from ..model.snapshot import Snapshot
 
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 @dataclass(frozen=True)
