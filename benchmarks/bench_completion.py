@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
-"""Shell completion of real names, as kubectl asks for it (`kubectl_complete-netpath ARGS`), end to end.
+"""Shell completion of real names, as kubectl asks for it (`kubectl_complete-netpath ARGS`), end to end,
+paired with kubectl's own completion of pod names (`kubectl __complete get pods -n shop fr`).
 
     python benchmarks/bench_completion.py [--runs 15] [--kubeconfig PATH]
 
-Each run is a fresh process, like every TAB: Python start, click, the client subset, the kubeconfig,
-one list call to the API server. Without --kubeconfig it starts the simulated cluster (examples/shop).
-Bytecode is compiled once first (PYTHONDONTWRITEBYTECODE is dropped), as in an installed copy.
-Prints min / median wall time and CPU per completion.
+Each run is a fresh process, like every TAB. "cold": Python start, click, the client subset, the
+kubeconfig, one call to the API server (the completion memory cannot be written). "warm": the same
+question within 10 s (cli/complete_cache.py: no client import, no API call). Without --kubeconfig it
+starts the simulated cluster (examples/shop). Bytecode is compiled first (PYTHONDONTWRITEBYTECODE is
+dropped), as in an installed copy. Runs are interleaved with kubectl's (bench_startup_frozen.paired):
+median (min) wall ms | median CPU ms per side, and the median of the per-pair ratios.
 """
 import argparse
 import os
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_startup_frozen import measure, start_simulator, table  # noqa: E402
+from benchmarks.bench_startup_frozen import describe, paired, start_simulator  # noqa: E402
 
 DISPATCH = [sys.executable, "-m", "netdebug.cli.dispatch"]
 CASES = {
@@ -25,7 +31,7 @@ CASES = {
     "Service (svcdebug -n shop <TAB>)": ["svcdebug", "__complete", "-n", "shop", ""],
     "port name (svcdebug -n shop backend --port <TAB>)": ["svcdebug", "__complete", "-n", "shop", "backend", "--port", ""],
     "namespace (netpath -n <TAB>)": ["netpath", "__complete", "-n", ""],
-    "subcommand only, no API (netpolicy ch<TAB>)": ["netpolicy", "__complete", "ch"],
+    "no API: a subcommand (netpolicy ch<TAB>)": ["netpolicy", "__complete", "ch"],
 }
 
 
@@ -38,13 +44,22 @@ def main() -> None:
     kubeconfig = args.kubeconfig or start_simulator("bench-completion")
     if kubeconfig is None:
         raise SystemExit("no cluster: pass --kubeconfig or run as root where the simulated cluster works")
+    kubectl = shutil.which("kubectl", path=os.path.dirname(sys.executable)) or "kubectl"
+    reference = [kubectl, "__complete", "get", "pods", "-n", "shop", "fr"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(KUBECONFIG=kubeconfig, PYTHONPATH=str(ROOT / "plugins"))
+    print(f"load average before: {os.getloadavg()}", file=sys.stderr)
+    rows = ["| completion | memory | netdebug: median (min) | CPU | kubectl: median (min) | CPU | ratio |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     try:
-        first = subprocess.run(DISPATCH + CASES[next(iter(CASES))], env=env, capture_output=True, text=True)
-        print(f"candidates: {first.stdout.split()}", file=sys.stderr)
-        rows = [(name, "", measure(DISPATCH + argv, env, args.runs)) for name, argv in CASES.items()]
-        print(table(rows))
+        with tempfile.TemporaryDirectory() as cache:
+            for name, argv in CASES.items():
+                for way, where in (("cold", "/proc/no-cache-here"), ("warm", cache)):
+                    samples = paired(DISPATCH + argv, reference, dict(env, XDG_CACHE_HOME=where), args.runs)
+                    rows.append(f"| {name} | {way} | {describe(samples['a'])} | {describe(samples['b'])} | "
+                                f"{statistics.median(samples['ratio']):.2f} |")
+        print("\n".join(rows))
+        print(f"load average after: {os.getloadavg()}", file=sys.stderr)
     finally:
         if started:
             subprocess.run([sys.executable, "-m", "tests.sim", "down", "--name", "bench-completion"], cwd=ROOT,

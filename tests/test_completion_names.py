@@ -1,11 +1,13 @@
 """Completion of real names (pods, workloads, Services, namespaces, contexts, port names), the answer kubectl
 gets from `kubectl_complete-<plugin>`: from files (-f) without a cluster, and from the simulated cluster."""
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 from netdebug.cli import netpath, netpolicy, svcdebug
+from netdebug.cli.complete_cache import kubeconfig_key, remembered
 from netdebug.cli.complete_names import COMPLETION_TIMEOUT
 from netdebug.cli.completion import NO_FILE, NO_SPACE, candidates
 from netdebug.cli.completion import complete as complete_to_stdout
@@ -13,6 +15,11 @@ from netdebug.cli.completion import complete as complete_to_stdout
 ROOT = Path(__file__).resolve().parents[1]
 SHOP = str(ROOT / "examples" / "shop")
 COMMANDS = {"netpath": netpath.command, "netpolicy": netpolicy.command, "svcdebug": svcdebug.command}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def complete(plugin: str, *words: str) -> tuple[list[str], int]:
@@ -78,3 +85,31 @@ def test_live_names_come_from_the_cluster(sim_cluster):
     assert complete("netpolicy", "check", *live, "-n", "shop", "fr")[0] == frontend
     assert complete("svcdebug", *live, "-n", "shop", "backend", "--port", "")[0] == ["api", "8080"]
     assert "shop" in complete("netpath", *live, "-n", "")[0]
+
+
+def test_the_next_tab_within_seconds_is_remembered_and_a_failure_is_not(tmp_path):
+    calls = []
+
+    def ask():
+        calls.append(1)
+        return ["a", "b"]
+
+    key = [kubeconfig_key(None), None, "shop", "names", "Pod", None]
+    assert remembered(key, ask) == remembered(key, ask) == ["a", "b"] and len(calls) == 1
+    assert remembered(key, ask, ttl=0) == ["a", "b"] and len(calls) == 2
+    assert remembered([*key, "other"], ask) and len(calls) == 3
+
+    def broken():
+        raise RuntimeError("unreachable")
+
+    with pytest.raises(RuntimeError):
+        remembered(["x"], broken)
+    assert remembered(["x"], ask) == ["a", "b"]
+
+
+def test_a_new_kubeconfig_is_a_new_question(tmp_path):
+    config = tmp_path / "config"
+    config.write_text("a")
+    before = kubeconfig_key(str(config))
+    os.utime(config, (1, 1))
+    assert kubeconfig_key(str(config)) != before

@@ -14,33 +14,49 @@ COMPLETION_TIMEOUT = 2.0  # seconds for the one API call behind a completion
 
 
 class Names:
-    """Objects by kind and namespace from the files (-f) or the live cluster, as the typed options say."""
+    """Names by kind and namespace from the files (-f) or the live cluster, as the typed options say.
+
+    Live answers are remembered for a few seconds (cli/complete_cache): the next TAB needs no client."""
 
     def __init__(self, ctx):
         params = ctx.params
         self.options = ClusterOptions(kubeconfig=params.get("kubeconfig"), context=params.get("context"),
                                       namespace=params.get("namespace"), filenames=tuple(params.get("filenames") or ()),
                                       request_timeout=COMPLETION_TIMEOUT)
+        self._cluster, self.snapshot = None, None
         if self.options.offline:
             from ..manifests.loader import load
 
-            self.snapshot, self.cluster = load(list(self.options.filenames)), None
-            self.namespace = self.options.namespace or "default"
-        else:
+            self.snapshot = load(list(self.options.filenames))
+
+    def names(self, kind: str, namespace: str | None = None) -> list[str]:
+        """Sorted names of a kind in a namespace (None: -n, else the context's or `default`)."""
+        if self.snapshot is not None:
+            found = self.snapshot.in_namespace(kind, namespace or self.options.namespace or "default")
+            return sorted(objects.name(o) for o in found)
+        return self._remembered(["names", kind, namespace], lambda: sorted(
+            objects.name(o) for o in self.cluster.list(kind, namespace or self.cluster.namespace)))
+
+    def port_names(self, kind: str, namespace: str | None, name: str) -> list[str]:
+        """Port names and numbers a Service declares, or a pod's or workload's containers."""
+        if self.snapshot is not None:
+            return _ports(kind, self.snapshot.get(kind, namespace or self.options.namespace or "default", name))
+        return self._remembered(["ports", kind, namespace, name], lambda: _ports(
+            kind, self.cluster.get(kind, namespace or self.cluster.namespace, name)))
+
+    @property
+    def cluster(self):
+        if self._cluster is None:
             from ..kube.client import connect
 
-            self.snapshot, self.cluster = None, connect(self.options)
-            self.namespace = self.cluster.namespace
+            self._cluster = connect(self.options)
+        return self._cluster
 
-    def list(self, kind: str, namespace: str | None) -> list[dict]:
-        if self.cluster is None:
-            return self.snapshot.in_namespace(kind, namespace)
-        return self.cluster.list(kind, namespace)
+    def _remembered(self, question: list, compute) -> list[str]:
+        from .complete_cache import kubeconfig_key, remembered
 
-    def get(self, kind: str, namespace: str, name: str) -> dict | None:
-        if self.cluster is None:
-            return self.snapshot.get(kind, namespace, name)
-        return self.cluster.get(kind, namespace, name)
+        where = [kubeconfig_key(self.options.kubeconfig), self.options.context, self.options.namespace]
+        return remembered(where + question, compute)
 
 
 def pods(ctx, param, incomplete: str) -> list[CompletionItem]:
@@ -61,21 +77,20 @@ def references(ctx, incomplete: str, kinds: tuple[str, ...]) -> list[CompletionI
     names = Names(ctx)
     if len(parts) == 1:
         prefixes = [f"{SHORT_NAMES[k]}/" for k in kinds[1:]]
-        return _items(_named(names, kinds[0], names.namespace, ""), incomplete) + _items(prefixes, incomplete)
+        return _items(names.names(kinds[0]), incomplete) + _items(prefixes, incomplete)
     if len(parts) == 2 and parts[0].lower() in KIND_ALIASES:
-        return _items(_named(names, KIND_ALIASES[parts[0].lower()], names.namespace, f"{parts[0]}/"), incomplete)
+        return _items(_prefixed(names.names(KIND_ALIASES[parts[0].lower()]), f"{parts[0]}/"), incomplete)
     if len(parts) == 2:
-        return _items(_named(names, kinds[0], parts[0], f"{parts[0]}/"), incomplete)
+        return _items(_prefixed(names.names(kinds[0], parts[0]), f"{parts[0]}/"), incomplete)
     if len(parts) == 3 and parts[1].lower() in KIND_ALIASES:
-        kind = KIND_ALIASES[parts[1].lower()]
-        return _items(_named(names, kind, parts[0], f"{parts[0]}/{parts[1]}/"), incomplete)
+        found = names.names(KIND_ALIASES[parts[1].lower()], parts[0])
+        return _items(_prefixed(found, f"{parts[0]}/{parts[1]}/"), incomplete)
     return []
 
 
 def namespaces(ctx, param, incomplete: str) -> list[CompletionItem]:
     names = Names(ctx)
-    found = [objects.name(n) for n in names.list("Namespace", None)] if names.cluster else names.snapshot.namespaces()
-    return _items(sorted(found), incomplete)
+    return _items(names.snapshot.namespaces() if names.snapshot is not None else names.names("Namespace"), incomplete)
 
 
 def contexts(ctx, param, incomplete: str) -> list[CompletionItem]:
@@ -92,18 +107,8 @@ def ports(ctx, param, incomplete: str) -> list[CompletionItem]:
     typed = next((params[key] for key in ("dst", "svc", "pod") if params.get(key)), None)
     if typed is None:
         return []
-    names = Names(ctx)
-    ref = parse_ref(typed.split(":")[0], (*POD_KINDS, "Service") if "svc" not in ctx.params else ("Service",))
-    obj = names.get(ref.kind, ref.namespace or names.namespace, ref.name)
-    if obj is None:
-        return []
-    if ref.kind == "Service":
-        declared = objects.spec(obj).get("ports") or []
-    else:
-        template = (objects.spec(obj).get("template") or {}) if ref.kind != "Pod" else obj
-        declared = [p for c in objects.spec(template).get("containers") or [] for p in c.get("ports") or []]
-    found = [str(p.get(key)) for p in declared for key in ("name", "port", "containerPort") if p.get(key)]
-    return _items(list(dict.fromkeys(found)), incomplete)
+    ref = parse_ref(typed.split(":")[0], (*POD_KINDS, "Service") if "svc" not in params else ("Service",))
+    return _items(Names(ctx).port_names(ref.kind, ref.namespace, ref.name), incomplete)
 
 
 def typed_params(ctx) -> dict:
@@ -118,8 +123,20 @@ def typed_params(ctx) -> dict:
         return again.params
 
 
-def _named(names: Names, kind: str, namespace: str, prefix: str) -> list[str]:
-    return sorted(prefix + objects.name(o) for o in names.list(kind, namespace))
+def _ports(kind: str, obj: dict | None) -> list[str]:
+    if obj is None:
+        return []
+    if kind == "Service":
+        declared = objects.spec(obj).get("ports") or []
+    else:
+        template = obj if kind == "Pod" else objects.spec(obj).get("template") or {}
+        declared = [p for c in objects.spec(template).get("containers") or [] for p in c.get("ports") or []]
+    found = [str(p.get(key)) for p in declared for key in ("name", "port", "containerPort") if p.get(key)]
+    return list(dict.fromkeys(found))
+
+
+def _prefixed(names: list[str], prefix: str) -> list[str]:
+    return [prefix + name for name in names]
 
 
 def _items(values: list[str], incomplete: str) -> list[CompletionItem]:
