@@ -59,6 +59,12 @@ def test_outside_in(sim_cluster, dst, verdict, first):
     assert report["probes"] and all(p["from"] == "this machine" for p in report["probes"])
 
 
+def test_udp_node_port_answers_from_outside(sim_cluster):
+    code, report = outside(sim_cluster, "svc/echo-udp", "--protocol", "UDP")
+    assert (code, report["verdict"]) == (0, "reachable")
+    assert {p["kind"]: p["outcome"] for p in report["probes"]} == {"udp": "answered"}
+
+
 def test_http_probe_sends_the_url_host_to_the_ingress_address(sim_cluster):
     """Regression: the HTTP probe sent `Host: 203.0.113.10`, and a 404 from the default backend passed."""
     _, report = outside(sim_cluster, "http://plain.example.com/")

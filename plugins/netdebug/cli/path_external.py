@@ -32,6 +32,8 @@ def run(probe: dict, timeout: float) -> dict:
         found = external.resolve(probe["target"], timeout)
     elif probe["kind"] == "tcp":
         found = external.tcp(probe["target"], probe["port"], timeout)
+    elif probe["kind"] == "udp":
+        found = external.udp(probe["target"], probe["port"], timeout)
     else:
         found = external.http(probe["target"], probe["port"], probe["host"], probe["path"], timeout,
                               tls=probe["kind"] == "https")

@@ -7,7 +7,8 @@ endpoint is the service hop's, already said there; a backend's own 5xx is the de
 from ..model.findings import Finding
 from .hops import FAIL, Hop
 
-GOOD = ("connected", "http")
+GOOD = ("connected", "http", "answered")
+UNPROVEN = ("no-answer",)  # UDP silence: open and quiet, or filtered
 FAKE_CERT = "Kubernetes Ingress Controller Fake Certificate"
 EXPIRED, HOSTNAME_MISMATCH = 10, 62  # OpenSSL verify codes
 
@@ -36,6 +37,7 @@ def judge_entries(hop: Hop, entries: list[dict], external: dict) -> None:
     """Unanswered load-balancer (or Ingress) addresses, and node ports a firewall drops."""
     if hop is None:
         return
+    entries = [e for e in entries if e["outcome"] not in UNPROVEN]
     front = [e for e in entries if not e["via"].startswith("node ")]
     if front and not any(e["outcome"] in GOOD for e in front):
         hop.fail(Finding("lb-unreachable", "error",

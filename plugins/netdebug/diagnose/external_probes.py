@@ -8,13 +8,11 @@ resolves to); `conclude` judges DNS, TCP, TLS and the HTTP status (external_judg
 from ..model import objects
 from .endpoints import service_endpoints
 from .external import ExternalRoute, node_addresses
-from .external_judge import judge_dns, judge_entries, judge_http
+from .external_judge import GOOD, judge_dns, judge_entries, judge_http
 from .hops import FAIL, Hop
 from .service import service_type
 from .service_types import lb_addresses
 from .target import Target
-
-GOOD = ("connected", "http")
 
 
 def dns_hop(route: ExternalRoute) -> Hop:
@@ -25,6 +23,7 @@ def dns_hop(route: ExternalRoute) -> Hop:
 def targets(snapshot, route: ExternalRoute, target: Target, report) -> dict:
     service = route.service
     facts = {"host": route.host, "scheme": target.scheme, "path": target.path, "expected": route.published,
+             "protocol": report.protocol,
              "via": route.via, "type": service_type(service) if service else None, "noRule": route.no_rule,
              "address": target.name if target.form == "ip" else None}
     if route.via == "ingress":
@@ -56,13 +55,14 @@ def first_round(external: dict) -> list[dict]:
 
 def second_round(external: dict, resolved: list[str], http_path: str | None) -> list[dict]:
     """TCP to every entry and resolved address; one HTTP(S) request to where the client would go."""
-    probes = [{"role": "entry", "kind": "tcp", "target": e["address"], "port": e["port"], "via": e["via"]}
+    kind = "udp" if external.get("protocol") == "UDP" else "tcp"
+    probes = [{"role": "entry", "kind": kind, "target": e["address"], "port": e["port"], "via": e["via"]}
               for e in external["entries"]]
     known = {e["address"] for e in external["entries"]}
-    probes += [{"role": "resolved", "kind": "tcp", "target": a, "port": external["port"], "via": "DNS answer"}
+    probes += [{"role": "resolved", "kind": kind, "target": a, "port": external["port"], "via": "DNS answer"}
                for a in resolved if a not in known]
     path = external.get("path") or http_path
-    if path is None and external.get("scheme") is None:
+    if kind == "udp" or (path is None and external.get("scheme") is None):
         return probes
     address, port = _http_address(external, resolved)
     if address:

@@ -43,6 +43,25 @@ def tcp(address: str, port: int, timeout: float) -> dict:
     return {**found, "elapsedMs": _since(start), "tool": "socket"}
 
 
+def udp(address: str, port: int, timeout: float) -> dict:
+    """A datagram: answered, refused (ICMP port unreachable) or no-answer (open and quiet, or filtered)."""
+    start = time.monotonic()
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect((address, port))
+            sock.send(b"\n")
+            sock.recv(512)
+            found = {"outcome": "answered", "detail": ""}
+        except ConnectionRefusedError:
+            found = {"outcome": "refused", "detail": "ICMP port unreachable"}
+        except (socket.timeout, TimeoutError):
+            found = {"outcome": "no-answer", "detail": "UDP is best effort: no reply means open or filtered"}
+        except OSError as err:
+            found = {"outcome": "error", "detail": str(err)}
+    return {**found, "elapsedMs": _since(start), "tool": "socket"}
+
+
 def http(address: str, port: int, host: str, path: str, timeout: float, tls: bool) -> dict:
     """GET path from address:port with `Host: host` (and SNI host over TLS): outcome "http", the
     status as detail, headers that tell who answered, and the certificate for TLS."""

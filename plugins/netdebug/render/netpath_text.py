@@ -183,7 +183,7 @@ def _probes(probes: list[dict], stream, style: Style) -> None:
                      f" ({probe.get('elapsedMs', 0):.0f} ms){tool}\n")
 
 
-GOOD = ("connected", "resolved", "http", "listening", "read")
+GOOD = ("connected", "resolved", "http", "listening", "read", "answered")
 BAD = ("refused", "timeout", "nxdomain", "dns-error")
 
 
