@@ -9,6 +9,9 @@ CASES = {
     "service-healthy": ("services", "shop/client", "http://web/healthz"),
     "external-ingress-no-class": ("external", "external", "http://noclass.example.com/"),
     "containers-localhost": ("containers", "app/duo", "app/duo", "-c", "sidecar", "--to-container", "web"),
+    "tiers-admin-deny": ("tiers", "partners/client", "payments/ledger"),
+    "tiers-service-port-near-miss": ("tiers", "shop/deploy/web", "svc/api", "-n", "shop"),
+    "composite-both-sides-denied": ("composite", "web/reporter", "data/sts/db"),
 }
 
 

@@ -87,15 +87,21 @@ def _side(side) -> dict:
 
 def _denied(engine: PolicyEngine, source: Endpoint, denied: list, total: int, protocol: str,
             service_port: int | None) -> Finding:
+    """One finding for the denial; when both sides deny, both are explained (both must be fixed)."""
     leg, first = denied[0]
-    side = first.egress if not first.egress.allowed else first.ingress
-    why = policy_fix.explain(engine, side, source, leg.endpoint, protocol, first.port, service_port)
+    sides = [s for s in (first.egress, first.ingress) if not s.allowed]
+    whys = [policy_fix.explain(engine, s, source, leg.endpoint, protocol, first.port, service_port) for s in sides]
     evidence = {"denied": [{"to": v.destination, "by": "egress" if not v.egress.allowed else "ingress",
                             "policies": _deciders(v.egress if not v.egress.allowed else v.ingress)} for _, v in denied]}
-    message = f"{side.direction} {_port(protocol, first.port)} from {source.ref} to {first.destination} is denied: {why.reason}"
+    message = f"{sides[0].direction} {_port(protocol, first.port)} from {source.ref} to {first.destination} is " \
+              f"denied: {whys[0].reason}"
+    if len(whys) > 1:
+        message += f"; ingress is denied too: {whys[1].reason}"
+        evidence["ingress side"] = {**whys[1].evidence, "fix": whys[1].fix}
     if len(denied) < total:
         message += f" ({len(denied)} of {total} destination pods denied)"
-    return Finding("policy-denied", "error", message, {**evidence, **why.evidence}, why.fix, why.subject)
+    fix = whys[0].fix if len(whys) == 1 else f"{whys[0].fix}; and for ingress: {whys[1].fix}"
+    return Finding("policy-denied", "error", message, {**evidence, **whys[0].evidence}, fix, whys[0].subject)
 
 
 def _deciders(side) -> list[str]:

@@ -92,8 +92,13 @@ def _no_match(snapshot: Snapshot, service: dict, selector: dict) -> Finding:
     fix = "make the Service selector and the pod template labels agree"
     if misses:
         fix += f" (e.g. {misses[0]['differs'][0]})"
-    return Finding("selector-no-match", "error", f"the selector {wanted} of {subject(service)} matches no pod in {ns}",
-                   evidence, fix, subject(service))
+    message = f"the selector {wanted} of {subject(service)} matches no pod in {ns}"
+    if elsewhere:  # a Service selects pods of its own namespace only: it was likely created in the wrong one
+        where = sorted({ref.split("/")[0] for ref in elsewhere})
+        message += f"; pods in namespace {', '.join(where)} match it"
+        fix = f"create the Service in namespace {where[0]}, where its pods run (a Service selects pods of its own " \
+              f"namespace only); clients then use {objects.name(service)}.{where[0]}"
+    return Finding("selector-no-match", "error", message, evidence, fix, subject(service))
 
 
 def nearest_misses(selector: dict, pods: list[dict], limit: int = 3) -> list[dict]:
