@@ -45,7 +45,15 @@ class TestEitherCni:
     def test_probes_from_a_sidecar_container(self, sim_cluster):
         code, report = live(sim_cluster, "web/meshed", "svc/shop:http", "-c", "istio-proxy")
         assert (code, report["verdict"]) == (0, "reachable")
-        assert "(istio-proxy)" in probe(report, "service")["from"]
+        assert probe(report, "service")["container"] == "istio-proxy"
+
+    def test_loopback_only_listener_pod_to_pod_has_its_own_code_and_no_target_port(self, sim_cluster):
+        code, report = live(sim_cluster, "web/toolbox", "web/local", "--timeout", "1")
+        assert (code, report["verdict"]) == (1, "blocked at destination")
+        assert codes(report) == ["listening-loopback-only"] and hop(report, "destination")["status"] == "fail"
+        found = report["findings"][0]
+        assert "targetPort" not in found["fix"] and "targetPort" not in found["evidence"]
+        assert found["fix"] == "make the app bind 0.0.0.0:8080 (or the pod IP), not 127.0.0.1:8080"
 
     def test_a_drop_no_policy_explains_stays_unexplained(self, sim_cluster):
         code, report = live(sim_cluster, "web/toolbox", "web/firewalled", "--timeout", "1")

@@ -67,7 +67,8 @@ def _not_listening(port: tuple, probes: list, facts: ProbeFacts) -> Finding:
     refused = [r for r in probes if r.outcome == "refused"]
     pods = sorted({facts.endpoint_pods[r.spec.target] for r in refused})
     probed = {r.spec.target for r in probes if r.outcome not in ("no-tool", "exec-failed")}
-    evidence = {"targetPort": number, "protocol": protocol,
+    port_key = "targetPort" if facts.subject.startswith("Service ") else "port"  # pod -> pod: no Service, no targetPort
+    evidence = {port_key: number, "protocol": protocol,
                 "refused": [f"{_line(r)} (pod {facts.endpoint_pods[r.spec.target]})" for r in refused[:LISTED]]}
     sockets = {pod: [s for s in facts.listening[pod] if s.get("protocol", "TCP") == protocol]
                for pod in pods if pod in facts.listening}
@@ -80,7 +81,7 @@ def _not_listening(port: tuple, probes: list, facts: ProbeFacts) -> Finding:
         return Finding("listening-loopback-only", "error",
                        f"{where} listen on port {number}/{protocol} only on loopback ({', '.join(loopback)}): "
                        "other pods cannot connect", evidence,
-                       f"make the app bind 0.0.0.0:{number} (or the pod IP), not {loopback[0]}:{number}",
+                       f"make the app bind 0.0.0.0:{number} (or the pod IP), not {loopback[0]}",
                        facts.subject)
     others = [p for p in _other_ports(number, sockets) if p not in _served_ports(facts, pods)]
     if any(r.reached for r in probes):  # the other endpoints serve the port: these pods are the odd ones
