@@ -1,4 +1,5 @@
 """Helpers shared by the CLI test suites: run a click command in-process, compare golden files."""
+import importlib
 import io
 import os
 from contextlib import redirect_stdout
@@ -20,3 +21,14 @@ def check_golden(golden_dir: Path, name: str, actual: str) -> None:
         path.write_text(actual)
     assert path.exists(), f"golden file {path} missing (run with NETDEBUG_UPDATE_GOLDEN=1 once)"
     assert actual == path.read_text(), f"output differs from {path}"
+
+
+def run_plugin(capsys, plugin: str, *args) -> tuple[int, str, str]:
+    """Run a plugin's main() as the launcher does (errors as one line, exit codes); (code, stdout, stderr)."""
+    main = importlib.import_module(f"netdebug.cli.{plugin}").main
+    try:
+        main(list(args))
+    except SystemExit as exit_:
+        out, err = capsys.readouterr()
+        return exit_.code, out, err
+    raise AssertionError(f"{plugin} main() returned without exiting")

@@ -2,7 +2,6 @@
 
 Each friction point a new user met (issue 15, issue 14 item 4) is one test here.
 """
-import importlib
 from pathlib import Path
 
 import click
@@ -11,20 +10,13 @@ import pytest
 from netdebug.cli import netpolicy
 from netdebug.model.refs import parse_port
 
+from .support import run_plugin as run
+
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ("netpath", "netpolicy", "svcdebug")
 SUBCOMMANDS = sorted(netpolicy.SUBCOMMANDS)
 EVERY_COMMAND = [(p,) for p in PLUGINS] + [("netpolicy", name) for name in SUBCOMMANDS]
 SHOP = str(ROOT / "examples" / "shop")
-
-
-def run(capsys, plugin: str, *args) -> tuple[int, str, str]:
-    """Run a plugin's main() as the launcher does; (exit code, stdout, stderr)."""
-    main = importlib.import_module(f"netdebug.cli.{plugin}").main
-    with pytest.raises(SystemExit) as exit_:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.mark.parametrize("words", EVERY_COMMAND, ids=" ".join)

@@ -1,6 +1,5 @@
 """One reference parser and one resolution rule for every plugin (kubectl's): bare names live in -n, else
 the context's namespace (`default` for files); -A looks everywhere; a miss says where the name exists."""
-import importlib
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,8 @@ from netdebug.errors import InputError, NotFoundError
 from netdebug.model.refs import POD_KINDS, parse_ref
 from netdebug.model.resolve import NameNotFound, Scope, resolve
 from netdebug.model.snapshot import Snapshot
+
+from .support import run_plugin as run
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOP = str(ROOT / "examples" / "shop")
@@ -88,14 +89,6 @@ def test_same_namespace_other_kind_comes_first(snapshot):
 def test_a_workload_stands_for_its_pods(snapshot):
     target = resolve(snapshot, "deploy/frontend", Scope("shop"))
     assert (target.ref, target.workload) == ("shop/frontend-abc", "Deployment shop/frontend")
-
-
-def run(capsys, plugin: str, *args) -> tuple[int, str, str]:
-    main = importlib.import_module(f"netdebug.cli.{plugin}").main
-    with pytest.raises(SystemExit) as exit_:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.mark.parametrize("words", [("netpath", "frontend", "svc/backend"),
