@@ -9,6 +9,7 @@ from .. import __version__
 from ..errors import ExitCode, InputError, NotFoundError
 from .errors import run_main
 from .options import cluster_options, make_cluster_options
+from .refs_live import pod_for
 from .usage import CONTEXT_SETTINGS, prog
 
 FULL_PACKETS = 65535  # for Wireshark: whole packets (netpath --capture keeps headers only)
@@ -45,7 +46,7 @@ def command(pod, container, bpf, target, duration, packets, ephemeral, **kwargs)
     from ..kube.client import connect
 
     cluster = connect(options)
-    namespace, name = _pod_name(pod, options.namespace or cluster.namespace)
+    namespace, name = pod_for(cluster, pod, cluster.namespace, "POD")  # a pod or a workload, as everywhere
     found = cluster.get("Pod", namespace, name)
     if found is None:
         raise NotFoundError(f"pod {namespace}/{name} not found")
@@ -74,15 +75,6 @@ def _open(target: str | None):
     except OSError as err:
         raise InputError(f"-w {target}: {err.strerror}") from None
     return stream.write, stream.close, target
-
-
-def _pod_name(text: str, namespace: str | None) -> tuple[str, str]:
-    parts = text.split("/")
-    if len(parts) == 2 and all(parts):
-        return parts[0], parts[1]
-    if len(parts) == 1 and text:
-        return namespace or "default", text
-    raise InputError(f"POD {text!r}: expected POD or NS/POD")
 
 
 def _containers(pod: dict, first: str | None) -> tuple:
