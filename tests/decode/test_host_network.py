@@ -75,3 +75,18 @@ def test_every_command_showing_it_carries_the_note(cluster, argv):
     result = run("netpolicy", *argv, "-f", cluster, "-o", "json")
     assert result.code in (0, 1), result.stderr
     assert any("as a peer it is node traffic" in note for note in json.loads(result.stdout)["notes"])
+
+
+def test_a_fix_for_a_host_network_peer_admits_its_ip_not_its_labels(cluster):
+    result = run("netpath", "a/h", "a/p", "--port", "5432", "--no-probe", "-f", cluster)
+    assert result.code == 1, result.stderr
+    fix = [line for line in result.stdout.splitlines() if "fix: edit NetworkPolicy a/db-from-web" in line]
+    assert fix == ["      fix: edit NetworkPolicy a/db-from-web ingress rule 1: spec.ingress[1].ports[0].port: 9100 -> 5432"]
+
+
+def test_a_new_rule_for_a_host_network_peer_names_its_ip(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(textwrap.dedent(CLUSTER).replace("  - from: [{ipBlock: {cidr: 192.168.1.0/24}}]\n"
+                                                     "    ports: [{port: 9100}]\n", ""))
+    result = run("netpath", "a/h", "a/p", "--port", "5432", "--no-probe", "-f", str(path))
+    assert "append to spec.ingress[0].from: {ipBlock: {cidr: 192.168.1.5/32}}" in result.stdout, result.stdout

@@ -44,7 +44,10 @@ def stable_labels(labels: dict) -> dict:
 
 
 def peer_entry(peer, policy_ns: str) -> dict:
-    """A `from`/`to` entry admitting this pod by its stable labels (and its namespace when elsewhere)."""
+    """A `from`/`to` entry admitting this pod by its stable labels (and its namespace when elsewhere);
+    a hostNetwork pod is node traffic, which only an ipBlock of its IP admits."""
+    if peer.host_network and peer.ips:
+        return {"ipBlock": {"cidr": f"{peer.ips[0]}/{128 if ':' in peer.ips[0] else 32}"}}
     entry = {"podSelector": {"matchLabels": stable_labels(peer.labels)}}
     if peer.namespace != policy_ns:
         entry["namespaceSelector"] = {"matchLabels": {NAMESPACE_NAME_LABEL: peer.namespace}}
