@@ -15,7 +15,7 @@ from .support import run_plugin as run
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ("netpath", "netpolicy", "svcdebug")
 SUBCOMMANDS = sorted(netpolicy.SUBCOMMANDS)
-EVERY_COMMAND = [(p,) for p in PLUGINS] + [("netpolicy", name) for name in SUBCOMMANDS]
+EVERY_COMMAND = [(p,) for p in PLUGINS] + [("netpolicy", name) for name in SUBCOMMANDS] + [("netpath", "capture")]
 SHOP = str(ROOT / "examples" / "shop")
 
 

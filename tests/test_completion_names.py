@@ -1,6 +1,8 @@
 """Completion of real names (pods, workloads, Services, namespaces, contexts, port names), the answer kubectl
 gets from `kubectl_complete-<plugin>`: from files (-f) without a cluster, and from the simulated cluster."""
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -57,6 +59,13 @@ def test_destinations_include_services_and_services_complete_for_svcdebug():
 def test_port_names_of_the_chosen_destination(words, expected):
     at = 2 if words[0] == "netpolicy" else 1  # after the subcommand
     assert complete(*words[:at], "-f", SHOP, *words[at:])[0] == expected
+
+
+def test_netpath_capture_completes_its_pod(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), XDG_CACHE_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "netdebug.cli.dispatch", "netpath", "__complete", "capture", "-f",
+                           SHOP, "-n", "shop", "fr"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout == "frontend\n:4\n"
 
 
 def test_namespaces_and_contexts(tmp_path):

@@ -78,7 +78,10 @@ def main() -> None:
     if completing:
         from netdebug.cli.completion import complete  # absolute: this file is also run as a script
 
-        sys.exit(complete(module.command, f"kubectl-{plugin}", argv))
+        command = module.command
+        if plugin == "netpath" and argv[:1] == ["capture"]:  # `kubectl netpath capture POD`, its own command
+            command, argv = importlib.import_module("netdebug.cli.path_sniff").command, argv[1:]
+        sys.exit(complete(command, f"kubectl-{plugin}", argv))
     module.main(argv)
 
 

@@ -8,26 +8,25 @@ import click
 from .. import __version__
 from ..errors import ExitCode, InputError, NotFoundError
 from .errors import run_main
-from .options import cluster_options, make_cluster_options
+from .options import cluster_options, completes, make_cluster_options
 from .refs_live import pod_for
-from .usage import CONTEXT_SETTINGS, prog
+from .usage import CONTEXT_SETTINGS, epilog, prog
 
 FULL_PACKETS = 65535  # for Wireshark: whole packets (netpath --capture keeps headers only)
 
-EPILOG = """\b
-Examples:
-  kubectl netpath capture -n shop web-0 -w web.pcap --filter 'tcp port 8080'
-  kubectl netpath capture shop/web-0 -w - | wireshark -k -i -
-\b
-tcpdump runs in the pod's containers (-c first): nothing is added to the pod. When none has it,
+NOTES = """tcpdump runs in the pod's containers (-c first): nothing is added to the pod. When none has it,
 --ephemeral IMAGE (e.g. nicolaka/netshoot) adds an ephemeral container to capture from; it cannot be
 removed and stays until the pod is deleted. The capture ends at Ctrl-C, --duration or --packets.
-Exit: 0 captured, 2 bad input, 3 cluster/API error or no capture possible."""
+POD: POD, NS/POD or a workload (deploy/NAME: one ready pod of it)."""
+EXAMPLES = [("kubectl netpath capture -n shop web-0 -w web.pcap --filter 'tcp port 8080'", "to a file, one port"),
+            ("kubectl netpath capture shop/web-0 -w - | wireshark -k -i -", "live into Wireshark")]
+EPILOG = epilog(EXAMPLES, {0: "captured", 3: "cannot answer: the cluster is unreachable, or no capture is possible"},
+                NOTES)
 
 
 @click.command(name="capture", epilog=EPILOG, context_settings=CONTEXT_SETTINGS,
                help="Stream a pod's packets as pcap (tcpdump in the pod) to a file or stdout.")
-@click.argument("pod")
+@click.argument("pod", shell_complete=completes("pods"))
 @click.option("-c", "--container", default=None, help="Container to run tcpdump in (any sees the pod's network).")
 @click.option("--filter", "bpf", default="", metavar="BPF", help="tcpdump filter expression, e.g. 'tcp port 8080'.")
 @click.option("-w", "--write", "target", default=None, metavar="FILE|-", help="pcap file, or - for stdout.")

@@ -25,7 +25,7 @@ def prog(plugin: str) -> str:
 def epilog(examples: list[tuple[str, str]], exits: dict[int, str], notes: str = "") -> str:
     """Notes, then Examples (kubectl's layout: `# what it does`, then the command) and Exit codes."""
     lines = [line for command, comment in examples for line in (f"  # {comment}", f"  {command}")]
-    codes = {**exits, **EXIT_MEANINGS}
+    codes = {**EXIT_MEANINGS, **exits}
     lines += ["", "\b", "Exit codes:"] + [f"  {int(code)}  {codes[code]}" for code in sorted(codes)]
     head = f"\b\n{notes}\n\n" if notes else ""
     return f"{head}\b\nExamples:\n" + "\n".join(lines)
