@@ -12,7 +12,7 @@ Safety: an alias builds a fresh copy of what it names, so a "billion laughs" doc
 without end; at most MAX_ALIAS_NODES nodes may be built through aliases per document, and nesting
 deeper than MAX_DEPTH is refused. Duplicate keys are refused, as the API server's strict decoding does.
 """
-import binascii
+import base64
 import math
 import re
 
@@ -99,7 +99,7 @@ class ManifestLoader(_Base):
             return node.value.lower() in _TRUE
         if node.tag == _BINARY:
             try:
-                return binascii.a2b_base64(node.value.encode("ascii")).decode("utf-8")
+                return base64.b64decode("".join(node.value.split()), validate=True).decode("utf-8")
             except (ValueError, UnicodeError):
                 raise _refuse("!!binary is not base64 of UTF-8 text", node) from None
         if node.tag in (_INT, _FLOAT):
@@ -113,17 +113,26 @@ class ManifestLoader(_Base):
 
 
 def _number(text: str):
-    """go-yaml v2: an int beyond 64 bits is read as a float, a float beyond float64 as the string itself."""
+    """go-yaml v2: an int beyond 64 bits is read as a float, a float beyond float64 (or a number that
+    does not parse, such as `0x_`) as the text itself."""
     plain = text.replace("_", "")
-    try:
-        value = int(plain, 0) if not _FLOAT_SYNTAX.match(plain) else None
-    except ValueError:  # 017 (octal in YAML 1.1) or thousands of digits
-        value = int(plain, 8) if _OCTAL.match(plain) else None
+    value = _integer(plain)
     if value is not None and -2**63 <= value < 2**64:
         return value
-    number = float(plain.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan")
-                   .replace(".NaN", "nan").replace(".NAN", "nan")) if len(plain) < 400 else math.inf
+    try:
+        number = float(plain.lower().replace(".inf", "inf").replace(".nan", "nan")) if len(plain) < 400 else math.inf
+    except ValueError:
+        return text
     return text if math.isinf(number) and "inf" not in plain.lower() else number
+
+
+def _integer(plain: str) -> int | None:
+    if _FLOAT_SYNTAX.match(plain):
+        return None
+    try:
+        return int(plain, 0)
+    except ValueError:  # 017 (octal in YAML 1.1), thousands of digits, `0x`
+        return int(plain, 8) if _OCTAL.match(plain) else None
 
 
 def _refuse_duplicates(keys: list) -> None:
