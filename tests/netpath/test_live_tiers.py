@@ -46,6 +46,15 @@ class TestEnforced:
         assert found["subject"] == "NetworkPolicy shop/api-from-web" and "ports[0].port: 80 -> 8080" in found["fix"]
         assert "pod-template-hash" not in found["fix"]
 
+    def test_forbidden_admin_policies_are_a_gap_not_a_drop_below_policy(self, sim_cluster):
+        code, report = live(sim_cluster, "partners/client", "payments/ledger", "--context", "sim-limited",
+                            "--timeout", "1")
+        assert (code, report["verdict"]) == (1, "blocked at policy")
+        assert hop(report, "policy")["status"] == "unknown" and hop(report, "policy")["code"] == "policy-not-visible"
+        assert "adminnetworkpolicies" in hop(report, "policy")["reason"]
+        assert any("adminnetworkpolicies" in gap for gap in report["gaps"])
+        assert not any("baselineadminnetworkpolicies" in gap for gap in report["gaps"])
+
     def test_allowed_through_every_tier_is_reachable(self, sim_cluster):
         code, report = live(sim_cluster, "shop/deploy/web", "payments/ledger")
         assert (code, report["verdict"]) == (0, "reachable") and hop(report, "policy")["status"] == "ok"
