@@ -87,3 +87,12 @@ def test_without_capture_nothing_is_captured_and_nothing_added(sim_cluster, tmp_
     code, report = live(sim_cluster, "lab/client", "lab/ok", "--port", "8080", "--timeout", "1")
     assert code == 0 and "capture" not in report
     assert not [c for c in codes(report) if c.startswith("capture-")]
+
+
+def test_dns_queries_are_followed_in_the_packets(sim_cluster, tmp_path):
+    code, report = live(sim_cluster, "lab/client", "web", "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
+    queries = [q for q in report["capture"]["dns"] if q["name"] == "web.lab.svc.cluster.local"]
+    assert queries and all(q["rcode"] == "NOERROR" for q in queries)
+    assert all(q["ms"] >= 250 for q in queries)  # the scenario's DNS answers 300 ms late
+    assert "capture-dns-unanswered" not in codes(report)
+

@@ -17,12 +17,12 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
     """Start the captures, run_probes(), stop them; findings go to report.observations. Returns the
     JSON section: files, flows, limits and what was added to pods."""
     ports, ends = _ports(report), _ends(snapshot, report, query)
-    if not ports or query.source is None:
+    if not (ports or report.targets.get("dns")) or query.source is None:
         run_probes()
         return {"skipped": "nothing to capture: no pod-to-pod TCP/UDP probe on this path"}
     from ..probe import capture
 
-    bpf = capture.flow_filter(ports, dns=False)
+    bpf = capture.flow_filter(ports, dns=bool(report.targets.get("dns")))
     limit = round(timeout * 2 + 8, 1)
     specs = [capture.CaptureSpec(ns, name, containers, bpf, limit, PACKET_LIMIT, role) for role, ns, name, containers in ends]
     running = capture.start_all(cluster, specs)
@@ -88,12 +88,13 @@ def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float,
     expected = packets_verdict.Expected(
         endpoints={e["ip"]: e["pod"] for e in report.targets.get("endpoints") or [] if e.get("ip")},
         ports=frozenset(ports), service_ips=frozenset(_service_ips(report)), probed=tuple(_probed(report)))
-    flows = []
+    flows, dns = [], []
     if source.error is None:
         findings, flows = packets_verdict.conclude(source, destinations, expected)
-        packets_verdict.fold(report, findings)
+        dns = packets_verdict.dns_exchanges(source)
+        packets_verdict.fold(report, findings + packets_verdict.dns_findings(dns, source))
     return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
-            "files": [_file(c) for c in captures], "flows": flows}
+            "files": [_file(c) for c in captures], "flows": flows, "dns": dns}
 
 
 def _end(capture, report) -> "packets_verdict.End":

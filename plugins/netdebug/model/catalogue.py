@@ -114,6 +114,7 @@ _CODES = [
     ("capture-never-left", "capture", "the source capture never saw the packets leave"),
     ("capture-rejected-in-path", "capture", "something between the pods answered RST / unreachable"),
     ("capture-unanswered", "capture", "the packets left the source, no answer (no capture at the destination)"),
+    ("capture-dns-unanswered", "capture", "DNS queries left the source and none was answered"),
     ("capture-dnat-unexpected", "capture", "the Service address was translated to an address that is no endpoint"),
     # Path quality (netpath --count)
     ("path-lossy", "quality", "repeated probes lose packets on this path"),

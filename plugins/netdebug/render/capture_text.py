@@ -68,6 +68,10 @@ def render_capture(data: dict, stream, style: Style) -> None:
         stream.write(f"  {where}: {what}\n")
     for flow in data["flows"]:
         stream.write("  " + _flow_line(flow, style) + "\n")
+    for query in data.get("dns") or []:
+        answer = f"{query['rcode']}, {query['answers']} answer(s) in {query['ms']:g} ms" if "rcode" in query else \
+            style.paint("no answer", "red")
+        stream.write(f"  DNS {query['name']} (id {query['id']}) -> {query['server']}: {answer}\n")
     for entry in data.get("added") or []:
         stream.write(f"  added to {entry['pod']}: ephemeral container {entry['container']} ({entry['image']}), "
                      "which stays until the pod is deleted\n")
