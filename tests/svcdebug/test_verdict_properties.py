@@ -1,7 +1,9 @@
 """Property tests: svcdebug's answer agrees with its own evidence, whatever the probes say.
 
-Real Services from scenarios (several policies, multi-port, an odd endpoint, sidecars) completed by the
-simulator's pure control plane; the real planner lists the probes. hypothesis then draws what each
+Real Services from scenarios (several policies, multi-port, an odd endpoint, sidecars), and generated
+ones (1-3 replicas, one or two ports served or pointing at an undeclared port, an odd pod the selector
+also picks, no policy / deny-all / a rule admitting the client on one port / one label value off),
+completed by the simulator's pure control plane; the real planner lists the probes. hypothesis then draws what each
 endpoint does on each port (connects, refuses, drops, or the probe cannot run), whether the ClusterIP
 translation works and which endpoint it picks for every ClusterIP probe, the DNS answers and what the
 refusing pods listen on. For every combination (thousands), the invariants of the issue hold:
@@ -27,6 +29,7 @@ from netdebug.diagnose.svc_probe_plan import Client, choose_client_pods, plan_pr
 from netdebug.diagnose.svcdebug import ServiceFacts, build_report, static_findings
 from netdebug.model import objects
 from netdebug.model.probes import ProbeResult
+from netdebug.model.snapshot import Snapshot
 from tests.fakeruntime import FakeRuntime
 
 from .conftest import ROOT, SCENARIOS
@@ -46,10 +49,14 @@ SOCKETS = [(), ({"address": "0.0.0.0", "port": 8080, "protocol": "TCP"},),
 
 
 @functools.lru_cache(maxsize=None)
-def _case(index: int):
-    """(facts, clients, specs, probe facts) of one scenario's Service: computed once, drawn on many times."""
-    path, namespace, name = CASES[index]
-    snapshot = FakeRuntime(path).snapshot()
+def _case(index):
+    """(facts, clients, specs, probe facts, static findings) of one Service: computed once, drawn on many
+    times. index: a CASES position, or a Shape of a generated Service."""
+    if isinstance(index, Shape):
+        snapshot, namespace, name = index.snapshot(), "shop", "web"
+    else:
+        path, namespace, name = CASES[index]
+        snapshot = FakeRuntime(path).snapshot()
     service = snapshot.get("Service", namespace, name)
     facts = ServiceFacts.gather(snapshot, service, select_ports(service, None))
     chosen = choose_client_pods(snapshot.in_namespace("Pod", namespace), facts.backends, None)
@@ -57,6 +64,64 @@ def _case(index: int):
     specs = plan_probes(service, facts.ports, facts.view, clients, {objects.ref(p): p for p in snapshot.of("Pod")})
     placeholder = [ProbeResult(spec, "connected", "", 1.0, "test") for spec in specs]
     return facts, clients, specs, probe_facts(facts, clients, placeholder), static_findings(facts)
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """A generated Service: replicas, its ports (each served on a declared port or pointing at one nothing
+    declares), an odd pod the selector also picks, which NetworkPolicies exist."""
+    replicas: int
+    ports: tuple  # per Service port: "declared" | "undeclared"
+    odd_pod: bool
+    policy: str  # "none" | "deny-all" | "admit-first-port" | "admit-other-label"
+
+    def snapshot(self):
+        objs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
+                _deployment("web", self.replicas, {"app": "web", "track": "stable"}, [8080, 9090]),
+                _deployment("client", 1, {"app": "client"}, []),
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"},
+                 "spec": {"selector": {"app": "web"}, "ports": [
+                     {"name": f"p{i}", "port": 80 + i, "targetPort": (8080, 9090)[i] if how == "declared" else 7000 + i}
+                     for i, how in enumerate(self.ports)]}}]
+        if self.odd_pod:
+            objs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                "name": "web-odd", "namespace": "shop", "labels": {"app": "web", "track": "odd"},
+                "annotations": {"sim.netdebug.io/listen": "none"}},
+                "spec": {"containers": [{"name": "web", "image": "web:rc", "ports": [{"containerPort": 8080}]}]}})
+        objs += _policies(self.policy)
+        from tests.sim import controllers
+        snapshot = Snapshot(origin="live")
+        for obj in controllers.reconcile(objs):
+            snapshot.add(obj)
+        return snapshot
+
+
+def _deployment(name: str, replicas: int, labels: dict, ports: list[int]) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels}, "spec": {"containers": [
+                         {"name": name, "image": f"{name}:1", "ports": [{"containerPort": p} for p in ports]}]}}}}
+
+
+def _policies(kind: str) -> list[dict]:
+    if kind == "none":
+        return []
+    deny = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "default-deny", "namespace": "shop"},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
+    if kind == "deny-all":
+        return [deny]
+    peer = {"app": "client"} if kind == "admit-first-port" else {"app": "clients"}  # one label value off
+    return [deny, {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                   "metadata": {"name": "web-from-client", "namespace": "shop"},
+                   "spec": {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"],
+                            "ingress": [{"from": [{"podSelector": {"matchLabels": peer}}],
+                                         "ports": [{"port": 8080, "protocol": "TCP"}]}]}}]
+
+
+SHAPES = st.builds(Shape, st.integers(1, 3),
+                   st.lists(st.sampled_from(["declared", "undeclared"]), min_size=1, max_size=2).map(tuple),
+                   st.booleans(), st.sampled_from(["none", "deny-all", "admit-first-port", "admit-other-label"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,6 +209,17 @@ def _answer(findings) -> tuple:
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(CASES) - 1), st.data())
 def test_svcdebug_invariants_hold_for_any_probe_outcomes(index, data):
+    check_world(index, data)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SHAPES, st.data())
+def test_svcdebug_invariants_hold_for_generated_services(shape, data):
+    check_world(shape, data)
+
+
+def check_world(index, data) -> None:
+    """Draw a world for this Service, conclude once per endpoint the ClusterIP may pick, check each answer."""
     facts, _, specs, _, _ = _case(index)
     world = draw_world(specs, facts, data.draw)
     listening = {e.pod: list(data.draw(st.sampled_from(SOCKETS))) for e in facts.view.endpoints if e.pod}
@@ -168,3 +244,10 @@ def test_every_case_plans_client_probes():
     for index in range(len(CASES)):
         facts, clients, specs, _, _ = _case(index)
         assert clients and any(s.role == "endpoint" for s in specs), CASES[index]
+
+
+def test_generated_services_are_what_they_say():
+    facts, clients, specs, _, static = _case(Shape(2, ("declared", "undeclared"), True, "admit-other-label"))
+    assert len(facts.view.endpoints) == 3 and [c.role for c in clients] == ["namespace pod", "backend"]
+    assert sum(1 for s in specs if s.role == "endpoint") == 6  # 3 endpoints x 2 ports
+    assert {f.code for f in static} >= {"target-port-not-exposed", "policy-blocks-ingress"}
