@@ -1,7 +1,7 @@
 """Property tests: netpath's verdict agrees with its findings and hop marks, whatever the probes say.
 
-Real walks from the scenarios' manifests (several policies, Services, pods, external entries,
-localhost); hypothesis then draws an outcome for every planned probe, whether the NetworkPolicies
+Real walks from the scenarios' manifests (several policies and admin tiers, Services, pods, external
+entries, localhost); hypothesis then draws an outcome for every planned probe, whether the NetworkPolicies
 were readable, and what each destination listens on. For every combination: an error finding means
 the verdict is not "reachable"; "reachable" means no hop failed; "blocked at X" names a hop that is
 not ok, with no failed hop before it; a refuted denial is never left as an error.
@@ -26,6 +26,10 @@ CASES = [
     ("services", "shop/client", "svc/sick", {}), ("services", "shop/web-1", "svc/web", {}),
     ("external", "external", "shop/svc/web-np", {}), ("external", "external", "shop/svc/web-lb", {}),
     ("containers", "app/duo", "app/duo", {"source_container": "sidecar", "to_container": "web"}),
+    ("tiers", "partners/client", "payments/ledger", {}), ("tiers", "partners/client", "shop/deploy/web", {}),
+    ("tiers", "monitoring/prom", "shop/svc/api", {}), ("tiers", "shop/deploy/web", "shop/svc/api", {}),
+    ("composite", "web/reporter", "data/sts/db", {}), ("composite", "web/toolbox", "ops/deploy/metrics-api", {}),
+    ("composite", "web/toolbox", "web/svc/shop:metrics", {}), ("composite", "web/toolbox", "web/local", {}),
 ]
 OUTCOMES = {"tcp": ["connected", "refused", "timeout", "no-tool", "exec-failed", "error"],
             "udp": ["connected", "refused", "timeout", "no-answer", "no-tool"],
