@@ -19,6 +19,20 @@ def test_dns(result, code):
     assert hop.code == code
 
 
+@pytest.mark.parametrize("resolver,authority,code", [
+    (["203.0.113.77"], {"outcome": "resolved", "addresses": ["203.0.113.10"]}, "external-dns-cached"),
+    ([], {"outcome": "resolved", "addresses": ["203.0.113.10"]}, "external-dns-cached"),  # negative answer cached
+    (["203.0.113.99"], {"outcome": "resolved", "addresses": ["203.0.113.99"]}, "external-dns-stale"),
+    (["203.0.113.10"], {"outcome": "nxdomain", "addresses": []}, "external-dns-missing"),  # deleted at the source
+    (["203.0.113.10"], {"outcome": "error", "detail": "no NS record"}, None),  # no authority: this machine decides
+])
+def test_dns_with_the_authoritative_answer(resolver, authority, code):
+    hop = Hop("dns")
+    result = {"outcome": "resolved" if resolver else "nxdomain", "addresses": resolver}
+    judge_dns(hop, result, EXPECTED, {**authority, "server": "ns1.example.com (192.0.2.53)"})
+    assert hop.code == code
+
+
 def test_dns_without_a_published_address_is_not_stale():
     hop = Hop("dns")
     judge_dns(hop, {"outcome": "resolved", "addresses": ["192.0.2.1"]}, {**EXPECTED, "expected": []})

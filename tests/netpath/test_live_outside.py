@@ -29,7 +29,8 @@ def outside(sim, *args: str) -> tuple[int, dict]:
 
 def first_problem(report: dict) -> str | None:
     broken = next((h for h in report["hops"] if h["status"] == "fail"), None)
-    return broken["code"] if broken else (report["findings"][0]["code"] if report["findings"] else None)
+    problems = [f["code"] for f in report["findings"] if f["severity"] != "info"]
+    return broken["code"] if broken else (problems[0] if problems else None)
 
 
 @pytest.mark.parametrize("dst,verdict,first", [
@@ -51,6 +52,7 @@ def first_problem(report: dict) -> str | None:
     ("http://nobackend.example.com/", "blocked at entry", "ingress-backend-missing"),
     ("http://missing.example.com/", "blocked at dns", "external-dns-missing"),
     ("http://stale.example.com/", "blocked at dns", "external-dns-stale"),
+    ("http://cached.example.com/", "blocked at dns", "external-dns-cached"),  # right at the source, old here
 ])
 def test_outside_in(sim_cluster, dst, verdict, first):
     code, report = outside(sim_cluster, dst)
@@ -91,7 +93,7 @@ def test_etp_local_drop_is_expected_not_a_firewall(sim_cluster):
     _, report = outside(sim_cluster, "svc/one-local")
     node_probes = {p["via"]: p["outcome"] for p in report["probes"] if p["via"].startswith("node ")}
     assert node_probes == {"node node-1": "connected", "node node-2": "timeout"}
-    assert "nodeport-filtered" not in [f["code"] for f in report["findings"]]
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("etp-local-no-endpoints", "info")]
 
 
 def test_stale_record_is_probed_and_the_real_address_still_answers(sim_cluster):

@@ -4,14 +4,16 @@
 with a default route into it, so node addresses and LoadBalancer IPs are reached the way a client
 on the internet reaches them: through the fabric's NodePort/LoadBalancer rules. Its own dnsmasq on
 127.0.0.1 holds the external zone (what ExternalDNS would publish: `external-dns.alpha.kubernetes.io/
-hostname` on Services and Ingresses, and Ingress rule hosts), and a relay (`relay.py`) makes the
+hostname` on Services and Ingresses, and Ingress rule hosts) behind this machine's resolver (its
+cache, then the zone's authoritative server ns1.<zone> at 198.51.100.53), and a relay (`relay.py`) makes the
 API server answer on the kubeconfig's 127.0.0.1 port inside it, so `ip netns exec <outside>
 kubectl-netpath external ...` works unchanged.
 
 Faults (annotations): `sim.netdebug.io/lb-route: none` on a LoadBalancer Service (its address is not
 routed from outside: packets vanish), `sim.netdebug.io/firewall: nodeports` (or ports `30080,30443`) on
 a Node (a cloud firewall drops those ports to that node from outside), `sim.netdebug.io/external-dns:
-missing` (no record) or `203.0.113.99` (a stale record pointing there) on a Service or Ingress.
+missing` (no record) or `203.0.113.99` (a stale record pointing there) on a Service or Ingress,
+`sim.netdebug.io/external-dns-cache: 203.0.113.77` (this machine's resolver still answers that).
 """
 import ipaddress
 
@@ -19,6 +21,7 @@ from .scenario import annotation, csv
 from .services import NODE_PORTS, SERVICE_CIDR
 
 ADDRESS, GATEWAY, PREFIX_LENGTH = "198.51.100.2", "198.51.100.1", 24
+AUTHORITY = "198.51.100.53"  # the zone's authoritative name server (ns1.<zone>), on the outside's loopback
 VETH = "out0"
 DNS_HOSTNAME = "external-dns.alpha.kubernetes.io/hostname"
 DNS_TARGET = "external-dns.alpha.kubernetes.io/target"
@@ -31,7 +34,8 @@ def fabric_lines(outside_netns: str) -> list[str]:
 
 
 def outside_batch() -> str:
-    return "\n".join(["link set lo up", f"addr add {ADDRESS}/{PREFIX_LENGTH} dev eth0", "link set eth0 up",
+    return "\n".join(["link set lo up", f"addr add {AUTHORITY}/32 dev lo",
+                      f"addr add {ADDRESS}/{PREFIX_LENGTH} dev eth0", "link set eth0 up",
                       f"route add default via {GATEWAY} dev eth0"]) + "\n"
 
 
@@ -112,13 +116,32 @@ def _node_addresses(node: dict) -> list[str]:
     return external or [a["address"] for a in addresses if a.get("type") == "InternalIP"]
 
 
-def dnsmasq_config(hosts_path: str, log_path: str, pid_path: str, domains: list[str]) -> str:
-    """Authoritative-like for the zone's domains (NXDOMAIN for unknown names there), refused elsewhere."""
-    options = ["no-resolv", "no-hosts", "no-poll", f"addn-hosts={hosts_path}", "listen-address=127.0.0.1",
-               "bind-interfaces", "port=53", "user=root", "local-ttl=5", "log-queries",
-               f"log-facility={log_path}", f"pid-file={pid_path}", "keep-in-foreground"]
-    options += [f"local=/{domain}/" for domain in domains]
-    return "\n".join(options) + "\n"
+def cached_records(objects: list[dict]) -> list[tuple[str, str]]:
+    """(ip, name) this machine's resolver still returns from its cache (`sim.netdebug.io/external-dns-cache`)."""
+    return sorted({(ip, name) for obj in _of(objects, "Service") + _of(objects, "Ingress")
+                   for name in _published_names(obj) for ip in csv(annotation(obj, "external-dns-cache"))})
+
+
+def resolver_config(hosts_path: str, log_path: str, pid_path: str, domains: list[str]) -> str:
+    """This machine's resolver on 127.0.0.1: its cache (a hosts file), the zone's names asked to the
+    authoritative server, anything else refused (no way out of the simulation)."""
+    return _dnsmasq(["listen-address=127.0.0.1", f"addn-hosts={hosts_path}"]
+                    + [f"server=/{domain}/{AUTHORITY}" for domain in domains], log_path, pid_path)
+
+
+def authority_config(records_: list[tuple[str, str]], log_path: str, pid_path: str, domains: list[str]) -> str:
+    """The zones' authoritative server: NS, SOA and the published A records (ExternalDNS's view)."""
+    lines = [f"listen-address={AUTHORITY}"] + [f"auth-zone={domain}" for domain in domains]
+    lines += [f"auth-server=ns1.{domains[0]},{AUTHORITY}"] if domains else []
+    lines += [f"host-record=ns1.{domain},{AUTHORITY}" for domain in domains]
+    lines += [f"host-record={name},{ip}" for ip, name in records_]
+    return _dnsmasq(lines, log_path, pid_path)
+
+
+def _dnsmasq(lines: list[str], log_path: str, pid_path: str) -> str:
+    options = ["no-resolv", "no-hosts", "no-poll", "bind-interfaces", "port=53", "user=root", "local-ttl=5",
+               "auth-ttl=5", "log-queries", f"log-facility={log_path}", f"pid-file={pid_path}", "keep-in-foreground"]
+    return "\n".join(options + lines) + "\n"
 
 
 def _is_ip(text: str) -> bool:

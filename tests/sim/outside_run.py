@@ -1,4 +1,5 @@
-"""Bring-up of the outside namespace's processes: its DNS server (the external zone) and the API relay."""
+"""Bring-up of the outside namespace's processes: its DNS (the external zone's authoritative server and
+this machine's resolver) and the API relay."""
 import os
 import shutil
 import sys
@@ -19,13 +20,22 @@ def write_etc(plane, public_ca: str) -> None:
 
 
 def start_dns(plane) -> None:
+    """The zone's authoritative server and this machine's (caching) resolver in front of it."""
     os.makedirs(plane.file("outside"), exist_ok=True)
-    hosts, conf, pid = (plane.file("outside", name) for name in ("hosts", "dnsmasq.conf", "dnsmasq.pid"))
-    _write(hosts, "".join(f"{ip} {name}\n" for ip, name in outside.records(plane.objects)))
-    _write(conf, outside.dnsmasq_config(hosts, plane.file("outside", "dns.log"), pid, outside.zones(plane.objects)))
-    plane.daemons.spawn([netns.binary("ip"), "netns", "exec", plane.outside, netns.binary("dnsmasq"),
-                         f"--conf-file={conf}"], plane.file("outside", "dnsmasq.out"))
-    plane.daemons.wait_for([pid], "outside dnsmasq")
+    domains, pids = outside.zones(plane.objects), []
+    cache = plane.file("outside", "cache.hosts")
+    _write(cache, "".join(f"{ip} {name}\n" for ip, name in outside.cached_records(plane.objects)))
+    configs = {"authority": outside.authority_config(outside.records(plane.objects), plane.file("outside", "authority.log"),
+                                                     plane.file("outside", "authority.pid"), domains),
+               "resolver": outside.resolver_config(cache, plane.file("outside", "resolver.log"),
+                                                   plane.file("outside", "resolver.pid"), domains)}
+    for name, config in configs.items():
+        conf = plane.file("outside", f"{name}.conf")
+        _write(conf, config)
+        plane.daemons.spawn([netns.binary("ip"), "netns", "exec", plane.outside, netns.binary("dnsmasq"),
+                             f"--conf-file={conf}"], plane.file("outside", f"{name}.out"))
+        pids.append(plane.file("outside", f"{name}.pid"))
+    plane.daemons.wait_for(pids, "outside dnsmasq")
 
 
 def start_relay(plane, port: int) -> None:

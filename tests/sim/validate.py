@@ -30,6 +30,7 @@ FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, wha
     "cert-expired": (re.compile(r"^(true|false)$"), "`true`"),
     "firewall": (re.compile(r"^(nodeports|\d{1,5}(\s*,\s*\d{1,5})*)$"), "`nodeports` or a list of ports like 30080,30443"),
     "external-dns": (re.compile(r"^(missing|[0-9.]+(\s*,\s*[0-9.]+)*)$"), "`missing` or stale addresses like 203.0.113.99"),
+    "external-dns-cache": (re.compile(r"^[0-9.]+(\s*,\s*[0-9.]+)*$"), "addresses like 203.0.113.77"),
 }
 
 

@@ -5,7 +5,7 @@ from ..diagnose import external_probes
 
 PARALLEL = 16
 PUBLIC = ("role", "kind", "target", "port", "host", "path", "via", "from", "outcome", "detail", "status", "elapsedMs",
-          "tool", "addresses")
+          "tool", "addresses", "server", "zone")
 
 
 def probe_external(report, timeout: float, http_path: str | None, stream) -> None:
@@ -16,10 +16,10 @@ def probe_external(report, timeout: float, http_path: str | None, stream) -> Non
     if stream.isatty():
         stream.write(f"probing {external.get('host') or 'the entry addresses'} from this machine "
                      f"(timeout {timeout:g}s)...\n")
-    results = [run(p, timeout) for p in first]
-    resolved = results[0].get("addresses") or [] if results else []
-    second = external_probes.second_round(external, resolved, http_path)
-    with ThreadPoolExecutor(max_workers=min(PARALLEL, max(len(second), 1))) as pool:
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        results = list(pool.map(lambda p: run(p, timeout), first))
+        resolved = results[0].get("addresses") or [] if results else []
+        second = external_probes.second_round(external, resolved, http_path)
         results += list(pool.map(lambda p: run(p, timeout), second))
     external_probes.conclude(report, results)
     report.probes = [_public(r) for r in results]
@@ -30,6 +30,10 @@ def run(probe: dict, timeout: float) -> dict:
 
     if probe["kind"] == "resolve":
         found = external.resolve(probe["target"], timeout)
+    elif probe["kind"] == "authority":
+        from ..probe.dns_authority import authoritative
+
+        found = authoritative(probe["target"], timeout)
     elif probe["kind"] == "tcp":
         found = external.tcp(probe["target"], probe["port"], timeout)
     elif probe["kind"] == "udp":

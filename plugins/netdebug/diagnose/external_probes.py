@@ -50,7 +50,10 @@ def _local_nodes(snapshot, service: dict) -> list[str] | None:
 
 
 def first_round(external: dict) -> list[dict]:
-    return [{"role": "dns", "kind": "resolve", "target": external["host"]}] if external.get("host") else []
+    """The name through this machine's resolver, and at its zone's authoritative servers."""
+    host = external.get("host")
+    return [{"role": "dns", "kind": "resolve", "target": host},
+            {"role": "dns-authority", "kind": "authority", "target": host}] if host else []
 
 
 def second_round(external: dict, resolved: list[str], http_path: str | None) -> list[dict]:
@@ -92,7 +95,7 @@ def conclude(report, results: list[dict]) -> None:
         by_role.setdefault(result["role"], []).append(result)
     dns = report.hop("dns")
     if dns is not None and by_role.get("dns"):
-        judge_dns(dns, by_role["dns"][0], external)
+        judge_dns(dns, by_role["dns"][0], external, (by_role.get("dns-authority") or [None])[0])
     judge_entries(report.hop("entry"), by_role.get("entry", []), external)
     if by_role.get("http"):
         judge_http(report, by_role["http"][0], external)

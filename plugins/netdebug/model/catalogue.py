@@ -47,6 +47,7 @@ _CODES = [
     # Seen from outside (netpath external: DNS, TCP, TLS, HTTP from this machine)
     ("external-dns-missing", "external", "the host does not resolve from outside: its DNS record is missing"),
     ("external-dns-stale", "external", "the host resolves to addresses the cluster no longer serves it at"),
+    ("external-dns-cached", "external", "the authoritative answer is right, this machine's resolver still has an old one"),
     ("external-dns-failed", "external", "resolving the host from outside failed (timeout, server failure)"),
     ("lb-unreachable", "external", "the load-balancer (or Ingress) address does not answer from outside"),
     ("nodeport-filtered", "external", "the node port does not answer on some or all nodes from outside"),

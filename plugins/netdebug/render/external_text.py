@@ -7,7 +7,9 @@ def dns_line(facts: dict) -> str:
     served = f"the cluster serves it at {expected}" if expected != "<none>" else "the cluster shows no address for it"
     if "resolved" not in facts:
         return f"{facts['name']}: not resolved (no probes); {served}"
-    return f"{facts['name']} → {_joined(facts['resolved'])} (this machine's resolver; {served})"
+    source = facts.get("authoritative")
+    at_source = f"; authoritative {source['server']}: {_joined(source['answer'])}" if source else ""
+    return f"{facts['name']} → {_joined(facts['resolved'])} (this machine's resolver{at_source}; {served})"
 
 
 def entry_line(facts: dict) -> str:
@@ -35,6 +37,9 @@ def entry_line(facts: dict) -> str:
 
 def probe_detail(probe: dict) -> str | None:
     """Details of the outside probes (None: not one of them)."""
+    if probe["kind"] == "authority":
+        answer = ", ".join(probe.get("addresses") or []) or probe.get("detail", "")
+        return f" {answer}" + (f" from {probe['server']}" if probe.get("server") else "")
     if probe["kind"] == "resolve":
         return " " + (", ".join(probe.get("addresses") or []) or probe.get("detail", ""))
     if probe["kind"] in ("http", "https"):
