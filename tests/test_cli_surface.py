@@ -106,3 +106,10 @@ def test_port_rule(text, port):
 def test_matrix_accepts_a_port_name_like_every_other_command(capsys):
     code, out, err = run(capsys, "netpolicy", "matrix", "-f", SHOP, "-n", "shop", "--port", "http")
     assert (code, err) == (0, "") and "on TCP http" in out
+
+
+@pytest.mark.parametrize("words", [("netpath", "a", "b"), ("netpolicy", "check", "a", "b"), ("netpolicy", "lint"),
+                                   ("netpolicy", "explain"), ("netpolicy", "diff", "--after", SHOP)], ids=" ".join)
+def test_a_command_that_does_not_select_refuses_minus_l_instead_of_ignoring_it(capsys, words):
+    code, out, err = run(capsys, *words, "-f", SHOP, "-l", "app=web")
+    assert (code, out) == (2, "") and err == f"error: -l/--selector does not apply to kubectl {' '.join(words[:2 if words[0] == 'netpolicy' else 1])}\n"

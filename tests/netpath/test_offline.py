@@ -90,7 +90,7 @@ def test_external_nodeport_ingress_class_and_not_exposed():
     (("app/client", "app/server-near", "-c", "sidecar"), InputError, "-c sidecar: pod app/client has containers main"),
     (("app/client", "app/server-near", "--port", "grpc"), InputError, "declares a TCP port named 'grpc'"),
     (("app/client", "ftp://x/"), InputError, "only http:// and https://"),
-    (("app/client", "app/server-near", "-l", "app=x"), InputError, "does not apply to netpath"),
+    (("app/client", "app/server-near", "-l", "app=x"), InputError, "-l/--selector does not apply to"),
 ])
 def test_bad_input(args, error, message):
     with pytest.raises(error, match=message):

@@ -55,7 +55,8 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 @click.option("--count", default=None, type=click.IntRange(1, 1000), metavar="N",
               help="Repeat the connects (and DNS lookup) N times in one exec: loss, RTT min/median/p99, jitter.")
 @click.option("--capture-dir", default=None, metavar="DIR", help="Where --capture writes its pcap files (default: the temp dir).")
-@cluster_options(all_help="Look up SRC typed without a namespace in every namespace (it must be unique).")
+@cluster_options(all_help="Look up SRC typed without a namespace in every namespace (it must be unique).",
+                 selects=False)
 @output_options(("text", "json", "yaml"))
 @click.version_option(__version__, prog_name=prog("netpath"))
 def command(src, dst, port, protocol, container, to_container, http_path, no_probe, ephemeral, timeout,
@@ -64,8 +65,6 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     from ..diagnose.target import parse_destination, parse_source
 
     options = make_cluster_options(kwargs)
-    if options.selector:
-        raise InputError("-l/--selector does not apply to netpath: name SRC and DST")
     source, destination = parse_source(src), parse_destination(dst)
     http_path = http_path or (destination.path if destination.scheme == "http" else None)
     if options.offline:

@@ -28,7 +28,7 @@ EPILOG = epilog(EXAMPLES, {0: "allowed", 1: "denied"}, NOTES)
 @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port: a number or a port name of DST's "
               "containers.")
 @protocol_option()
-@cluster_options
+@cluster_options(selects=False)
 @output_options()
 def check(src, dst, port, protocol, output, no_color, **kwargs):
     """May SRC reach DST, and which rules decide.

@@ -64,7 +64,7 @@ def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple
 @click.command(context_settings=CONTEXT_SETTINGS, name="diff", epilog=EPILOG)
 @click.option("--after", "after_paths", multiple=True, type=click.Path(), help="The new manifests (repeatable).")
 @click.option("--against-cluster", is_flag=True, help="Compare the live cluster with it plus the --after policies.")
-@cluster_options
+@cluster_options(selects=False)
 @output_options((*OUTPUT_FORMATS, "markdown"))
 def diff(after_paths, against_cluster, output, no_color, **kwargs):
     """Connections a manifest change adds or removes.

@@ -49,7 +49,7 @@ EPILOG = epilog(EXAMPLES, {0: "explained"})
 
 @click.command(context_settings=CONTEXT_SETTINGS, name="explain", epilog=EPILOG)
 @click.argument("name", required=False)
-@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE, selects=False)
 @output_options()
 def explain(name, output, no_color, **kwargs):
     """Each NetworkPolicy in plain words, with the pods it selects.

@@ -28,7 +28,7 @@ def in_scope(finding, namespace: str | None) -> bool:
 @click.command(context_settings=CONTEXT_SETTINGS, name="lint", epilog=EPILOG)
 @click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
               help="Hide findings below this severity.")
-@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE)
+@cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE, selects=False)
 @output_options()
 def lint(min_severity, output, no_color, **kwargs):
     """NetworkPolicy mistakes, as findings with stable codes.

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import click
 
+from ..errors import InputError
 from ..model.refs import parse_port
 from .usage import ALL_NAMES, NS_NAMES
 
@@ -42,6 +43,17 @@ class PortType(click.ParamType):
 
 
 PORT = PortType()
+SELECTOR = {"help": "Label selector to filter pods (e.g. app=web,tier!=db)."}
+
+
+def _refuse_selector(ctx, param, value):
+    if value is not None:
+        raise InputError(f"-l/--selector does not apply to {ctx.command_path}")
+    return value
+
+
+NO_SELECTOR = {"help": "Not used by this command: an error if given.",
+               "callback": _refuse_selector}
 
 
 def completes(what: str):
@@ -58,16 +70,17 @@ def protocol_option(choices=("TCP", "UDP", "SCTP")):
                         show_default=True, metavar=f"[{'|'.join(choices)}]", help="Protocol of the connection.")
 
 
-def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str = ALL_NAMES):
+def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str = ALL_NAMES, selects: bool = True):
     """Decorate a click command with -n/-A/--context/--kubeconfig/-l/-f/--request-timeout.
 
-    Used bare (`@cluster_options`) or with the -n/-A help that is true for the command."""
+    Used bare (`@cluster_options`) or with the -n/-A help that is true for the command; a command that
+    names its objects instead (`selects=False`) refuses -l rather than ignoring it."""
     if func is None:
-        return lambda f: cluster_options(f, namespace_help=namespace_help, all_help=all_help)
+        return lambda f: cluster_options(f, namespace_help=namespace_help, all_help=all_help, selects=selects)
     decorators = [
         click.option("-f", "--filename", "filenames", multiple=True, type=click.Path(),
                      help="Read objects from these files or directories instead of the cluster (repeatable)."),
-        click.option("-l", "--selector", default=None, help="Label selector to filter pods (e.g. app=web,tier!=db)."),
+        click.option("-l", "--selector", default=None, **(SELECTOR if selects else NO_SELECTOR)),
         click.option("-A", "--all-namespaces", is_flag=True, help=all_help),
         click.option("-n", "--namespace", default=None, help=namespace_help, shell_complete=completes("namespaces")),
         click.option("--context", default=None, help="The kubeconfig context to use.", shell_complete=completes("contexts")),

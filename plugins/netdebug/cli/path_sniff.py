@@ -34,7 +34,7 @@ EPILOG = epilog(EXAMPLES, {0: "captured", 3: "cannot answer: the cluster is unre
 @click.option("--packets", default=10000, type=click.IntRange(1, 10_000_000), show_default=True, help="Packets at most.")
 @click.option("--ephemeral", default=None, metavar="IMAGE", help="Capture from an ephemeral container with this image "
               "if no container has tcpdump (opt-in: it cannot be removed).")
-@cluster_options
+@cluster_options(selects=False)
 @click.version_option(__version__, prog_name=prog("netpath"))
 def command(pod, container, bpf, target, duration, packets, ephemeral, **kwargs):
     from ..probe import capture
