@@ -96,3 +96,30 @@ def test_dns_queries_are_followed_in_the_packets(sim_cluster, tmp_path):
     assert all(q["ms"] >= 250 for q in queries)  # the scenario's DNS answers 300 ms late
     assert "capture-dns-unanswered" not in codes(report)
 
+
+
+def test_no_tcpdump_at_the_destination_is_said_and_nothing_is_added(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "bare")
+    destination = next(f for f in capture["files"] if f["role"] == "destination")
+    assert "no tcpdump in lab/bare" in destination["error"] and capture["added"] == []
+    assert _verdicts(capture) == ["answered"] and code == 0  # the source capture alone still proves the answer
+    pod = sim_cluster.store.get("Pod", "lab", "bare")
+    assert not pod["spec"].get("ephemeralContainers")
+
+
+def test_ephemeral_capture_only_when_asked_and_listed(sim_cluster, tmp_path):
+    code, report, capture = _capture(sim_cluster, tmp_path, "bare", "--ephemeral", "nicolaka/netshoot:v0.13")
+    added = [a for a in capture["added"] if a["pod"] == "lab/bare"]
+    assert len(added) == 1 and added[0]["image"] == "nicolaka/netshoot:v0.13"
+    destination = next(f for f in capture["files"] if f["role"] == "destination")
+    assert destination["container"] == added[0]["container"] and destination["packets"] >= 3
+    names = [c["name"] for c in sim_cluster.store.get("Pod", "lab", "bare")["spec"]["ephemeralContainers"]]
+    assert added[0]["container"] in names
+
+
+def test_dnat_to_an_address_that_is_no_endpoint(sim_cluster, tmp_path):
+    code, report = live(sim_cluster, "lab/client", "svc/stale", "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
+    finding = _finding(report, "capture-dnat-unexpected")
+    assert "10.244.1.50:8080" in finding["message"] and code == 1
+    endpoint = next(f for f in report["capture"]["flows"] if f["dst"] != "10.244.1.50")
+    assert endpoint["verdict"] == "answered"  # the endpoint itself works: the rules are what is wrong

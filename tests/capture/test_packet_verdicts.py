@@ -55,7 +55,7 @@ def test_without_a_working_capture_at_the_destination_silence_proves_nothing():
 def test_service_address_translated_to_an_address_that_is_no_endpoint():
     expected = Expected({DST: "lab/dst"}, frozenset([80, 8080]), frozenset([SVC]))
     verdicts, findings = judge([tcp(SRC, OTHER, 40001, 8080, "S", 0, OUTGOING)], [], expected)
-    assert verdicts == ["dnat-unexpected"] and OTHER in findings[0].message and DST in findings[0].message
+    assert verdicts == ["dnat-unexpected"] and f"{OTHER}:8080" in findings[0].message and DST in findings[0].message
 
 
 def test_service_address_seen_at_the_source_is_judged_at_every_endpoint():

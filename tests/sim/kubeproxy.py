@@ -37,11 +37,19 @@ def service_ports(objects: list[dict]) -> list[ServicePort]:
                        if p.get("ip"))
         for port in spec.get("ports") or []:
             ref = f"{service['metadata']['namespace']}/{service['metadata']['name']}:{port.get('name') or port['port']}"
-            ready = _ready_endpoints(service, port, slices)
+            ready = _stale(service, _ready_endpoints(service, port, slices))
             found.append(ServicePort(ref, cluster_ip, port["port"], port.get("protocol", "TCP"), port.get("nodePort"),
                                      lb_ips, tuple(e[:2] for e in ready), annotation(service, "clusterip") == "broken",
                                      spec.get("externalTrafficPolicy") == "Local", tuple(e[2] for e in ready)))
     return found
+
+
+def _stale(service: dict, ready: tuple) -> tuple:
+    """`sim.netdebug.io/stale-endpoint: IP`: the rules still send to an old endpoint, whatever the slices say."""
+    stale = annotation(service, "stale-endpoint")
+    if not stale or not ready:
+        return ready
+    return ((stale, ready[0][1], ready[0][2]),)
 
 
 def _ready_endpoints(service: dict, port: dict, slices: list[dict]) -> tuple:

@@ -21,6 +21,7 @@ FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, wha
     "clusterip": (re.compile(r"^broken$"), "`broken`"),
     "netem": (NETEM, "`delay 200ms`, `loss 20%` or both, e.g. `delay 50ms 10ms loss 5%` (delay, jitter, loss)"),
     "mtu": (re.compile(r"^\d{3,5}$"), "a packet size in bytes like 1400"),
+    "stale-endpoint": (re.compile(r"^\d{1,3}(\.\d{1,3}){3}$"), "an IPv4 address (the endpoint stale rules send to)"),
     "drop-replies": (re.compile(rf"^(all|{_PORT}(\s*,\s*{_PORT})*)$"), "`all` or ports like 8080,53/UDP"),
     "no-route-from": (re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\s*,\s*[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$"),
                       "node names like node-1,node-2"),

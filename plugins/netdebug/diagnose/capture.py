@@ -23,7 +23,8 @@ FINDINGS = {  # verdict -> (code, severity, message template)
                          "{to}: rejected on the way ({answer}) before it reached {pod}"),
     "unanswered": ("capture-unanswered", "error", "{to}: left {source}, no answer (no capture at the destination)"),
     "dnat-unexpected": ("capture-dnat-unexpected", "error",
-                        "{to}: translated to {actual}, which is not an expected endpoint ({expected})"),
+                        "traffic for the Service left {source} translated to {to}, which is not one of its "
+                        "endpoints ({expected})"),
 }
 FIXES = {
     "refused": "start the server on that port, or point the Service's targetPort at the port it listens on",
