@@ -12,11 +12,17 @@ from .conftest import SCENARIOS
 DEFAULTS = {"dns": "resolved", "listening": "listening", "resolv": "read"}
 
 
-def walked(scenario: str, src: str, dst: str, **extra):
+def running(scenario: str):
+    """The scenario's objects with the runtime state the probes assume: every pod running and ready."""
     snapshot = load([str(SCENARIOS / scenario)])
-    for index, pod in enumerate(snapshot.of("Pod")):  # the runtime state the probes assume
+    for index, pod in enumerate(snapshot.of("Pod")):
         pod["status"] = {"phase": "Running", "podIP": f"10.244.0.{index + 2}",
                          "conditions": [{"type": "Ready", "status": "True"}]}
+    return snapshot
+
+
+def walked(scenario: str, src: str, dst: str, snapshot=None, **extra):
+    snapshot = snapshot or running(scenario)
     query = build_query(snapshot, parse_source(src), parse_destination(dst), None, False, **extra)
     return walk(snapshot, query)
 

@@ -15,7 +15,7 @@ from netdebug.diagnose import path_probes
 from netdebug.model.snapshot import Gap
 from netdebug.model.probes import ProbeResult, ProbeSpec
 
-from .test_conclusions import walked
+from .test_conclusions import running, walked
 
 CASES = [
     ("pods", "app/client", "app/server-near", {}), ("pods", "app/client", "app/locked", {}),
@@ -44,30 +44,11 @@ SOCKETS = [(), ({"address": "0.0.0.0", "port": 8080, "protocol": "TCP"},),
 @functools.lru_cache(maxsize=None)
 def _walk(index: int, hidden_policies: bool):
     scenario, src, dst, extra = CASES[index]
-    protocol = extra.get("protocol", "TCP")
-    report = walked(scenario, src, dst, **{k: v for k, v in extra.items() if k != "protocol"}, protocol=protocol)
-    if hidden_policies:  # as if RBAC forbade listing NetworkPolicies: walk again with the gap
-        report = _walk_with_gap(scenario, src, dst, extra, protocol)
-    return report
-
-
-def _walk_with_gap(scenario, src, dst, extra, protocol):
-    from netdebug.cli.netpath import build_query
-    from netdebug.diagnose.path import walk
-    from netdebug.diagnose.target import parse_destination, parse_source
-    from netdebug.manifests.loader import load
-
-    from .conftest import SCENARIOS
-
-    snapshot = load([str(SCENARIOS / scenario)])
-    for index, pod in enumerate(snapshot.of("Pod")):
-        pod["status"] = {"phase": "Running", "podIP": f"10.244.0.{index + 2}",
-                         "conditions": [{"type": "Ready", "status": "True"}]}
-    snapshot.objects["NetworkPolicy"] = []
-    snapshot.gaps.append(Gap("NetworkPolicy", None, "forbidden to list networkpolicies"))
-    query = build_query(snapshot, parse_source(src), parse_destination(dst), None, False,
-                        **{k: v for k, v in extra.items() if k != "protocol"}, protocol=protocol)
-    return walk(snapshot, query)
+    snapshot = running(scenario)
+    if hidden_policies:  # as if RBAC forbade listing NetworkPolicies
+        snapshot.objects["NetworkPolicy"] = []
+        snapshot.gaps.append(Gap("NetworkPolicy", None, "forbidden"))
+    return walked(scenario, src, dst, snapshot=snapshot, **extra)
 
 
 def _results(report, draw) -> list[dict]:
