@@ -9,8 +9,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CLI = REPO / "plugins" / "netdebug" / "cli"
-SHARED_CLI = {"__init__", "complete_names", "completion", "dispatch", "endpoints", "errors", "options", "refs_live",
-              "snapshot", "usage"}
+SHARED_CLI = {"__init__", "complete_cache", "complete_names", "completion", "dispatch", "errors", "options",
+              "refs_live", "snapshot", "usage"}
 CROSS_PLUGIN_EXCEPTIONS: list[str] = []  # none left: the connect sweep moved to probe/ (issue 10)
 PLUGIN_PREFIXES = {"netpolicy": ("netpolicy",), "svcdebug": ("svcdebug", "svc_"), "netpath": ("netpath", "path_")}
 
