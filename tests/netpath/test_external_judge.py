@@ -50,6 +50,13 @@ def test_silent_load_balancer():
     assert hop.code == "lb-unreachable"
 
 
+def test_some_connections_to_the_load_balancer_fail():
+    hop = Hop("entry")
+    judge_entries(hop, [entry("203.0.113.36", "connected"), entry("203.0.113.36", "timeout")],
+                  {**EXPECTED, "type": "LoadBalancer", "localNodes": ["node-1"], "healthCheckNodePort": 31234})
+    assert hop.code == "lb-intermittent" and "31234" in hop.findings[0].message
+
+
 @pytest.mark.parametrize("outcomes,local,expected", [
     (("timeout", "timeout"), None, ("fail", "error")),
     (("connected", "timeout"), None, ("ok", "warning")),

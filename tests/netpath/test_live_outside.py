@@ -40,7 +40,8 @@ def first_problem(report: dict) -> str | None:
     ("http://web.example.com/", "reachable", None),  # an ExternalDNS name on a LoadBalancer (was exit 2)
     ("svc/web-lb-unrouted", "blocked at entry", "lb-unreachable"),
     ("svc/web-lb-pending", "reachable", "lb-pending"),  # no address yet; its node ports work
-    ("svc/one-local", "reachable", None),  # node-2 drops by design: the LB health check skips it (info)
+    ("svc/one-local", "reachable", None),
+    ("svc/one-unhealthy", "blocked at entry", "lb-intermittent"),  # the LB ignores its health check  # node-2 drops by design: the LB health check skips it (info)
     ("http://shop.example.com/", "reachable", None),  # TLS host: 308 to https
     ("https://shop.example.com/", "reachable", None),
     ("http://old.example.com/", "blocked at entry", "ingress-no-rule-for-host"),

@@ -23,6 +23,7 @@ class ServicePort:
     broken: bool  # sim.netdebug.io/clusterip: broken
     local: bool = False  # externalTrafficPolicy: Local
     endpoint_nodes: tuple = ()  # the node of each endpoint, in the order of `endpoints`
+    health_check_ignored: bool = False  # sim.netdebug.io/lb-health-check: ignored (the LB uses every node)
 
 
 def service_ports(objects: list[dict]) -> list[ServicePort]:
@@ -40,7 +41,8 @@ def service_ports(objects: list[dict]) -> list[ServicePort]:
             ready = _stale(service, _ready_endpoints(service, port, slices))
             found.append(ServicePort(ref, cluster_ip, port["port"], port.get("protocol", "TCP"), port.get("nodePort"),
                                      lb_ips, tuple(e[:2] for e in ready), annotation(service, "clusterip") == "broken",
-                                     spec.get("externalTrafficPolicy") == "Local", tuple(e[2] for e in ready)))
+                                     spec.get("externalTrafficPolicy") == "Local", tuple(e[2] for e in ready),
+                                     annotation(service, "lb-health-check") == "ignored"))
     return found
 
 
@@ -159,6 +161,8 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
         if sp.cluster_ip and not sp.broken:
             nat.append(f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {proto} --dport {sp.port} -j {svc}")
         for ip in sp.lb_ips:
+            if sp.local and sp.health_check_ignored and outside:
+                drops += _every_node(sp, ip, sorted(node_ips or {}), outside, nat)
             nat.append(f'-A KUBE-SERVICES -d {ip}/32 -p {proto} --dport {sp.port} -m comment --comment "{sp.ref} loadbalancer IP" -j {svc}')
         if sp.node_port and sp.local and outside:
             drops += _local_node_ports(sp, node_ips or {}, outside, nat, rules)
@@ -166,6 +170,20 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
             nat.append(f'-A KUBE-NODEPORTS -p {proto} --dport {sp.node_port} -m comment --comment "{sp.ref} nodePort" -j {svc}')
     filt = ["*filter", *drops, "COMMIT"] if drops else []
     return "\n".join(nat + rules + ["COMMIT"] + filt + [""])
+
+
+def _every_node(sp: ServicePort, ip: str, nodes: list[str], outside: str, nat: list) -> list[str]:
+    """A cloud LB that ignores the health check: outside connections go round-robin to every node, and
+    with externalTrafficPolicy Local a node without a local endpoint drops them (not DNAT'ed, then
+    dropped on input). Returns that filter rule."""
+    proto = sp.protocol.lower()
+    match = f"-i {outside} -d {ip}/32 -p {proto} --dport {sp.port}"
+    for index, node in enumerate(nodes):
+        has_local = node in sp.endpoint_nodes
+        target = _chain("SVC", f"{sp.ref}@{node}", sp.protocol) if has_local else "RETURN"
+        nat.append(f'-A KUBE-SERVICES {match} -m statistic --mode nth --every {len(nodes) - index} --packet 0 '
+                   f'-m comment --comment "{sp.ref} LB to {node}" -j {target}')
+    return [f'-A INPUT {match} -m comment --comment "{sp.ref} LB sent to a node without local endpoints" -j DROP']
 
 
 def _local_node_ports(sp: ServicePort, node_ips: dict, outside: str, nat: list, rules: list) -> list[str]:

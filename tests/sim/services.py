@@ -47,6 +47,8 @@ def allocate(services: list[dict]) -> None:
             port.setdefault("targetPort", port["port"])
             if spec["type"] in ("NodePort", "LoadBalancer") and not port.get("nodePort"):
                 port["nodePort"] = _free_port(ports, service, port)
+        if spec["type"] == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
+            spec.setdefault("healthCheckNodePort", _free_port(ports, service, {"port": "health"}))
 
 
 def _free_ip(taken: set, service: dict) -> str:

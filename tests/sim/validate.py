@@ -26,6 +26,7 @@ FORMATS = {  # annotation (without prefix and container suffix) -> (pattern, wha
     "no-route-from": (re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\s*,\s*[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*$"),
                       "node names like node-1,node-2"),
     "lb-route": (re.compile(r"^none$"), "`none`"),
+    "lb-health-check": (re.compile(r"^ignored$"), "`ignored`"),
     "cert": (re.compile(r"^[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?(\s*,\s*[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?)*$"),
              "DNS names like shop.example.com,www.example.com"),
     "cert-expired": (re.compile(r"^(true|false)$"), "`true`"),

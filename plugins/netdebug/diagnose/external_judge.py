@@ -68,6 +68,8 @@ def judge_entries(hop: Hop, entries: list[dict], external: dict) -> None:
                          {"probes": [_line(e) for e in front]},
                          "check the cloud load balancer (listeners, target health, security groups/firewall) and that "
                          "the address is routed to the nodes (MetalLB: its L2/BGP advertisement)", _subject(external)))
+    elif any(e["outcome"] not in GOOD for e in front):
+        hop.fail(_intermittent(front, external))
     local = external.get("localNodes")
     nodes = [e for e in entries if e["via"].startswith("node ")]
     dropped = [e for e in nodes if e["outcome"] not in GOOD and (local is None or e["via"][5:] in local)]
@@ -79,6 +81,21 @@ def judge_entries(hop: Hop, entries: list[dict], external: dict) -> None:
                            {"probes": [_line(e) for e in nodes]}, "allow the NodePort range (30000-32767) from "
                            "your clients in the nodes' firewall, or expose the Service with a LoadBalancer/Ingress",
                            _subject(external))])
+
+
+def _intermittent(front: list[dict], external: dict) -> Finding:
+    lost = [e for e in front if e["outcome"] not in GOOD]
+    local = external.get("localNodes")
+    why = (f"with externalTrafficPolicy Local only {', '.join(local) or 'no node'} can serve, so the load balancer "
+           "sends to nodes without a ready endpoint: its health check (healthCheckNodePort "
+           f"{external.get('healthCheckNodePort') or '?'}) is not used or not reachable") if local is not None else \
+        "a member behind the load balancer drops them"
+    return Finding("lb-intermittent", "error", f"{len(lost)} of {len(front)} connections to the load-balancer "
+                   f"address {front[0]['target']}:{front[0]['port']} fail ({lost[0]['outcome']}): {why}",
+                   {"probes": [_line(e) for e in front], "nodes with a ready endpoint": local or "<any>"},
+                   "make the load balancer health-check healthCheckNodePort (allow it in the nodes' firewall), or "
+                   "use externalTrafficPolicy Cluster" if local is not None else
+                   "check the load balancer's members and target health", _subject(external))
 
 
 def judge_http(report, result: dict, external: dict) -> None:

@@ -34,10 +34,15 @@ def targets(snapshot, route: ExternalRoute, target: Target, report) -> dict:
     port_number = svc_port.get("port") or report.port
     node_port = next((p.get("nodePort") for p in objects.spec(service).get("ports") or []
                       if p.get("port") == port_number), None)
-    entries = [{"address": a, "port": port_number, "via": "loadBalancer"} for a in lb_addresses(service)]
-    if node_port:
-        entries += [{"address": a["address"], "port": node_port, "via": f"node {a['node']}"} for a in node_addresses(snapshot)]
+    nodes = node_addresses(snapshot)
     facts["localNodes"] = _local_nodes(snapshot, service)
+    # with externalTrafficPolicy Local a load balancer that sends to every node loses some connections:
+    # one connection per node shows it
+    repeat = len(nodes) if facts["localNodes"] is not None and len(nodes) > 1 else 1
+    entries = [{"address": a, "port": port_number, "via": "loadBalancer", "repeat": repeat} for a in lb_addresses(service)]
+    if node_port:
+        entries += [{"address": a["address"], "port": node_port, "via": f"node {a['node']}"} for a in nodes]
+    facts["healthCheckNodePort"] = objects.spec(service).get("healthCheckNodePort")
     client_port = target.port if target.form != "service" and target.port else port_number
     return {**facts, "port": client_port, "entries": entries}
 
@@ -60,7 +65,7 @@ def second_round(external: dict, resolved: list[str], http_path: str | None) -> 
     """TCP to every entry and resolved address; one HTTP(S) request to where the client would go."""
     kind = "udp" if external.get("protocol") == "UDP" else "tcp"
     probes = [{"role": "entry", "kind": kind, "target": e["address"], "port": e["port"], "via": e["via"]}
-              for e in external["entries"]]
+              for e in external["entries"] for _ in range(e.get("repeat", 1))]
     known = {e["address"] for e in external["entries"]}
     probes += [{"role": "resolved", "kind": kind, "target": a, "port": external["port"], "via": "DNS answer"}
                for a in resolved if a not in known]

@@ -50,6 +50,7 @@ _CODES = [
     ("external-dns-cached", "external", "the authoritative answer is right, this machine's resolver still has an old one"),
     ("external-dns-failed", "external", "resolving the host from outside failed (timeout, server failure)"),
     ("lb-unreachable", "external", "the load-balancer (or Ingress) address does not answer from outside"),
+    ("lb-intermittent", "external", "some connections to the load-balancer address fail (eTP Local: health check)"),
     ("nodeport-filtered", "external", "the node port does not answer on some or all nodes from outside"),
     ("tls-default-certificate", "external", "https is answered with the ingress controller's default (fake) certificate"),
     ("tls-expired", "external", "the certificate served for the host has expired"),
