@@ -131,3 +131,18 @@ def test_svcdebug_from_accepts_a_workload_like_every_other_plugin(capsys):
 
 def test_not_found_is_still_a_not_found_error():
     assert issubclass(NameNotFound, NotFoundError)
+
+
+@pytest.mark.sim
+def test_live_every_plugin_says_where_the_name_is_and_takes_workloads(capsys, sim_cluster):
+    live = ("--kubeconfig", sim_cluster.kubeconfig, "--context", "sim")  # the context's namespace: default
+    for words in (("netpath", "frontend", "svc/backend"), ("netpolicy", "check", "frontend", "shop/backend")):
+        code, _, err = run(capsys, *words, *live)
+        assert code == 2 and err.startswith("error: Pod frontend not found in namespace default; found "
+                                            "shop/deploy/frontend; try: kubectl ")
+    code, out, err = run(capsys, "svcdebug", *live, "-n", "shop", "db", "--from", "deploy/frontend", "--no-probe")
+    frontend = min(p["metadata"]["name"] for p in sim_cluster.store.list("Pod", "shop")
+                   if p["metadata"]["name"].startswith("frontend-"))  # both ready: the first by name
+    assert code == 1 and f"clients: --from: shop/{frontend}" in out  # policy denies frontend -> db
+    code, out, _ = run(capsys, "netpath", *live, "-A", "db-0", "svc/backend", "--no-probe", "-o", "json")
+    assert code in (0, 1) and '"shop/db-0"' in out
