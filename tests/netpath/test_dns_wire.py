@@ -32,6 +32,11 @@ def test_authoritative_addresses_and_name_servers():
     assert answer.addresses == ["203.0.113.10", "::1"] and answer.name_servers == ["ns1.example.com"]
 
 
+def test_cname_targets():
+    answer = dns_wire.parse(response(answers=[record(5, name("a1.elb.example.net"))]), 7)
+    assert answer.aliases == ["a1.elb.example.net"] and answer.addresses == []
+
+
 def test_negative_answer_and_not_authoritative():
     answer = dns_wire.parse(response(flags=0x8183), 7)
     assert (answer.rcode, answer.authoritative, answer.addresses) == ("NXDOMAIN", False, [])

@@ -33,6 +33,20 @@ def test_dns_with_the_authoritative_answer(resolver, authority, code):
     assert hop.code == code
 
 
+@pytest.mark.parametrize("authority,code", [
+    ({"outcome": "resolved", "addresses": [], "aliases": ["a1.elb.example.net"]}, None),  # CNAME to the LB's name
+    ({"outcome": "resolved", "addresses": [], "aliases": ["old.elb.example.net"]}, "external-dns-stale"),
+    (None, None),
+])
+def test_dns_for_a_load_balancer_known_by_name(authority, code):
+    """The cluster shows a hostname (cloud LB): compared through what that name resolves to, never as text."""
+    hop = Hop("dns")
+    external = {**EXPECTED, "expected": ["a1.elb.example.net", "192.0.2.10", "192.0.2.11"]}
+    judge_dns(hop, {"outcome": "resolved", "addresses": ["192.0.2.11"]}, external,
+              {**authority, "server": "ns1 (192.0.2.53)"} if authority else None)
+    assert hop.code == code
+
+
 def test_dns_without_a_published_address_is_not_stale():
     hop = Hop("dns")
     judge_dns(hop, {"outcome": "resolved", "addresses": ["192.0.2.1"]}, {**EXPECTED, "expected": []})

@@ -5,7 +5,7 @@ from ..diagnose import external_probes
 
 PARALLEL = 16
 PUBLIC = ("role", "kind", "target", "port", "host", "path", "via", "from", "outcome", "detail", "status", "elapsedMs",
-          "tool", "addresses", "server", "zone")
+          "tool", "addresses", "aliases", "server", "zone")
 
 
 def probe_external(report, timeout: float, http_path: str | None, stream) -> None:

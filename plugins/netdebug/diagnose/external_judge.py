@@ -5,6 +5,7 @@ certificates to the entry hop, an HTTP status to the hop whose state it reflects
 endpoint is the service hop's, already said there; a backend's own 5xx is the destination's).
 """
 from ..model.findings import Finding
+from ..model.objects import is_ip
 from .hops import FAIL, Hop
 
 GOOD = ("connected", "http", "answered")
@@ -26,7 +27,8 @@ def judge_dns(hop: Hop, result: dict, external: dict, authority: dict | None = N
     if source is not None:
         evidence[f"authoritative ({source.get('server')})"] = source.get("addresses") or source["outcome"]
     finding = _record_problem(host, expected, source or result, evidence)
-    if finding is None and source is not None and not set(found) & set(source.get("addresses") or []):
+    if finding is None and source is not None and source.get("addresses") and \
+            not set(found) & set(source["addresses"]):
         finding = Finding("external-dns-cached", "error", f"the zone's name server answers {host} with "
                           f"{', '.join(source['addresses'])}, but this machine's resolver says "
                           f"{', '.join(found) or result['outcome']}: an old answer cached until its TTL expires "
@@ -44,11 +46,11 @@ def _record_problem(host: str, expected: list[str], answer: dict, evidence: dict
     """The record itself (at the source when known, else as this machine sees it): missing or stale."""
     fix = ("check ExternalDNS: its logs, --source (service, ingress), --domain-filter, the hostname annotation, "
            "and the record in the DNS provider's zone")
-    addresses = answer.get("addresses") or []
+    addresses = (answer.get("addresses") or []) + (answer.get("aliases") or [])
     if answer["outcome"] in ("nxdomain", "nodata"):
         return Finding("external-dns-missing", "error", f"{host} has no address record ({answer['outcome']}): "
                        "the DNS record for it is missing", evidence, fix, f"name {host}")
-    if addresses and expected and not set(addresses) & set(expected):
+    if addresses and any(map(is_ip, expected)) and not set(addresses) & set(expected):
         return Finding("external-dns-stale", "error", f"{host} resolves to {', '.join(addresses)}, but the cluster "
                        f"serves it at {', '.join(expected)}: the DNS record is stale", evidence,
                        fix + "; ExternalDNS only updates records it owns (its TXT registry record)", f"name {host}")

@@ -6,6 +6,7 @@ each resolved address, and one HTTP(S) request as a browser sends it, to the add
 resolves to); `conclude` judges DNS, TCP, TLS and the HTTP status (external_judge) onto the hops.
 """
 from ..model import objects
+from ..model.objects import is_ip
 from .endpoints import service_endpoints
 from .external import ExternalRoute, node_addresses
 from .external_judge import GOOD, judge_dns, judge_entries, judge_http
@@ -57,8 +58,12 @@ def _local_nodes(snapshot, service: dict) -> list[str] | None:
 def first_round(external: dict) -> list[dict]:
     """The name through this machine's resolver, and at its zone's authoritative servers."""
     host = external.get("host")
+    if not host:
+        return []
+    hostnames = [a for a in external.get("expected") or [] if not is_ip(a)]  # e.g. a cloud LB's DNS name
     return [{"role": "dns", "kind": "resolve", "target": host},
-            {"role": "dns-authority", "kind": "authority", "target": host}] if host else []
+            {"role": "dns-authority", "kind": "authority", "target": host}] + \
+        [{"role": "dns-expected", "kind": "resolve", "target": name} for name in hostnames]
 
 
 def second_round(external: dict, resolved: list[str], http_path: str | None) -> list[dict]:
@@ -100,7 +105,10 @@ def conclude(report, results: list[dict]) -> None:
         by_role.setdefault(result["role"], []).append(result)
     dns = report.hop("dns")
     if dns is not None and by_role.get("dns"):
-        judge_dns(dns, by_role["dns"][0], external, (by_role.get("dns-authority") or [None])[0])
+        expected = external.get("expected") or []
+        expanded = expected + [a for r in by_role.get("dns-expected", []) for a in r.get("addresses") or []]
+        judge_dns(dns, by_role["dns"][0], {**external, "expected": expanded},
+                  (by_role.get("dns-authority") or [None])[0])
     judge_entries(report.hop("entry"), by_role.get("entry", []), external)
     if by_role.get("http"):
         judge_http(report, by_role["http"][0], external)

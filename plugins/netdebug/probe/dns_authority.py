@@ -31,9 +31,10 @@ def _answer(host: str, resolver: str, timeout: float) -> dict:
             except (OSError, ValueError):
                 continue
             if answer.authoritative:
-                outcome = "resolved" if answer.addresses else "nxdomain" if answer.rcode == "NXDOMAIN" else "nodata"
+                known = answer.addresses or answer.aliases
+                outcome = "resolved" if known else "nxdomain" if answer.rcode == "NXDOMAIN" else "nodata"
                 return {"outcome": outcome, "detail": answer.rcode, "addresses": sorted(answer.addresses),
-                        "server": f"{server} ({address})", "zone": zone}
+                        "aliases": answer.aliases, "server": f"{server} ({address})", "zone": zone}
     return {"outcome": "error", "detail": f"no authoritative answer from {', '.join(servers)} (zone {zone})"}
 
 

@@ -1,5 +1,5 @@
 """DNS messages on the wire (RFC 1035), just what the authority check needs: a query, and the answer's
-rcode, AA flag, A/AAAA addresses and NS names. Pure: bytes in, values out; bad input raises ValueError."""
+rcode, AA flag, A/AAAA addresses, CNAME targets and NS names. Pure: bytes in, values out; bad input raises ValueError."""
 import ipaddress
 import struct
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ class Answer:
     authoritative: bool
     addresses: list[str] = field(default_factory=list)
     name_servers: list[str] = field(default_factory=list)  # NS names in the answer section
+    aliases: list[str] = field(default_factory=list)  # CNAME targets in the answer section
 
 
 def query(ident: int, name: str, qtype: str, recursion: bool) -> bytes:
@@ -51,6 +52,8 @@ def _record(message: bytes, offset: int, found: Answer, in_answer: bool) -> int:
         found.addresses.append(str(ipaddress.IPv6Address(message[data:data + 16])))
     elif kind == TYPES["NS"]:
         found.name_servers.append(_name(message, data)[0])
+    elif kind == TYPES["CNAME"]:
+        found.aliases.append(_name(message, data)[0])
     return data + length
 
 
