@@ -113,3 +113,17 @@ def test_matrix_accepts_a_port_name_like_every_other_command(capsys):
 def test_a_command_that_does_not_select_refuses_minus_l_instead_of_ignoring_it(capsys, words):
     code, out, err = run(capsys, *words, "-f", SHOP, "-l", "app=web")
     assert (code, out) == (2, "") and err == f"error: -l/--selector does not apply to kubectl {' '.join(words[:2 if words[0] == 'netpolicy' else 1])}\n"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "1e400", "٣", "1_0", "soon"])
+@pytest.mark.parametrize("words", [("netpath", "shop/frontend", "svc/backend"), ("svcdebug", "shop/backend")],
+                         ids=lambda w: w[0])
+def test_probe_timeouts_are_finite_positive_seconds(capsys, words, value):
+    code, out, err = run(capsys, *words, "-f", SHOP, "--timeout", value)
+    assert (code, out) == (2, "") and err.startswith("error: --timeout ") and err.count("\n") == 1
+
+
+def test_request_timeout_zero_means_no_limit_as_in_kubectl(capsys):
+    assert run(capsys, "netpolicy", "matrix", "-f", SHOP, "--request-timeout", "0")[0] == 0
+    code, _, err = run(capsys, "netpolicy", "matrix", "-f", SHOP, "--request-timeout", "-2")
+    assert code == 2 and "0 (no limit) or more" in err

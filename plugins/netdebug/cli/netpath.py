@@ -12,7 +12,8 @@ from ..model.gaps import notes as gap_notes
 from ..render.structured import write_structured
 from ..render.style import Style
 from .errors import run_main
-from .options import PORT, cluster_options, completes, make_cluster_options, output_options, protocol_option, use_color
+from .options import (PORT, SECONDS, cluster_options, completes, make_cluster_options, output_options, protocol_option,
+                      use_color)
 from .usage import CONTEXT_SETTINGS, epilog, prog
 
 if TYPE_CHECKING:  # imported by the functions: --help and --version do not load the diagnosis
@@ -48,7 +49,7 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
 @click.option("--no-probe", is_flag=True, help="Only the static walk: send no packets.")
 @click.option("--ephemeral", default=None, metavar="IMAGE",
               help="Probe from an ephemeral container with this image added to SRC (opt-in: it cannot be removed).")
-@click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
+@click.option("--timeout", default=2.0, type=SECONDS, show_default=True, help="Seconds for each probe.")
 @click.option("--capture", "capture", is_flag=True,
               help="Capture the probes' packets at SRC and at the destination pods (tcpdump in the pod) and say "
                    "where they died; writes one pcap file per end.")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import click
 
 from ..errors import InputError
-from ..model.refs import parse_port
+from ..model.refs import parse_port, parse_seconds
 from .usage import ALL_NAMES, NS_NAMES
 
 OUTPUT_FORMATS = ("text", "wide", "json", "yaml")
@@ -43,6 +43,25 @@ class PortType(click.ParamType):
 
 
 PORT = PortType()
+
+
+class SecondsType(click.ParamType):
+    """Seconds, finite and positive (0 too where it means no limit, as kubectl's --request-timeout)."""
+
+    name = "seconds"
+
+    def __init__(self, zero_means_no_limit: bool = False):
+        self.zero_means_no_limit = zero_means_no_limit
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "SECONDS"
+
+    def convert(self, value, param, ctx):
+        what = max(param.opts, key=len) if param is not None else "seconds"
+        return parse_seconds(value, what, self.zero_means_no_limit)
+
+
+SECONDS = SecondsType()
 SELECTOR = {"help": "Label selector to filter pods (e.g. app=web,tier!=db)."}
 
 
@@ -85,8 +104,8 @@ def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str 
         click.option("-n", "--namespace", default=None, help=namespace_help, shell_complete=completes("namespaces")),
         click.option("--context", default=None, help="The kubeconfig context to use.", shell_complete=completes("contexts")),
         click.option("--kubeconfig", default=None, type=click.Path(), help="Path to the kubeconfig file."),
-        click.option("--request-timeout", default=10.0, type=float, show_default=True,
-                     help="Seconds to wait for each API call."),
+        click.option("--request-timeout", default=10.0, type=SecondsType(zero_means_no_limit=True), show_default=True,
+                     help="Seconds to wait for each API call (0: no limit)."),
     ]
     for decorator in decorators:
         func = decorator(func)

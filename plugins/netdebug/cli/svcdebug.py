@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..render.structured import write_structured
 from ..render.style import Style
 from .errors import run_main
-from .options import PORT, cluster_options, completes, make_cluster_options, output_options, use_color
+from .options import PORT, SECONDS, cluster_options, completes, make_cluster_options, output_options, use_color
 from .usage import CONTEXT_SETTINGS, NS_SERVICE, epilog, prog
 
 EXAMPLES = [
@@ -43,14 +43,12 @@ class Request:
 @click.option("--ephemeral", "ephemeral_image", default=None, metavar="IMAGE",
               help="When a probing pod has no usable tool, add an ephemeral container with IMAGE to it (it "
                    "cannot be removed afterwards).")
-@click.option("--timeout", default=2.0, type=float, show_default=True, help="Seconds for each probe.")
+@click.option("--timeout", default=2.0, type=SECONDS, show_default=True, help="Seconds for each probe.")
 @output_options(("text", "json", "yaml"))
 @cluster_options(namespace_help=NS_SERVICE, all_help="Not supported yet: name one Service.")
 @click.version_option(__version__, prog_name=prog("svcdebug"))
 def command(svc, port, from_pod, no_probe, ephemeral_image, timeout, output, no_color, **kwargs):
     options = make_cluster_options(kwargs)
-    if timeout <= 0:
-        raise InputError(f"--timeout must be positive, got {timeout}")
     if options.selector or options.all_namespaces:
         raise InputError("svcdebug checks one Service: -l/--selector and -A/--all-namespaces do not apply")
     request = Request(svc, port, from_pod, not no_probe, ephemeral_image, timeout)

@@ -5,6 +5,7 @@ them (pod/po, deploy, sts, ds, rs, svc). Ports: a number 1-65535 in ASCII digits
 by the API's IANA_SVC_NAME rule (1-15 of a-z0-9 and '-', a letter somewhere, no '-' at either end,
 no '--').
 """
+import math
 import re
 from dataclasses import dataclass
 
@@ -92,6 +93,19 @@ def parse_port(text, what: str = "port") -> int | str:
         raise InputError(f"{what} {_short(text)!s}: not a port number (1-65535) or a port name (1-15 of a-z, 0-9 "
                          "and '-', with a letter, no '-' at either end or twice in a row)")
     return name
+
+
+def parse_seconds(text, what: str, zero_means_no_limit: bool = False) -> float:
+    """A duration in seconds: ASCII digits, finite, positive (or 0 where that means no limit)."""
+    text = str(text).strip()
+    try:
+        number = float(text) if text.isascii() and "_" not in text else float("nan")
+    except ValueError:
+        number = float("nan")
+    if not (math.isfinite(number) and (number > 0 or (number == 0 and zero_means_no_limit))):
+        least = "0 (no limit) or more" if zero_means_no_limit else "more than 0"
+        raise InputError(f"{what} {_short(text)}: expected a number of seconds, {least}")
+    return number
 
 
 def split_port(text: str, what: str, raw: str | None = None) -> tuple[str, int | str | None]:
