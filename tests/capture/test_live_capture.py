@@ -123,3 +123,15 @@ def test_dnat_to_an_address_that_is_no_endpoint(sim_cluster, tmp_path):
     assert "10.244.1.50:8080" in finding["message"] and code == 1
     endpoint = next(f for f in report["capture"]["flows"] if f["dst"] != "10.244.1.50")
     assert endpoint["verdict"] == "answered"  # the endpoint itself works: the rules are what is wrong
+
+
+@pytest.mark.parametrize("target,verdict,code", [("ok", "answered", "capture-answered"),
+                                                 ("replydrop", "reply-lost", "capture-reply-lost"),
+                                                 ("guarded", "no-answer", "capture-no-answer")])
+def test_udp_silence_is_told_apart_by_the_packets(sim_cluster, tmp_path, target, verdict, code):
+    exit_code, report = live(sim_cluster, "lab/client", f"lab/{target}", "--protocol", "UDP", "--port", "7000",
+                             "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
+    assert _verdicts(report["capture"]) == [verdict] and code in codes(report)
+    assert (exit_code == 0) == (verdict == "answered")
+    if verdict != "answered":
+        assert report["verdict"] == "blocked at destination"

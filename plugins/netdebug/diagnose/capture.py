@@ -26,6 +26,7 @@ FINDINGS = {  # verdict -> (code, severity, message template)
                         "traffic for the Service left {source} translated to {to}, which is not one of its "
                         "endpoints ({expected})"),
 }
+MAX_LISTED = 5  # flows listed in a finding's evidence (all are in the capture section)
 FIXES = {
     "refused": "start the server on that port, or point the Service's targetPort at the port it listens on",
     "no-answer": "check the destination pod's own firewall/NetworkPolicy ingress and whether the app accepts",
@@ -226,7 +227,9 @@ def _finding(verdict: str, flows: list[Flow], source: End, expected: Expected, f
     answer = first.detail.get("answer") or ("SYN-ACK" if first.protocol == "TCP" else "a reply")
     words = {"to": first.to, "pod": first.pod or first.dst, "source": source.pod, "answer": answer,
              "actual": first.dst, "expected": ", ".join(sorted(expected.endpoints)) or "none"}
-    evidence = {"flows": [summary(f) for f in flows], "captures": files}
+    evidence = {"flows": [summary(f) for f in flows[:MAX_LISTED]], "captures": files}
+    if len(flows) > MAX_LISTED:
+        evidence["more flows"] = len(flows) - MAX_LISTED
     return Finding(code, severity, template.format(**words), evidence, FIXES.get(verdict, ""), subject=f"Pod {source.pod}")
 
 
@@ -258,7 +261,9 @@ def fold(report, found: list[Finding], replaceable=UNEXPLAINED, key: str = "pack
         where, old = first_error
         where[where.index(old)] = replace(old, evidence={**old.evidence, key: [f.message for f in errors]})
     else:
-        report.observations.extend(errors)
+        destination = report.hop("destination")  # packets proven lost after SRC: the path fails there
+        for finding in errors:
+            destination.fail(finding) if destination is not None else report.observations.append(finding)
     report.observations.extend(f for f in found if f.severity != "error")
 
 

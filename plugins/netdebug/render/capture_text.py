@@ -66,8 +66,8 @@ def render_capture(data: dict, stream, style: Style) -> None:
         where = f"{entry['role']:<11} {entry['pod']}" + (f" ({entry['container']})" if entry.get("container") else "")
         what = f"error: {entry['error']}" if entry.get("error") else f"{entry['packets']} packet(s) -> {entry['file']}"
         stream.write(f"  {where}: {what}\n")
-    for flow in data["flows"]:
-        stream.write("  " + _flow_line(flow, style) + "\n")
+    for flows in _grouped(data["flows"]):
+        stream.write("  " + _flow_line(flows[0], style, len(flows)) + "\n")
     for query in data.get("dns") or []:
         answer = f"{query['rcode']}, {query['answers']} answer(s) in {query['ms']:g} ms" if "rcode" in query else \
             style.paint("no answer", "red")
@@ -77,10 +77,19 @@ def render_capture(data: dict, stream, style: Style) -> None:
                      "which stays until the pod is deleted\n")
 
 
-def _flow_line(flow: dict, style: Style) -> str:
+def _grouped(flows: list[dict]) -> list[list[dict]]:
+    """Repeated attempts (--count) of one verdict to one address make one line."""
+    groups: dict[tuple, list] = {}
+    for flow in flows:
+        groups.setdefault((flow["protocol"], flow["dst"], flow["dport"], flow["verdict"]), []).append(flow)
+    return list(groups.values())
+
+
+def _flow_line(flow: dict, style: Style, times: int = 1) -> str:
     numbers = [f"{key} {flow[key]}" for key in ("sent", "retransmissions", "arrived", "rttMs") if flow.get(key)]
     answer = f" · {flow['answer']}" if flow.get("answer") else ""
     verdict = style.paint(flow["verdict"], VERDICT_COLOR.get(flow["verdict"], "red"))
     where = f" ({flow['pod']})" if flow.get("pod") else ""
-    return f"{flow['protocol']} :{flow['sport']} -> {flow['dst']}:{flow['dport']}{where}: {verdict}{answer}" + \
-        (f" [{', '.join(numbers)}]" if numbers else "")
+    source = f":{flow['sport']}" if times == 1 else f"x{times}"
+    return f"{flow['protocol']} {source} -> {flow['dst']}:{flow['dport']}{where}: {verdict}{answer}" + \
+        (f" [{', '.join(numbers)}]" if numbers and times == 1 else "")
