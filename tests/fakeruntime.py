@@ -3,8 +3,8 @@ live orchestration tested without root, an API server or network namespaces.
 
 Objects come from a scenario directory completed by the simulator's pure control plane
 (tests/sim/controllers.reconcile: pods with IPs, EndpointSlices, ClusterIPs). exec() answers the
-commands the probe layer really sends (tool detection, the python connect sweep and lookup batch,
-single python probes, `cat` of the socket tables and resolv.conf) from a tiny data plane:
+commands the probe layer really sends (tool detection, the python probe batch, single python probes,
+`cat` of the socket tables and resolv.conf) from a tiny data plane:
 - a connect to a ClusterIP goes to the endpoint `pick` chooses (default: the first ready one) on its
   targetPort, as kube-proxy would; a connect to a pod IP is refused unless some container of the pod
   listens there (annotation sim.netdebug.io/listen, as in the simulator), and times out when
@@ -12,6 +12,7 @@ single python probes, `cat` of the socket tables and resolv.conf) from a tiny da
 - names resolve from the Services (short, name.ns, FQDN), `kubernetes.default` too.
 Every exec is recorded in `calls`: tests count them (one exec per source container and batch kind).
 """
+import json
 from pathlib import Path
 
 from netdebug.model import objects
@@ -65,21 +66,28 @@ class FakeRuntime:
         if argv[0] == "cat":
             return ExecResult("".join(self._file(client, path) for path in argv[1:]), "", 0)
         if argv[0] == "python3" and "python3" in self.tools:
-            return ExecResult(self._python(client, argv[2], argv[3:]), "", 0)
+            lines = stdin.decode().splitlines() if stdin else []
+            return ExecResult(self._python(client, argv[2], argv[3:] + lines[1:]), "", 0)
         return ExecResult("", "", None, f'exec: "{argv[0]}": executable file not found in $PATH')
 
     # the data plane ------------------------------------------------------------------------------------
     def _python(self, client: dict, script: str, args: list) -> str:
-        if script == scripts.PY_SWEEP:
-            pairs = zip(args[1::2], args[2::2])
-            return "".join(f"{self.tcp_connect(client, host, int(port))} {host} {port} -\n" for host, port in pairs)
-        if script == scripts.PY_RESOLVE:
-            return "".join(f"{index} {self._lookup(client, name)}\n" for index, name in enumerate(args[1:]))
+        if script == scripts.PY_BATCH:
+            return "".join(json.dumps([index, *self._item(client, item)]) + "\n" for index, item in enumerate(args[1:]))
         if script == scripts.PY_TCP:
             return self.tcp_connect(client, args[0], int(args[1])) + "\n"
         if script == scripts.PY_DNS:
-            return self._lookup(client, args[0]) + "\n"
+            return " ".join(self._lookup(client, args[0])) + "\n"
         raise AssertionError(f"the fake runtime does not know this script: {script[:60]!r}")
+
+    def _item(self, client: dict, item: str) -> tuple[str, str]:
+        kind, _, rest = item.partition("|")
+        if kind == "file":
+            return "read", "".join(self._file(client, path) for path in rest.split(","))
+        if kind == "dns":
+            return self._lookup(client, rest)
+        host, port = rest.rsplit("|", 1)
+        return self.tcp_connect(client, host, int(port)), "-"
 
     def tcp_connect(self, client: dict, host: str, port: int) -> str:
         service = next((s for s in self.list("Service") if objects.spec(s).get("clusterIP") == host), None)
@@ -107,12 +115,12 @@ class FakeRuntime:
         ip, target = ready[self.pick(len(ready)) if self.pick else 0]
         return self.tcp_connect(client, ip, target)
 
-    def _lookup(self, client: dict, name: str) -> str:
+    def _lookup(self, client: dict, name: str) -> tuple[str, str]:
         for service in self.list("Service"):
             ns, svc = objects.namespace(service), objects.name(service)
             if name in (f"{svc}.{ns}", f"{svc}.{ns}.svc.{DOMAIN}") or (name == svc and ns == objects.namespace(client)):
-                return f"resolved {objects.spec(service).get('clusterIP')}"
-        return "resolved 10.96.0.1" if name == "kubernetes.default" else "nxdomain [Errno -2] Name or service not known"
+                return "resolved", objects.spec(service).get("clusterIP")
+        return ("resolved", "10.96.0.1") if name == "kubernetes.default" else ("nxdomain", "Name or service not known")
 
     def _file(self, pod: dict, path: str) -> str:
         if path == "/etc/resolv.conf":

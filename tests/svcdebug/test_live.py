@@ -255,7 +255,7 @@ def test_dns_down(sim_cluster):
 def test_connect_sweep_classifies_each_target(sim_cluster, tool):
     """One exec probes many endpoints; each target's outcome is its own (refused, timeout, connected)."""
     from netdebug.cli.options import ClusterOptions
-    from netdebug.probe.sweep import tcp_sweep
+    from netdebug.probe.sweep import python_batch, tcp_sweep
     from netdebug.kube.client import connect
     from netdebug.model.probes import ProbeSpec
 
@@ -263,7 +263,8 @@ def test_connect_sweep_classifies_each_target(sim_cluster, tool):
     targets = [(pods["web"], 9090), (pods["web"], 8080), (pods["api"], 9000), (pods["bare"], 1)]
     cluster = connect(ClusterOptions(kubeconfig=sim_cluster.kubeconfig))
     specs = [ProbeSpec("tcp", "shop", "tester", "tester", ip, port) for ip, port in targets]
-    outcomes = [r.outcome for r in tcp_sweep(cluster, specs, tool, 1.0)]
+    run = python_batch if tool == "python3" else tcp_sweep
+    outcomes = [r.outcome for r in run(cluster, specs, tool, 1.0)]
     assert outcomes == ["connected", "refused", "timeout", "refused"]
     assert cluster.api_calls == 1
 

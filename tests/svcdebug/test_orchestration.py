@@ -35,7 +35,7 @@ def test_policy_blocking_is_broken_with_the_near_rule_fix(monkeypatch):
     assert len(first["evidence"]["observed"]) == 2  # each endpoint, its own line
 
 
-def test_one_exec_per_source_container_and_batch_kind(monkeypatch):
+def test_one_exec_per_source_pod(monkeypatch):
     runtime = FakeRuntime(POLICY_BLOCKING, allow=web_only_on_80)
     run(monkeypatch, runtime, "-n", "payments", "api")
     execs = {}
@@ -43,9 +43,9 @@ def test_one_exec_per_source_container_and_batch_kind(monkeypatch):
         execs.setdefault((pod, argv[2] if argv[0] == "python3" else argv[0]), []).append(argv)
     web = next(pod for pod, _ in execs if pod.startswith("web-"))
     from netdebug.probe import scripts
-    assert len(execs[(web, scripts.PY_SWEEP)]) == 1  # the ClusterIP and both endpoints: one exec
-    assert len(execs[(web, scripts.PY_RESOLVE)]) == 1  # four names: one exec
-    assert len(runtime.calls) <= 8
+    assert len(execs[(web, scripts.PY_BATCH)]) == 1  # resolv.conf, 4 names, the ClusterIP, 2 endpoints: one exec
+    assert {key for key in execs if key[0] == web} == {(web, "sh"), (web, scripts.PY_BATCH)}  # + tool detection
+    assert len(runtime.calls) == 4  # per client pod (web and a backend): detect tools, one batch
 
 
 def test_same_answer_whichever_endpoint_the_clusterip_picked(monkeypatch):

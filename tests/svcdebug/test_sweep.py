@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from netdebug.probe.scripts import PY_RESOLVE, PY_SWEEP, SWEEP_LOOPS
+from netdebug.probe.scripts import PY_BATCH, SWEEP_LOOPS
 from netdebug.probe.sweep import chunks
 from netdebug.model.probes import ProbeSpec
 
@@ -17,8 +17,6 @@ def exec_url(argv: list[str]) -> str:
 
 
 @pytest.mark.parametrize("script,argv_head,address", [
-    (PY_SWEEP, ["python3", "-c", PY_SWEEP, "1"], "10.244.{}.{}"),
-    (PY_SWEEP, ["python3", "-c", PY_SWEEP, "1"], "fd00:10:244:{:x}::{:x}"),
     (SWEEP_LOOPS["nc"], ["sh", "-c", SWEEP_LOOPS["nc"], "sh", "1"], "10.244.{}.{}"),
 ])
 def test_every_chunk_fits_the_request_line(script, argv_head, address):
@@ -32,8 +30,26 @@ def test_every_chunk_fits_the_request_line(script, argv_head, address):
     assert len(batches) <= 12
 
 
-def test_hundred_ipv4_endpoints_take_one_exec_and_dns_names_one():
-    specs = [ProbeSpec("tcp", "b", "c", "c", f"10.244.0.{i}", 8080) for i in range(100)]
-    assert len(chunks(specs, PY_SWEEP)) == 1
-    names = [ProbeSpec("dns", "b", "c", "c", n) for n in ("web", "web.shop", "web.shop.svc.cluster.local")]
-    assert chunks(names, PY_RESOLVE) == [names]
+def test_the_python_batch_url_does_not_grow_with_its_targets():
+    """Its items travel on stdin: the exec URL is the script alone, whatever the number of targets."""
+    assert len(exec_url(["python3", "-c", PY_BATCH, "1"])) < REQUEST_LINE_LIMIT
+
+
+def test_one_python_exec_per_source_whatever_the_number_of_targets():
+    from netdebug.model.exec_result import ExecResult
+    from netdebug.probe.batch import run_batch
+    from netdebug.probe.tools import Toolset
+
+    class Recorder:
+        calls = []
+
+        def exec(self, namespace, pod, container, argv, stdin=None, timeout=5.0):
+            self.calls.append((argv, stdin))
+            return ExecResult("", "", 0)
+
+    specs = [ProbeSpec("tcp", "b", "c", "c", f"10.244.{i // 250}.{i % 250}", 8080) for i in range(1000)]
+    specs += [ProbeSpec("dns", "b", "c", "c", "web"), ProbeSpec("resolv", "b", "c", "c")]
+    cluster = Recorder()
+    results = run_batch(cluster, specs, 1.0, {("b", "c", "c"): Toolset(frozenset({"python3"}), shell=True)})
+    assert len(cluster.calls) == 1 and cluster.calls[0][1].decode().splitlines()[0] == "1002"
+    assert len(results) == 1002 and {r.outcome for r in results} == {"exec-failed"}  # no answer lines: said so

@@ -1,8 +1,9 @@
 """THE probe runner of every plugin: ProbeSpecs in, typed ProbeResults out, in the order of the specs.
 
-Per source container: its tools are detected once; its TCP connects and its DNS lookups each run in ONE
-exec when it has a tool for that and there are at least BATCH_MIN of them (probe/sweep.py); the rest
-run one exec each, in parallel. A socket-table read that finds no tool in its container is retried in
+Per source container: its tools are detected once; with python there, its TCP connects, DNS lookups and
+file reads (resolv.conf, socket tables) all run in ONE exec (probe/sweep.py); without it, its TCP
+connects in one `sh` loop of nc when it has at least BATCH_MIN of them; the rest run one exec each, in
+parallel. A socket-table read that finds no tool in its container is retried in
 a sibling container (the containers of a pod share one network namespace).
 
 `cluster` is anything with `exec(namespace, pod, container, argv, timeout=)` returning an ExecResult
@@ -13,12 +14,12 @@ from dataclasses import replace
 
 from ..model.probes import ProbeResult, ProbeSpec
 from .run import EXEC_GRACE, run_probes
-from .sweep import chunks, dns_batch, python_of, script_for, sweep_tool, tcp_sweep
+from .scripts import SWEEP_LOOPS
+from .sweep import PYTHON_KINDS, chunks, loop_tool, python_batch, python_of, tcp_sweep
 from .tools import detect_tools
 
 PARALLEL = 16
-BATCH_MIN = 2  # connects / lookups from one container: from this many on, one exec runs them all
-_BATCHED = {"tcp": (sweep_tool, tcp_sweep), "dns": (python_of, dns_batch)}
+BATCH_MIN = 2  # probes from one container: from this many on, one exec runs them all
 
 
 def run_batch(cluster, specs: list[ProbeSpec], timeout: float, toolsets: dict | None = None,
@@ -29,10 +30,10 @@ def run_batch(cluster, specs: list[ProbeSpec], timeout: float, toolsets: dict | 
         spec.validate()
     toolsets = _with_toolsets(cluster, specs, dict(toolsets or {}), timeout)
     groups = _batches(specs, toolsets)
-    batched = {spec for batch in groups for spec in batch}
+    batched = {spec for _, _, batch in groups for spec in batch}
     single = [spec for spec in specs if spec not in batched]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        swept = pool.submit(_run_batches, cluster, groups, toolsets, timeout)
+        swept = pool.submit(_run_batches, cluster, groups, timeout)
         found = dict(zip(single, run_probes(cluster, single, timeout, parallel=PARALLEL, toolsets=toolsets)))
         found.update((result.spec, result) for result in swept.result())
     results = [found[spec] for spec in specs]
@@ -48,30 +49,30 @@ def _with_toolsets(cluster, specs: list[ProbeSpec], toolsets: dict, timeout: flo
     return toolsets
 
 
-def _batches(specs: list[ProbeSpec], toolsets: dict) -> list[list[ProbeSpec]]:
-    """Per (source container, kind): the specs one exec runs, split to keep each exec URL short enough."""
+def _batches(specs: list[ProbeSpec], toolsets: dict) -> list[tuple]:
+    """(runner, tool, specs) per source container: with python all it can batch, in one exec; else its TCP
+    connects in nc sweeps (split to keep each exec URL, which carries their argv, short enough)."""
     groups: dict = {}
-    for spec in specs:
-        if spec.kind in _BATCHED:
-            groups.setdefault((spec.source, spec.kind), []).append(spec)
+    for spec in dict.fromkeys(specs):
+        groups.setdefault(spec.source, []).append(spec)
     batches = []
-    for (source, kind), group in groups.items():
-        tool = _BATCHED[kind][0](toolsets[source])
-        if tool and len(group) >= BATCH_MIN:
-            batches += chunks(list(dict.fromkeys(group)), script_for(kind, tool))
+    for source, group in groups.items():
+        python, loop = python_of(toolsets[source]), loop_tool(toolsets[source])
+        python_kinds = [s for s in group if s.kind in PYTHON_KINDS]
+        if python and len(python_kinds) >= BATCH_MIN:
+            batches.append((python_batch, python, python_kinds))
+        elif loop and len([s for s in group if s.kind == "tcp"]) >= BATCH_MIN:
+            tcp = [s for s in group if s.kind == "tcp"]
+            batches += [(tcp_sweep, loop, chunk) for chunk in chunks(tcp, SWEEP_LOOPS[loop])]
     return batches
 
 
-def _run_batches(cluster, batches: list[list[ProbeSpec]], toolsets: dict, timeout: float) -> list[ProbeResult]:
+def _run_batches(cluster, batches: list[tuple], timeout: float) -> list[ProbeResult]:
     if not batches:
         return []
-
-    def run(batch: list[ProbeSpec]) -> list[ProbeResult]:
-        tool_of, runner = _BATCHED[batch[0].kind]
-        return runner(cluster, batch, tool_of(toolsets[batch[0].source]), timeout)
-
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(batches))) as pool:
-        return [result for results in pool.map(run, batches) for result in results]
+        done = pool.map(lambda batch: batch[0](cluster, batch[2], batch[1], timeout), batches)
+        return [result for results in done for result in results]
 
 
 def _elsewhere(cluster, result: ProbeResult, containers: list | None, timeout: float) -> ProbeResult:

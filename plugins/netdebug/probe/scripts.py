@@ -93,34 +93,14 @@ _LOOP = ('t=$1; shift; while [ $# -gt 1 ]; do '
          '{ o=$(%s -v -z -w "$t" "$1" "$2" 2>&1 </dev/null); '
          'printf "%%s %%s %%s %%s\\n" "$?" "$1" "$2" "${o%%%%\n*}"; } & shift 2; done; wait')
 SWEEP_LOOPS = {"nc": _LOOP % "nc", "busybox": _LOOP % "busybox nc"}
-# One process, non-blocking connects to every target at once. Lines: "<outcome> <host> <port> <detail>".
-PY_SWEEP = """
-import errno, os, selectors, socket, sys, time
-limit, args = float(sys.argv[1]), sys.argv[2:]
-sel = selectors.DefaultSelector()
-for host, port in zip(args[::2], args[1::2]):
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setblocking(False)
-    code = sock.connect_ex((host, int(port)))
-    if code in (0, errno.EINPROGRESS):
-        sel.register(sock, selectors.EVENT_WRITE, (host, port))
-    else:
-        print("refused" if code == errno.ECONNREFUSED else "error", host, port, os.strerror(code))
-deadline = time.monotonic() + limit
-while sel.get_map() and time.monotonic() < deadline:
-    for key, _ in sel.select(max(0.0, deadline - time.monotonic())):
-        code = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        word = "connected" if code == 0 else "refused" if code == errno.ECONNREFUSED else "error"
-        print(word, *key.data, os.strerror(code) if code else "TCP handshake completed")
-        sel.unregister(key.fileobj)
-        key.fileobj.close()
-for key in list(sel.get_map().values()):
-    print("timeout", *key.data, "no answer in time")
-"""
-# Every name looked up at once in threads; the same answers as the single DNS probe. "<index> <outcome> <detail>".
-PY_RESOLVE = """
-import socket, sys, threading, time
-limit, names, answers = float(sys.argv[1]), sys.argv[2:], {}
+# Everything one container probes, in ONE python process: TCP connects (non-blocking, all at once), DNS
+# lookups (threads), file reads (resolv.conf, the socket tables). $1 = timeout; stdin: the number of
+# items, then one item a line ("tcp|HOST|PORT", "dns|NAME", "file|PATH,PATH"): on stdin, not in the
+# exec URL, so any number of them fits one exec. One JSON line per item: [index, outcome, detail].
+PY_BATCH = """
+import errno, json, os, selectors, socket, sys, threading, time
+limit, out = float(sys.argv[1]), {}
+items = [sys.stdin.readline().rstrip("\\n") for _ in range(int(sys.stdin.readline()))]
 missing = (getattr(socket, "EAI_NONAME", -2), getattr(socket, "EAI_NODATA", -5))
 def look(index, name):
     try:
@@ -128,15 +108,41 @@ def look(index, name):
         for info in socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM):
             if info[4][0] not in seen:
                 seen.append(info[4][0])
-        answers[index] = "resolved " + " ".join(seen)
+        out[index] = ("resolved", " ".join(seen))
     except socket.gaierror as e:
-        answers[index] = ("nxdomain " if e.args[0] in missing else "dns-error ") + str(e)
-threads = [threading.Thread(target=look, args=item, daemon=True) for item in enumerate(names)]
+        out[index] = ("nxdomain" if e.args[0] in missing else "dns-error", str(e))
+def read(paths):
+    return "".join(open(p).read() for p in paths.split(",") if os.path.exists(p))
+threads, sel = [], selectors.DefaultSelector()
+for index, item in enumerate(items):
+    kind, _, rest = item.partition("|")
+    if kind == "dns":
+        threads.append(threading.Thread(target=look, args=(index, rest), daemon=True))
+    elif kind == "file":
+        out[index] = ("read", read(rest))
+    else:
+        host, port = rest.rsplit("|", 1)
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        code = sock.connect_ex((host, int(port)))
+        if code in (0, errno.EINPROGRESS):
+            sel.register(sock, selectors.EVENT_WRITE, index)
+        else:
+            out[index] = ("refused" if code == errno.ECONNREFUSED else "error", os.strerror(code))
 for thread in threads:
     thread.start()
 deadline = time.monotonic() + limit
+while sel.get_map() and time.monotonic() < deadline:
+    for key, _ in sel.select(max(0.0, deadline - time.monotonic())):
+        code = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        word = "connected" if code == 0 else "refused" if code == errno.ECONNREFUSED else "error"
+        out[key.data] = (word, os.strerror(code) if code else "TCP handshake completed")
+        sel.unregister(key.fileobj)
+        key.fileobj.close()
+for key in list(sel.get_map().values()):
+    out[key.data] = ("timeout", "no answer in time")
 for thread in threads:
     thread.join(max(0.0, deadline - time.monotonic()))
-for index in range(len(names)):
-    print(index, answers.get(index, "dns-error the lookup did not finish in time"))
+for index in range(len(items)):
+    print(json.dumps([index, *out.get(index, ("dns-error", "the lookup did not finish in time"))]))
 """
