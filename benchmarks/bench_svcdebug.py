@@ -124,7 +124,7 @@ def timed(kubeconfig: str, timeout: float, env: dict) -> tuple[float, dict]:
 
 def report(run: int, elapsed: float, result: dict) -> None:
     probes = result["probes"]
-    connected = sum(1 for p in probes if p["outcome"] in ("connected", "resolved", "ok"))
+    connected = sum(1 for p in probes if p["outcome"] in ("connected", "resolved", "read", "listening"))
     print(f"run {run}: {elapsed:.2f} s  endpoints {result['endpoints'].get('ready')}/{result['endpoints'].get('total')}"
           f"  probes {len(probes)} ({connected} succeeded)  verdict {result['verdict']}")
 
