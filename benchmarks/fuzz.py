@@ -3,7 +3,7 @@
     python benchmarks/fuzz.py [--inputs 10000] [--seed N]
 
 Uses the CI fuzzer (tests/decode/fuzzing.py) with a printed seed; unlike the CI test it does not
-stop at the first failure: it counts internal errors (exit 4 or a traceback), hangs (more than
+stop at the first failure (each failing input is kept in a file it names): it counts internal errors (exit 4 or a traceback), hangs (more than
 fuzzing.SECONDS_PER_INPUT s for one input) and other broken promises, and prints the exit code
 mix, the slowest input and the process's peak memory.
 """
@@ -45,7 +45,9 @@ def main() -> None:
         try:
             codes[fuzzing.check(workdir / "cluster.yaml", text, *command)] += 1
         except AssertionError as err:
-            failures.append(str(err)[:1500])
+            kept = workdir / f"failure-{len(failures) + 1}.yaml"
+            kept.write_text(text, encoding="utf-8", errors="surrogatepass")
+            failures.append(f"{str(err)[:1500]}\n(input kept in {kept})")
             codes["failed"] += 1
         elapsed = time.perf_counter() - begin
         if elapsed > slowest[0]:

@@ -34,3 +34,13 @@ def test_bad_input_is_a_yaml_error(text, problem):
 def test_keys_become_strings_as_in_json():
     assert yaml.load("{80: a, true: b, y: c, ~: d, 1.5: e}", Loader=ManifestLoader) == \
         {"80": "a", "true": "c", "null": "d", "1.5": "e"}
+
+
+def test_collection_tags_and_explicit_timestamps_read_as_plain_json():
+    assert yaml.load("a: !!set {x, z}\nb: !!omap [{k: 1}]\nc: !!timestamp 2001-01-01\n", Loader=ManifestLoader) == \
+        {"a": {"x": None, "z": None}, "b": [{"k": 1}], "c": "2001-01-01"}
+
+
+def test_any_other_tag_is_plain_data_never_constructed():
+    assert read("!!python/object/apply:os.system [echo]") == ["echo"]
+    assert read("!!python/name:os.system x") == "x" and read("!custom 80") == "80"

@@ -5,8 +5,8 @@ PyYAML's YAML 1.1 resolver. So `12:30:00` stays a string (no base-60), `2024-01-
 (no timestamps), `y`/`n`/`yes`/`off` are booleans, `1e3` is a number and `!!binary` is the decoded text.
 
 Speed: PyYAML's C parser still builds every object through Python generators (two passes per mapping);
-manifests are plain maps, lists and strings, so those are built directly in one pass. Every other
-node goes through the standard safe constructor.
+manifests are plain maps, lists and strings, so everything is built directly in one pass: no tag
+ever constructs anything but maps, lists, strings, numbers, booleans and null.
 
 Safety: an alias builds a fresh copy of what it names, so a "billion laughs" document would grow
 without end; at most MAX_ALIAS_NODES nodes may be built through aliases per document, and nesting
@@ -19,9 +19,9 @@ import re
 import yaml
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STR = "tag:yaml.org,2002:str"
 _MERGE, _BINARY, _BOOL = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:bool"
-_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_INT, _FLOAT, _NULL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:null"
 _TRUE = ("y", "yes", "true", "on")
 _FLOAT_SYNTAX = re.compile(r"^[-+]?(\.[0-9]|[0-9]+[.eE]|\.(inf|Inf|INF|nan|NaN|NAN))")
 _OCTAL = re.compile(r"^[-+]?0[0-7]+$")
@@ -65,13 +65,13 @@ class ManifestLoader(_Base):
             return node.value
         if depth > MAX_DEPTH:
             raise _refuse(f"nesting deeper than {MAX_DEPTH} levels", node)
-        if tag in (_MAP, _SEQ) and not shared and id(node) in self._built:
-            shared = True  # an alias: what it names is built again
-            self._count(node)
-        self._built.add(id(node))
-        if tag == _MAP:
-            return self._mapping(node, depth, shared)
-        if tag == _SEQ:
+        if not isinstance(node, yaml.ScalarNode):  # a map or list whatever its tag (!!set, !!omap: as go-yaml)
+            if not shared and id(node) in self._built:
+                shared = True  # an alias: what it names is built again
+                self._count(node)
+            self._built.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, depth, shared)
             return [self._build(item, depth + 1, shared) for item in node.value]
         return self._scalar(node)
 
@@ -104,7 +104,9 @@ class ManifestLoader(_Base):
                 raise _refuse("!!binary is not base64 of UTF-8 text", node) from None
         if node.tag in (_INT, _FLOAT):
             return _number(node.value)
-        return self.construct_object(node, deep=True)
+        if node.tag == _NULL:
+            return None
+        return node.value  # !!str, !!timestamp, any other tag: the text, as go-yaml v2 hands it to JSON
 
     def _count(self, node) -> None:
         self._aliased += 1
