@@ -127,3 +127,9 @@ def test_request_timeout_zero_means_no_limit_as_in_kubectl(capsys):
     assert run(capsys, "netpolicy", "matrix", "-f", SHOP, "--request-timeout", "0")[0] == 0
     code, _, err = run(capsys, "netpolicy", "matrix", "-f", SHOP, "--request-timeout", "-2")
     assert code == 2 and "0 (no limit) or more" in err
+
+
+@pytest.mark.parametrize("namespace", ["Shop", "a.b", "-x", "x" * 64, "٣"])
+def test_a_bad_namespace_name_is_one_line(capsys, namespace):
+    code, out, err = run(capsys, "netpolicy", "matrix", "-f", SHOP, "-n", namespace)
+    assert (code, out) == (2, "") and "is not a valid Kubernetes namespace" in err and err.count("\n") == 1

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import click
 
 from ..errors import InputError
-from ..model.refs import parse_port, parse_seconds
+from ..model.refs import check_name, parse_port, parse_seconds
 from .usage import ALL_NAMES, NS_NAMES
 
 OUTPUT_FORMATS = ("text", "wide", "json", "yaml")
@@ -65,6 +65,12 @@ SECONDS = SecondsType()
 SELECTOR = {"help": "Label selector to filter pods (e.g. app=web,tier!=db)."}
 
 
+def _namespace(ctx, param, value):
+    if value is not None:
+        check_name(value, value, "-n", "namespace")
+    return value
+
+
 def _refuse_selector(ctx, param, value):
     if value is not None:
         raise InputError(f"-l/--selector does not apply to {ctx.command_path}")
@@ -101,7 +107,8 @@ def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str 
                      help="Read objects from these files or directories instead of the cluster (repeatable)."),
         click.option("-l", "--selector", default=None, **(SELECTOR if selects else NO_SELECTOR)),
         click.option("-A", "--all-namespaces", is_flag=True, help=all_help),
-        click.option("-n", "--namespace", default=None, help=namespace_help, shell_complete=completes("namespaces")),
+        click.option("-n", "--namespace", default=None, help=namespace_help, callback=_namespace,
+                     shell_complete=completes("namespaces")),
         click.option("--context", default=None, help="The kubeconfig context to use.", shell_complete=completes("contexts")),
         click.option("--kubeconfig", default=None, type=click.Path(), help="Path to the kubeconfig file."),
         click.option("--request-timeout", default=10.0, type=SecondsType(zero_means_no_limit=True), show_default=True,
