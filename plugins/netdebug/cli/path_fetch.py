@@ -155,8 +155,9 @@ def _external(cluster, target: Target, namespace: str) -> list[dict]:
     for obj in found:
         view.add(obj)
     try:
-        chosen = route(view, target, namespace).service
-        found += _service(cluster, objects.namespace(chosen), objects.name(chosen), chosen)[1:] if chosen else []
+        way_in = route(view, target, namespace)
+        for chosen in filter(None, (way_in.service, way_in.controller)):  # the controller's pods: mesh clients
+            found += _service(cluster, objects.namespace(chosen), objects.name(chosen), chosen)[1:]
     except (InputError, NotFoundError):
         pass  # the walk says what is wrong with the destination
     for ingress in ingresses:

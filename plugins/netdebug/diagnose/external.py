@@ -145,6 +145,18 @@ def controller_service(snapshot, ingress: dict) -> dict | None:
     return next((s for s in snapshot.of("Service") if addresses & set(lb_addresses(s))), None)
 
 
+def controller_pod(snapshot, service_ref: str | None) -> dict | None:
+    """A pod behind the ingress controller's Service (a ready one first): the client of the backends."""
+    namespace, _, name = (service_ref or "").partition("/")
+    service = snapshot.get("Service", namespace, name) if name else None
+    selector = objects.spec(service).get("selector") if service else None
+    if not selector:
+        return None
+    pods = [p for p in snapshot.in_namespace("Pod", namespace)
+            if all(objects.labels(p).get(k) == v for k, v in selector.items())]
+    return next((p for p in pods if objects.pod_ready(p)), pods[0] if pods else None)
+
+
 def node_addresses(snapshot) -> list[dict]:
     """What outsiders reach on the nodes: ExternalIPs when any node has one, else InternalIPs."""
     found = [{"node": objects.name(n), "type": a.get("type"), "address": a.get("address")}

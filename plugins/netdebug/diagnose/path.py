@@ -172,8 +172,12 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
     report.hops.append(policy_hop(engine, _source_endpoint(query), legs_for_pods(pods, ports), report.protocol,
                                   service_port))
     destination = destination_hop(snapshot, pods, ports, report.protocol, query.to_container)
-    if (report.hop("entry") or Hop("entry")).facts.get("via") != "Ingress":  # else the controller is the client
+    entry = report.hop("entry")
+    if entry is None or entry.facts.get("via") != "Ingress":
         destination.judge(mesh_tls.path_findings(snapshot, query.source, pods, ports))
+    elif external.controller_pod(snapshot, entry.facts.get("controller")) is not None:  # the proxy is the client
+        client = external.controller_pod(snapshot, entry.facts["controller"])
+        destination.judge(mesh_tls.path_findings(snapshot, client, pods, ports))
     report.hops.append(destination)
     report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
                                     "port": ports.get(objects.ref(p))} for p in pods]
