@@ -13,6 +13,9 @@ from .conftest import codes, hop, live, offline, probe
     (("mesh/client", "open/web", "--port", "8080"), "reachable", None),  # PERMISSIVE
     (("mesh/client", "open/web", "--port", "9090"), "blocked at destination", "mesh-mtls-required"),  # port STRICT
     (("mesh/meshed-client", "open/web", "--port", "9090"), "reachable", None),
+    (("mesh/client", "emojivoto/voting"), "blocked at destination", "mesh-mtls-required"),  # Linkerd, authenticated only
+    (("emojivoto/web", "emojivoto/voting"), "reachable", None),  # meshed with Linkerd
+    (("mesh/meshed-client", "emojivoto/voting"), "blocked at destination", "mesh-mtls-required"),  # Istio is not Linkerd
 ])
 def test_mutual_tls(sim_cluster, args, verdict, first):
     code, report = live(sim_cluster, *args, "--timeout", "1")

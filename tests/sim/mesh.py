@@ -1,18 +1,22 @@
-"""A service mesh in the data plane: Istio mutual TLS as a plain-text client meets it.
+"""A service mesh in the data plane: mutual TLS as a plain-text client meets it.
 
-A pod with an `istio-proxy` container is in the mesh. Where PeerAuthentication makes mutual TLS
-STRICT (workload selector in the pod's namespace, else namespace-wide, else mesh-wide in
-istio-system; `portLevelMtls` per container port), the pod's listeners accept only mesh peers: a
-connection from any other address is reset right after the handshake, as the sidecar does with
-plain text. Written from Istio's documented precedence, independently of netdebug's mesh checks.
+A pod with an `istio-proxy` (Istio) or `linkerd-proxy` (Linkerd) container is in that mesh. Istio:
+where PeerAuthentication makes mutual TLS STRICT (workload selector in the pod's namespace, else
+namespace-wide, else mesh-wide in istio-system; `portLevelMtls` per container port). Linkerd: where
+`config.linkerd.io/default-inbound-policy` (pod, else namespace) is `all-authenticated` or `deny`.
+There the pod's listeners accept only peers of the same mesh (none for `deny`): any other connection
+is reset right after the handshake, as the proxy does with plain text. Written from the meshes'
+documented rules, independently of netdebug's mesh checks.
 """
 ROOT_NAMESPACE = "istio-system"
-SIDECAR = "istio-proxy"
+SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd"}
+LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
 
 
-def in_mesh(pod: dict) -> bool:
+def mesh_of(pod: dict) -> str | None:
     spec = pod.get("spec") or {}
-    return any(c.get("name") == SIDECAR for c in (spec.get("containers") or []) + (spec.get("initContainers") or []))
+    return next((SIDECARS[c.get("name")] for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+                 if c.get("name") in SIDECARS), None)
 
 
 def strict_ports(pod: dict, objects: list[dict]) -> tuple[bool, dict]:
@@ -38,19 +42,32 @@ def _applying(pod: dict, policies: list[dict]) -> dict | None:
     return (namespace_wide or mesh_wide or [None])[0]
 
 
-def mesh_peers(objects: list[dict]) -> list[str]:
-    return sorted({p["status"]["podIP"] for p in objects if p["kind"] == "Pod" and in_mesh(p)
+def mesh_peers(objects: list[dict], mesh: str) -> list[str]:
+    return sorted({p["status"]["podIP"] for p in objects if p["kind"] == "Pod" and mesh_of(p) == mesh
                    and (p.get("status") or {}).get("podIP")})
 
 
 def attach(sockets: list[dict], objects: list[dict]) -> None:
     """Mark the TCP listeners that require mutual TLS with the addresses allowed to talk to them."""
     pods = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in objects if p["kind"] == "Pod"}
-    peers = mesh_peers(objects)
     for entry in sockets:
         pod = pods.get(entry["pod"])
-        if pod is None or not in_mesh(pod) or entry["protocol"] != "TCP":
-            continue
-        strict, overrides = strict_ports(pod, objects)
-        if overrides.get(entry["port"], strict):
-            entry["mesh_peers"] = peers
+        mesh = mesh_of(pod) if pod is not None and entry["protocol"] == "TCP" else None
+        if mesh == "Istio":
+            strict, overrides = strict_ports(pod, objects)
+            if overrides.get(entry["port"], strict):
+                entry["mesh_peers"] = mesh_peers(objects, mesh)
+        elif mesh == "Linkerd":
+            policy = _linkerd_policy(pod, objects)
+            if policy in ("all-authenticated", "deny"):
+                entry["mesh_peers"] = mesh_peers(objects, mesh) if policy == "all-authenticated" else []
+
+
+def _linkerd_policy(pod: dict, objects: list[dict]) -> str | None:
+    namespace = next((o for o in objects if o["kind"] == "Namespace"
+                      and o["metadata"]["name"] == pod["metadata"]["namespace"]), {})
+    for obj in (pod, namespace):
+        value = ((obj.get("metadata") or {}).get("annotations") or {}).get(LINKERD_POLICY)
+        if value:
+            return value
+    return None
