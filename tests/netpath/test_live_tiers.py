@@ -31,6 +31,13 @@ class TestEnforced:
         assert found["subject"] == "BaselineAdminNetworkPolicy default"
         assert "podSelector {app: web}" in found["fix"] and "pod-template-hash" not in found["fix"]
 
+    def test_a_baseline_that_denies_the_cluster_dns_is_named_not_dns_down(self, sim_cluster):
+        code, report = live(sim_cluster, "partners/client", "api.shop", "--timeout", "1")
+        assert (code, report["verdict"]) == (1, "blocked at dns")
+        assert hop(report, "dns")["code"] == "policy-blocks-dns" and "dns-down" not in codes(report)
+        found = next(f for f in report["findings"] if f["code"] == "policy-blocks-dns")
+        assert found["subject"] == "BaselineAdminNetworkPolicy default" and "kube-system" in found["fix"]
+
     def test_passed_on_then_a_namespace_selector_typo(self, sim_cluster):
         code, report = live(sim_cluster, "monitoring/prom", "shop/svc/api", "--timeout", "1")
         assert (code, report["verdict"]) == (1, "blocked at policy")

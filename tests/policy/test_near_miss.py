@@ -184,3 +184,16 @@ def test_every_suggested_patch_admits_when_applied(tmp_path, port):
         assert PolicyEngine(snapshot).check(pods["client"], pods["api"], port, "TCP").allowed
         snapshot.objects["NetworkPolicy"] = [engine.policy(miss.policy).source if p is patched else p
                                              for p in snapshot.of("NetworkPolicy")]
+
+
+def test_an_egress_port_its_peers_serve_is_kept_a_dead_one_corrected(tmp_path):
+    def egress(port):
+        spec = {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Egress"],
+                "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "api"}}}], "ports": [{"port": port}]}]}
+        return "---\n" + yaml.safe_dump({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                                          "metadata": {"name": "web-egress", "namespace": "payments"}, "spec": spec})
+    allow_in = policy("api-in", [{}])
+    engine, pods = setup(tmp_path, egress(9090), allow_in)
+    assert "append to spec.egress[0].ports: {protocol: TCP, port: 8080}" in denial(engine, pods["web"], pods["api"]).fix
+    engine, pods = setup(tmp_path, egress(8081), allow_in)
+    assert "spec.egress[0].ports[0].port: 8081 -> 8080" in denial(engine, pods["web"], pods["api"]).fix

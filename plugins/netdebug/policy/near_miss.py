@@ -48,7 +48,9 @@ def near_misses(engine, source, destination, direction: str, protocol: str, port
             peer_edits = _peer_edits(engine, where, rule, raw[rule.index] or {}, policy.namespace, peer, direction)
             if peer_edits is None:
                 continue
-            edits = _port_edits(where, rule, raw[rule.index] or {}, destination, protocol, port, service_port)
+            served = _served_by_peers(engine, raw[rule.index] or {}, policy.namespace) if direction == "egress" \
+                else _served([destination.pod])
+            edits = _port_edits(where, rule, raw[rule.index] or {}, destination, protocol, port, service_port, served)
             miss = NearMiss(policy.ref, direction, rule.index, tuple(edits + peer_edits))
             if miss.edits and miss.cost <= MAX_COST and not _widens_for_others(miss.edits):
                 found.append(miss)
@@ -61,24 +63,32 @@ def _widens_for_others(edits: tuple) -> bool:
     return {e.reason for e in edits} >= {"add-peer", "add-port"}
 
 
-def _port_edits(where, rule, raw: dict, destination, protocol, port, service_port) -> list[Edit]:
+def _port_edits(where, rule, raw: dict, destination, protocol, port, service_port, served) -> list[Edit]:
+    """served: the ports the pods behind the rule serve (None: unknown); a port they serve is kept."""
     if rule.ports is None or port is None or rule.connections(destination).contains(protocol, port):
         return []
     entries = [(i, p or {}) for i, p in enumerate(raw.get("ports") or []) if ((p or {}).get("protocol") or "TCP") == protocol]
     same = next((i for i, p in entries if service_port is not None and p.get("port") == service_port), None)
     if same is not None:
         return [Edit((*where, "ports", same, "port"), service_port, port, "service-port")]
-    served = _served(destination)
-    replaceable = [(i, p) for i, p in entries if "endPort" not in p and p.get("port") not in served]
+    replaceable = [(i, p) for i, p in entries if served is not None and "endPort" not in p and p.get("port") not in served]
     if replaceable:  # a port nothing serves admits nothing useful: correct it
         return [Edit((*where, "ports", replaceable[0][0], "port"), replaceable[0][1].get("port"), port, "port")]
     return [Edit((*where, "ports", len(raw.get("ports") or [])), None, {"protocol": protocol, "port": port}, "add-port")]
 
 
-def _served(destination) -> set:
-    """Port numbers and names the destination's containers declare."""
-    ports = [p for c in objects.pod_containers(destination.pod or {}) for p in c.get("ports") or []]
+def _served(pods) -> set:
+    """Port numbers and names the pods' containers declare."""
+    ports = [p for pod in pods for c in objects.pod_containers(pod or {}) for p in c.get("ports") or []]
     return {p.get("containerPort") for p in ports} | {p.get("name") for p in ports if p.get("name")}
+
+
+def _served_by_peers(engine, raw: dict, policy_ns: str) -> set | None:
+    """What the pods an egress rule admits serve; None when it admits addresses or everyone (unknown)."""
+    entries = [entry or {} for entry in raw.get("to") or []]
+    if not entries or any("ipBlock" in entry for entry in entries):
+        return None
+    return _served([pod for entry in entries for pod in peer_pods(entry, policy_ns, engine.snapshot)])
 
 
 def _peer_edits(engine, where, rule, raw: dict, policy_ns: str, peer, direction: str) -> list[Edit] | None:
