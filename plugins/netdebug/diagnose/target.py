@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..model import objects
-from ..model.refs import POD_KINDS, parse_port, parse_ref, split_port
+from ..model.refs import KIND_ALIASES, POD_KINDS, parse_port, parse_ref, split_port
 
-SERVICE_PREFIXES = ("svc", "service", "services")
+SERVICE_PREFIXES = tuple(alias for alias, kind in KIND_ALIASES.items() if kind == "Service")
 URL_SCHEMES = {"http": 80, "https": 443}
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$", re.IGNORECASE)
 
@@ -52,7 +52,7 @@ def parse_destination(text: str) -> Target:
         return _parse_url(text)
     parts = text.split("/")
     if parts[0].lower() in SERVICE_PREFIXES or (len(parts) == 3 and parts[1].lower() in SERVICE_PREFIXES):
-        return _parse_service(text, parts)
+        return _parse_service(text)
     if "/" in text:
         parse_ref(text, POD_KINDS, "DST")
         return Target(raw=text, form="workload", name=text)
@@ -71,14 +71,13 @@ def _clean(text: str, what: str) -> str:
     return text
 
 
-def _parse_service(text: str, parts: list[str]) -> Target:
-    namespace = parts[0] if len(parts) == 3 else None
-    name_port = parts[-1]
-    if len(parts) not in (2, 3) or not name_port:
+def _parse_service(text: str) -> Target:
+    """svc/NAME[:PORT] or NS/svc/NAME[:PORT] (also svc/NS/NAME): the one reference parser, then the port."""
+    if text.endswith("/"):
         raise InputError(f"DST {text!r}: expected svc/name[:port] or ns/svc/name[:port]")
-    name, port = split_port(name_port, "DST", text)
-    _check_dns_name(name, text)
-    return Target(raw=text, form="service", name=name, namespace=namespace, port=port)
+    reference, port = split_port(text, "DST", text)
+    ref = parse_ref(reference, ("Service",), "DST")
+    return Target(raw=text, form="service", name=ref.name, namespace=ref.namespace, port=port)
 
 
 def _parse_url(text: str) -> Target:
