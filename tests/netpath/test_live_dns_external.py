@@ -1,8 +1,8 @@
 """DNS down, and traffic from outside (NodePort, LoadBalancer pending, Ingress class/secret, not exposed).
 
-External probes run from this machine; the simulator's node and LB addresses live in its fabric
-namespace, which the test process must not send packets towards, so these runs use --no-probe
-(the local probe itself is tested against 127.0.0.1 in test_local_probe.py)."""
+External probes run from this machine; the test process lives in the machine's own namespace, which
+must not send packets towards the simulator's node and LB addresses, so these runs use --no-probe.
+With real packets, from the simulator's outside namespace: test_live_outside.py."""
 import pytest
 
 from .conftest import hop, live, probe
