@@ -31,8 +31,14 @@ def complete(plugin: str, *words: str) -> tuple[list[str], int]:
 
 def test_pods_of_the_namespace_then_kind_prefixes_without_a_space():
     values, directive = complete("netpath", "-f", SHOP, "-n", "shop", "")
-    assert values == ["backend", "db", "frontend", "deploy/", "sts/", "ds/", "rs/"]  # offline: a pod per workload
+    assert values == ["backend", "db", "frontend", "deploy/", "sts/", "ds/", "rs/", "external"]  # a pod per workload
     assert directive == NO_FILE | NO_SPACE
+
+
+def test_pseudo_endpoints_complete_where_they_are_accepted():
+    assert complete("netpath", "-f", SHOP, "-n", "shop", "ex")[0] == ["external"]
+    assert complete("netpolicy", "check", "-f", SHOP, "-n", "shop", "ing")[0] == ["ingress-controller"]
+    assert complete("netpolicy", "who-can-reach", "-f", SHOP, "-n", "shop", "ing")[0] == []
 
 
 def test_a_prefix_narrows_and_a_kind_lists_its_workloads():
@@ -89,7 +95,7 @@ def test_live_names_come_from_the_cluster(sim_cluster):
     live = ("--kubeconfig", sim_cluster.kubeconfig, "--context", "sim")
     pods = sorted(p["metadata"]["name"] for p in sim_cluster.store.list("Pod", "shop"))
     values, _ = complete("netpath", *live, "-n", "shop", "")
-    assert values[:len(pods)] == pods and values[len(pods):] == ["deploy/", "sts/", "ds/", "rs/"]
+    assert values[:len(pods)] == pods and values[len(pods):] == ["deploy/", "sts/", "ds/", "rs/", "external"]
     frontend = [p for p in pods if p.startswith("frontend-")]
     assert complete("netpolicy", "check", *live, "-n", "shop", "fr")[0] == frontend
     assert complete("svcdebug", *live, "-n", "shop", "backend", "--port", "")[0] == ["api", "8080"]

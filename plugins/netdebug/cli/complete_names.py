@@ -64,6 +64,16 @@ def pods(ctx, param, incomplete: str) -> list[CompletionItem]:
     return references(ctx, incomplete, POD_KINDS)
 
 
+def sources(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """netpath SRC: a pod or workload, or `external` (this machine, outside the cluster)."""
+    return references(ctx, incomplete, POD_KINDS) + _items(["external"], incomplete)
+
+
+def policy_endpoints(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """netpolicy SRC/DST: a pod or workload, or the pseudo-endpoint `ingress-controller`."""
+    return references(ctx, incomplete, POD_KINDS) + _items(["ingress-controller"], incomplete)
+
+
 def destinations(ctx, param, incomplete: str) -> list[CompletionItem]:
     return references(ctx, incomplete, (*POD_KINDS, "Service"))
 
