@@ -116,3 +116,10 @@ def test_external_probes_hit_each_node_on_the_node_port():
     external_probes.conclude(report, results)
     assert report.verdict == "reachable" and [f.code for f in report.findings] == ["nodeport-filtered"]
     assert report.findings[0].severity == "warning"  # one node answers: partly filtered
+
+
+def test_a_drop_from_a_host_network_pod_blames_the_cni_defined_policy_hop():
+    report = walked("pods", "app/node-agent", "app/server-far")
+    path_probes.conclude(report, outcomes(report, endpoint="timeout"))
+    assert report.hop("policy").code == "policy-cni-defined" and report.verdict == "blocked at policy"
+    assert report.hop("destination").status != "fail"  # the drop is not the destination's, as far as we know

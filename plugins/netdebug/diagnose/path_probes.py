@@ -12,6 +12,7 @@ from .service_policy import PolicyCheck
 LOCALHOST = "127.0.0.1"
 MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
 GOOD = ("connected", "http")
+UNSEEN_POLICY = ("policy-not-visible", "policy-cni-defined")  # a policy hop that may explain a drop
 CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster: if not, cluster DNS itself is down
 HOP_OF = {"not-listening": "destination", "listening-loopback-only": "destination", "clusterip-path-broken": "service", "hairpin-broken": "service",
           "dns-down": "dns", "dns-service-unresolved": "dns", "dns-short-name-unresolved": "dns",
@@ -136,10 +137,11 @@ def _attach(report, finding) -> None:
 
 def _hop_of(report, code: str) -> str:
     """Packets dropped although policy allows: the destination's problem, unless the policies could
-    not be read (then they may explain it, and the verdict blames the policy hop we could not see)."""
+    not be read or the CNI decides them (hostNetwork): then they may explain it, and the verdict
+    blames the policy hop we could not judge."""
     if code == "dropped-unexplained":
         policy = report.hop("policy")
-        return "" if policy is not None and policy.code == "policy-not-visible" else "destination"
+        return "" if policy is not None and policy.code in UNSEEN_POLICY else "destination"
     return HOP_OF.get(code, "")
 
 
@@ -189,7 +191,7 @@ def _balanced_to_denied(report, by_role: dict) -> bool:
 def _blamed(report):
     """The first failing hop; else the one we could not see; else the destination when packets vanish."""
     broken = next((h for h in report.hops if h.status == FAIL), None)
-    unseen = next((h for h in report.hops if h.status == UNKNOWN and h.code == "policy-not-visible"), None)
+    unseen = next((h for h in report.hops if h.status == UNKNOWN and h.code in UNSEEN_POLICY), None)
     dropped = any(f.code == "dropped-unexplained" for f in report.observations)
     return broken or unseen or (report.hop("destination") if dropped else None) or \
         next((h for h in report.hops if h.status == UNKNOWN), None)
