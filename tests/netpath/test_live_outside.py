@@ -103,3 +103,19 @@ def test_stale_record_is_probed_and_the_real_address_still_answers(sim_cluster):
     assert next(p for p in report["probes"] if p["role"] == "resolved")["outcome"] == "timeout"  # 203.0.113.99
     http = next(p for p in report["probes"] if p["kind"] == "http")
     assert (http["target"], http["status"]) == ("203.0.113.32", 200)
+
+
+def test_kubectl_plugin_runs_unchanged_outside(sim_cluster):
+    """`kubectl netpath external URL` as a user types it: kubectl finds the plugin on PATH."""
+    from tests.conftest import kubectl_path
+
+    bin_dir = os.path.dirname(kubectl_path())
+    if not os.path.exists(os.path.join(bin_dir, "kubectl-netpath")):
+        pytest.skip("kubectl-netpath is not installed beside this Python (pip install -e .)")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}", "PYTHONPATH": str(ROOT / "plugins"),
+           "KUBECONFIG": sim_cluster.kubeconfig}
+    result = subprocess.run(["ip", "netns", "exec", sim_cluster.outside_netns, kubectl_path(), "netpath", "external",
+                             "https://shop.example.com/", "-n", "web", "--no-color"], capture_output=True, text=True,
+                            env=env, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "verdict: reachable" in result.stdout and "certificate shop.example.com" in result.stdout
