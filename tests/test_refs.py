@@ -3,9 +3,11 @@ the context's namespace (`default` for files); -A looks everywhere; a miss says 
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netdebug.errors import InputError, NotFoundError
-from netdebug.model.refs import POD_KINDS, parse_ref
+from netdebug.model.refs import POD_KINDS, parse_port, parse_ref, parse_seconds, split_port
 from netdebug.model.resolve import NameNotFound, Scope, resolve
 from netdebug.model.snapshot import Snapshot
 
@@ -146,3 +148,19 @@ def test_live_every_plugin_says_where_the_name_is_and_takes_workloads(capsys, si
     assert code == 1 and f"clients: --from: shop/{frontend}" in out  # policy denies frontend -> db
     code, out, _ = run(capsys, "netpath", *live, "-A", "db-0", "svc/backend", "--no-probe", "-o", "json")
     assert code in (0, 1) and '"shop/db-0"' in out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=300) | st.from_regex(r"[a-z0-9/:.\-]{0,30}", fullmatch=True))
+def test_any_text_parses_or_is_bad_input_never_a_crash(text):
+    for parse in (lambda t: parse_ref(t, (*POD_KINDS, "Service")), parse_port, lambda t: parse_seconds(t, "--timeout"),
+                  lambda t: split_port(t, "DST")):
+        try:
+            parse(text)
+        except InputError as err:
+            assert "\n" not in str(err) and len(str(err)) < 400
+    try:
+        port = parse_port(text)
+    except InputError:
+        return
+    assert (isinstance(port, int) and 1 <= port <= 65535) or (isinstance(port, str) and 1 <= len(port) <= 15)

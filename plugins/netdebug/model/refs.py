@@ -52,7 +52,7 @@ def parse_ref(text: str, kinds: tuple[str, ...] = POD_KINDS, what: str = "refere
     kind = kinds[0] if alias is None else KIND_ALIASES.get(alias.lower())
     if kind not in kinds:
         spelled = ", ".join(SHORT_NAMES[k] for k in kinds)
-        raise InputError(f"{what} {text!r}: unknown kind {alias!r} here (use {spelled})")
+        raise InputError(f"{what} {_short(text, 80)}: unknown kind {_short(alias)} here (use {spelled})")
     check_name(name, text, what)
     if namespace is not None:
         check_name(namespace, text, what, "namespace")
@@ -63,7 +63,7 @@ def _split(text: str, what: str) -> tuple[str | None, str | None, str]:
     """(namespace, kind alias, name) as typed; None for what was left out."""
     parts = text.split("/")
     if len(parts) > 3 or not all(parts):
-        raise InputError(f"{what} {text!r}: expected NAME, NS/NAME, KIND/NAME or NS/KIND/NAME")
+        raise InputError(f"{what} {_short(text, 80)}: expected NAME, NS/NAME, KIND/NAME or NS/KIND/NAME")
     if len(parts) == 1:
         return None, None, parts[0]
     if len(parts) == 2:
@@ -75,7 +75,7 @@ def _split(text: str, what: str) -> tuple[str | None, str | None, str]:
 
 def check_name(name: str, text: str, what: str, role: str = "name") -> None:
     if len(name) > 253 or not _NAME.match(name) or (role == "namespace" and ("." in name or len(name) > 63)):
-        raise InputError(f"{what} {text!r}: {name!r} is not a valid Kubernetes {role} "
+        raise InputError(f"{what} {_short(text, 80)}: {_short(name, 80)} is not a valid Kubernetes {role} "
                          "(lowercase letters, digits and '-')")
 
 
@@ -114,8 +114,8 @@ def split_port(text: str, what: str, raw: str | None = None) -> tuple[str, int |
         return text, None
     host, _, port = text.rpartition(":")
     if not host or not port:
-        raise InputError(f"{what} {raw or text!r}: empty name or port around ':'")
-    return host, parse_port(port, f"{what} {raw or text!r}: port")
+        raise InputError(f"{what} {_short(raw or text, 80)}: empty name or port around ':'")
+    return host, parse_port(port, f"{what} {_short(raw or text, 80)}: port")
 
 
 def _short(text: str, limit: int = 20) -> str:
