@@ -6,13 +6,12 @@ svcdebug's probe_verdicts draw the expert's conclusions (clusterip-path-broken, 
 dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets the observed verdict.
 """
 from . import path_verdict, probe_verdicts
-from .hops import FAIL, OK, UNKNOWN
+from .hops import FAIL, OK
+from .path_verdict import GOOD, UNSEEN_POLICY
 from .service_policy import PolicyCheck
 
 LOCALHOST = "127.0.0.1"
 MAX_LISTENING = 8  # destination pods whose socket tables are read (every endpoint is probed)
-GOOD = ("connected", "http")
-UNSEEN_POLICY = ("policy-not-visible", "policy-cni-defined")  # a policy hop that may explain a drop
 CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster: if not, cluster DNS itself is down
 HOP_OF = {"not-listening": "destination", "listening-loopback-only": "destination", "clusterip-path-broken": "service", "hairpin-broken": "service",
           "dns-down": "dns", "dns-service-unresolved": "dns", "dns-short-name-unresolved": "dns",
@@ -64,7 +63,7 @@ def conclude(report, results: list[dict]) -> None:
     for finding in verdicts:
         _attach(report, finding)
     path_verdict.policy_not_enforced(report, by_role)
-    report.observed = _verdict(report, by_role)
+    report.observed = path_verdict.observed(report, by_role)
     path_verdict.agree_marks(report)
 
 
@@ -157,41 +156,3 @@ def _observe_destination(report, probes: list[dict]) -> None:
             pod["listening"] = False
     if hop.status != FAIL and any(p.get("listening") for p in hop.facts["pods"]):
         hop.status, hop.code, hop.reason = OK, None, ""
-
-
-def _verdict(report, by_role: dict) -> str | None:
-    dns = report.hop("dns")
-    if dns is not None and dns.status == FAIL:
-        return "blocked at dns"  # the name the user asked for does not work, whatever the IPs do
-    destination = report.hop("destination")
-    if destination is not None and destination.code == "mesh-mtls-required":
-        return "blocked at destination"  # the sidecar completes the TCP handshake, then resets plain text
-    service = next(iter(by_role.get("service", [])), None)
-    direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
-    if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
-        return "reachable"
-    if service is not None and _balanced_to_denied(report, by_role):
-        return "reachable"  # sometimes: the verdict then says "partly blocked at policy", whichever endpoint was hit
-    if not any(p["outcome"] in ("timeout", "refused") for p in direct + ([service] if service else [])):
-        return None  # nothing proven either way: the static verdict stands
-    return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
-
-
-def _balanced_to_denied(report, by_role: dict) -> bool:
-    """The ClusterIP failed, but an endpoint it balances to answers directly and policy denies the others:
-    the Service works for some connections (the same answer as when the ClusterIP picks the good one)."""
-    policy = report.hop("policy")
-    if policy is None or policy.code != "policy-denied":
-        return False
-    denied = {c["to"] for c in policy.facts.get("checks") or [] if not c["allowed"]}
-    answered = {p.get("of") for p in by_role.get("endpoint", []) if p["outcome"] in GOOD}
-    return bool(answered - denied)
-
-
-def _blamed(report):
-    """The first failing hop; else the one we could not see; else the destination when packets vanish."""
-    broken = next((h for h in report.hops if h.status == FAIL), None)
-    unseen = next((h for h in report.hops if h.status == UNKNOWN and h.code in UNSEEN_POLICY), None)
-    dropped = any(f.code == "dropped-unexplained" for f in report.observations)
-    return broken or unseen or (report.hop("destination") if dropped else None) or \
-        next((h for h in report.hops if h.status == UNKNOWN), None)

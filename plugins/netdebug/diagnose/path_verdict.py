@@ -9,6 +9,7 @@ from ..model.findings import Finding
 from .hops import FAIL, OK, UNKNOWN
 
 GOOD = ("connected", "http")
+UNSEEN_POLICY = ("policy-not-visible", "policy-cni-defined")  # a policy hop that may explain a drop
 LISTED = 10
 
 
@@ -77,3 +78,42 @@ def _not_enforced(declared: Finding, by_role: dict, reached: list[str]) -> Findi
                    "the network plugin does not enforce NetworkPolicy here", evidence,
                    "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy support; "
                    "until then the policies are documentation only and do not protect these pods", declared.subject)
+
+
+def observed(report, by_role: dict) -> str | None:
+    """What the probes proved (None: nothing either way, the static verdict stands)."""
+    dns = report.hop("dns")
+    if dns is not None and dns.status == FAIL:
+        return "blocked at dns"  # the name the user asked for does not work, whatever the IPs do
+    destination = report.hop("destination")
+    if destination is not None and destination.code == "mesh-mtls-required":
+        return "blocked at destination"  # the sidecar completes the TCP handshake, then resets plain text
+    service = next(iter(by_role.get("service", [])), None)
+    direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
+    if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
+        return "reachable"
+    if service is not None and _balanced_to_denied(report, by_role):
+        return "reachable"  # sometimes: the verdict then says "partly blocked at policy", whichever endpoint was hit
+    if not any(p["outcome"] in ("timeout", "refused") for p in direct + ([service] if service else [])):
+        return None  # nothing proven either way: the static verdict stands
+    return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
+
+
+def _balanced_to_denied(report, by_role: dict) -> bool:
+    """The ClusterIP failed, but an endpoint it balances to answers directly and policy denies the others:
+    the Service works for some connections (the same answer as when the ClusterIP picks the good one)."""
+    policy = report.hop("policy")
+    if policy is None or policy.code != "policy-denied":
+        return False
+    denied = {c["to"] for c in policy.facts.get("checks") or [] if not c["allowed"]}
+    answered = {p.get("of") for p in by_role.get("endpoint", []) if p["outcome"] in GOOD}
+    return bool(answered - denied)
+
+
+def _blamed(report):
+    """The first failing hop; else the one we could not see; else the destination when packets vanish."""
+    broken = next((h for h in report.hops if h.status == FAIL), None)
+    unseen = next((h for h in report.hops if h.status == UNKNOWN and h.code in UNSEEN_POLICY), None)
+    dropped = any(f.code == "dropped-unexplained" for f in report.observations)
+    return broken or unseen or (report.hop("destination") if dropped else None) or \
+        next((h for h in report.hops if h.status == UNKNOWN), None)
