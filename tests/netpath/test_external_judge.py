@@ -1,7 +1,8 @@
 """What outside observations mean (diagnose/external_judge.py), without a cluster: hand-made results."""
 import pytest
 
-from netdebug.diagnose.external_judge import judge_dns, judge_entries, judge_http
+from netdebug.diagnose.external_dns import judge_dns
+from netdebug.diagnose.external_judge import judge_entries, judge_http
 from netdebug.diagnose.hops import Hop
 
 EXPECTED = {"host": "shop.example.com", "expected": ["203.0.113.10"], "type": "NodePort", "localNodes": None}

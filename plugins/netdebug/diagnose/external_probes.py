@@ -1,15 +1,17 @@
 """What a client outside the cluster should try, and what its results mean. Pure.
 
 `targets` says where the way in is (the addresses the cluster publishes for the host, the entry
-addresses and ports); `plan` lists probes in two rounds (the name first, then TCP to each entry and
-each resolved address, and one HTTP(S) request as a browser sends it, to the address the name
-resolves to); `conclude` judges DNS, TCP, TLS and the HTTP status (external_judge) onto the hops.
+addresses and ports); `first_round` and `second_round` list the probes (the name and its authoritative
+answer first, then TCP to each entry and each resolved address, and one HTTP(S) request as a browser
+sends it, to the address the name resolves to); `conclude` judges DNS (external_dns), TCP, TLS and the HTTP status (external_judge) onto
+the hops.
 """
 from ..model import objects
 from ..model.objects import is_ip
 from .endpoints import service_endpoints
 from .external import ExternalRoute, node_addresses
-from .external_judge import GOOD, judge_dns, judge_entries, judge_http
+from .external_dns import judge_dns
+from .external_judge import GOOD, judge_entries, judge_http
 from .hops import FAIL, Hop
 from .service import service_type
 from .service_types import lb_addresses
