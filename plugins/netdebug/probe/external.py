@@ -4,12 +4,12 @@ The system resolver for the name, a TCP connect per address, and HTTP with the U
 (over TLS with SNI and a real handshake: the certificate served, and whether this machine trusts it
 for that name). Each returns a plain dict: outcome, detail, elapsedMs, tool, and what it saw.
 """
-import os
 import socket
 import ssl
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+
+from .certificate import certificate, sni, unverified
 
 USER_AGENT = "kubectl-netpath"
 READ_LIMIT = 65536
@@ -79,7 +79,7 @@ def http(address: str, port: int, host: str, path: str, timeout: float, tls: boo
 def _exchange(address: str, port: int, host: str, path: str, timeout: float, tls: bool) -> dict:
     """The request; over TLS unverified, to see what answers behind a certificate a browser may refuse."""
     with socket.create_connection((address, port), timeout=timeout) as conn:
-        stream = _unverified().wrap_socket(conn, server_hostname=_sni(host)) if tls else conn
+        stream = unverified().wrap_socket(conn, server_hostname=sni(host)) if tls else conn
         request = (f"GET {path} HTTP/1.1\r\nHost: {_host_header(host, port, tls)}\r\nUser-Agent: {USER_AGENT}\r\n"
                    "Accept: */*\r\nConnection: close\r\n\r\n")
         stream.sendall(request.encode("latin-1"))
@@ -106,69 +106,6 @@ def _parse_response(data: bytes) -> dict:
     seen = {k: headers[k] for k in ("server", "location") if k in headers}
     return {"outcome": "http", "detail": parts[1], "status": int(parts[1]), "headers": seen,
             "body": body[:200].decode("utf-8", "replace").strip()}
-
-
-def certificate(address: str, port: int, host: str, timeout: float) -> dict:
-    """The certificate served for SNI `host`, and this machine's verdict on it (trusted for host?)."""
-    with socket.create_connection((address, port), timeout=timeout) as raw, \
-            _unverified().wrap_socket(raw, server_hostname=_sni(host)) as conn:
-        der = conn.getpeercert(binary_form=True)
-    described = decode(der) if der else {}
-    described["verify"] = _verify((address, port), host, timeout)
-    return described
-
-
-def _verify(peer: tuple, host: str, timeout: float) -> dict:
-    """A second handshake as a browser makes it: the default trust store, hostname checked."""
-    context = ssl.create_default_context()
-    try:
-        with socket.create_connection(peer, timeout=timeout) as conn, context.wrap_socket(conn, server_hostname=host):
-            return {"ok": True}
-    except ssl.SSLCertVerificationError as err:
-        return {"ok": False, "code": err.verify_code, "message": err.verify_message}
-    except (OSError, ssl.SSLError) as err:
-        return {"ok": False, "code": None, "message": str(err)}
-
-
-def decode(der: bytes) -> dict:
-    """Subject, issuer, names and validity of a DER certificate.
-
-    The standard library has no public DER decoder (and `cryptography` is not a runtime dependency):
-    CPython's own test helper decodes a PEM file into the getpeercert() shape."""
-    decoder = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
-    if decoder is None:
-        return {}
-    with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as stream:
-        stream.write(ssl.DER_cert_to_PEM_cert(der))
-    try:
-        info = decoder(stream.name)
-    except (ssl.SSLError, ValueError):
-        return {}
-    finally:
-        os.unlink(stream.name)
-    return {"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer")),
-            "dnsNames": [v for k, v in info.get("subjectAltName") or () if k == "DNS"],
-            "notBefore": info.get("notBefore"), "notAfter": info.get("notAfter")}
-
-
-def _name(rdns) -> dict:
-    return {key: value for rdn in rdns or () for key, value in rdn}
-
-
-def _unverified() -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def _sni(host: str) -> str | None:
-    """SNI carries names only, never IP addresses (RFC 6066)."""
-    try:
-        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
-        return None
-    except OSError:
-        return host
 
 
 def _host_header(host: str, port: int, tls: bool) -> str:
