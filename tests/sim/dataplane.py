@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import (adminpolicy, behaviour, daemons, dns, ingress_certs, ingress_controller, kubeproxy, links, mesh,
+from . import (adminpolicy, behaviour, daemons, dns, ingress_certs, ingress_routes, kubeproxy, links, mesh,
                netns, netpolicy, outside, outside_run)
 from .names import hex_id
 from .nodes import internal_ip
@@ -193,7 +193,7 @@ class DataPlane:
         first = next(iter(self.nodes.values()), None)
         sockets = daemons.listener_entries(self.objects, self.netns_of)
         sockets += [daemons.api_endpoint(self.fabric, first.address)] if first else []
-        ingress_controller.attach(sockets, self.objects, self.ingress_certs, self.file("ingress"))
+        ingress_routes.attach(sockets, self.objects, self.ingress_certs, self.file("ingress"))
         mesh.attach(sockets, self.objects)
         spec, ready = self.file("listeners.json"), self.file("listeners.ready")
         _write(spec, json.dumps({"sockets": sockets, "slow_dns": slow, "tls": self._tls(sockets)}))
