@@ -61,7 +61,9 @@ def _service(ns: str, name: str, selector: dict | None, ports: list[dict]) -> di
     spec = {"ports": ports}
     if selector is not None:
         spec["selector"] = selector
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns}, "spec": spec}
+    tier = "api" if int(name.rsplit("-", 1)[1]) % 2 else "web"
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns, "labels": {"tier": tier}},
+            "spec": spec}
 
 
 def service_with_fault(ns: str, name: str, fault: str | None) -> list[dict]:

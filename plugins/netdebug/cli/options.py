@@ -95,17 +95,20 @@ def protocol_option(choices=("TCP", "UDP", "SCTP")):
                         show_default=True, metavar=f"[{'|'.join(choices)}]", help="Protocol of the connection.")
 
 
-def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str = ALL_NAMES, selects: bool = True):
+def cluster_options(func=None, *, namespace_help: str = NS_NAMES, all_help: str = ALL_NAMES, selects: bool = True,
+                    selector_help: str | None = None):
     """Decorate a click command with -n/-A/--context/--kubeconfig/-l/-f/--request-timeout.
 
     Used bare (`@cluster_options`) or with the -n/-A help that is true for the command; a command that
     names its objects instead (`selects=False`) refuses -l rather than ignoring it."""
     if func is None:
-        return lambda f: cluster_options(f, namespace_help=namespace_help, all_help=all_help, selects=selects)
+        return lambda f: cluster_options(f, namespace_help=namespace_help, all_help=all_help, selects=selects,
+                                         selector_help=selector_help)
     decorators = [
         click.option("-f", "--filename", "filenames", multiple=True, type=click.Path(),
                      help="Read objects from these files or directories instead of the cluster (repeatable)."),
-        click.option("-l", "--selector", default=None, **(SELECTOR if selects else NO_SELECTOR)),
+        click.option("-l", "--selector", default=None,
+                     **({"help": selector_help} if selector_help else SELECTOR if selects else NO_SELECTOR)),
         click.option("-A", "--all-namespaces", is_flag=True, help=all_help),
         click.option("-n", "--namespace", default=None, help=namespace_help, callback=_namespace,
                      shell_complete=completes("namespaces")),

@@ -12,17 +12,18 @@ def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple
     snapshot = Snapshot(origin="live")
     service = cluster.get("Service", namespace, name)
     if service is None:
-        _add_all(snapshot, run_queries(cluster, candidate_reads(namespace, name)))
+        add_new(snapshot, run_queries(cluster, candidate_reads(namespace, name)))
     else:
         snapshot.add(service)
-        _add_all(snapshot, run_queries(cluster, around_reads(service, client_ref)))
+        add_new(snapshot, run_queries(cluster, around_reads(service, client_ref)))
         slices_forbidden = any(g.kind == "EndpointSlice" for g in cluster.gaps)
-        _add_all(snapshot, run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))
+        add_new(snapshot, run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot
 
 
-def _add_all(snapshot: Snapshot, found: list[dict]) -> None:
+def add_new(snapshot: Snapshot, found: list[dict]) -> None:
+    """Add what the snapshot does not hold yet (a pod may come back from two reads)."""
     seen = {(o.get("kind"), objects.ref(o)) for kind in snapshot.objects for o in snapshot.of(kind)}
     for obj in found:
         key = (obj.get("kind"), objects.ref(obj))

@@ -51,9 +51,11 @@ class ServiceFacts:
     engine: PolicyEngine = field(repr=False, default=None)
 
     @classmethod
-    def gather(cls, snapshot: Snapshot, service: dict, ports: list[dict]) -> "ServiceFacts":
+    def gather(cls, snapshot: Snapshot, service: dict, ports: list[dict],
+               engine: PolicyEngine | None = None) -> "ServiceFacts":
+        """`engine`: one built from this snapshot, shared when many Services are checked at once."""
         return cls(snapshot, service, ports, service_endpoints(snapshot, service), selected_pods(snapshot, service),
-                   PolicyEngine(snapshot))
+                   engine or PolicyEngine(snapshot))
 
     @property
     def ref(self) -> str:

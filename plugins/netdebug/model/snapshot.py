@@ -18,6 +18,7 @@ class Snapshot:
     gaps: list[Gap] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     namespace: str = "default"  # where names typed without a namespace live: -n, else the context's
+    _by_namespace: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, obj: dict) -> None:
         self.objects.setdefault(obj.get("kind", ""), []).append(obj)
@@ -26,6 +27,7 @@ class Snapshot:
         """Put `new` where `old` was (the same kind/namespace/name defined again)."""
         items = self.objects[old["kind"]]
         items[next(i for i, item in enumerate(items) if item is old)] = new
+        self._by_namespace.pop(old["kind"], None)
 
     def of(self, kind: str) -> list[dict]:
         return self.objects.get(kind, [])
@@ -34,7 +36,19 @@ class Snapshot:
         """Objects of a kind in one namespace (all namespaces when ns is None)."""
         if ns is None:
             return self.of(kind)
-        return [o for o in self.of(kind) if objects.namespace(o) == ns]
+        return list(self._namespace_index(kind).get(ns, ()))
+
+    def _namespace_index(self, kind: str) -> dict[str, list[dict]]:
+        """Objects of a kind by namespace, rebuilt when the kind's list was added to or swapped: a
+        triage of a thousand Services asks for one namespace's pods a thousand times."""
+        items = self.of(kind)
+        cached = self._by_namespace.get(kind)
+        if cached is None or cached[0] is not items or cached[1] != len(items):
+            index: dict[str, list[dict]] = {}
+            for obj in items:
+                index.setdefault(objects.namespace(obj), []).append(obj)
+            cached = self._by_namespace[kind] = (items, len(items), index)
+        return cached[2]
 
     def get(self, kind: str, ns: str | None, name: str) -> dict | None:
         for obj in self.of(kind):
