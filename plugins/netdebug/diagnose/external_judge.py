@@ -19,10 +19,12 @@ def judge_entries(hop: Hop, entries: list[dict], external: dict) -> None:
     entries = [e for e in entries if e["outcome"] not in UNPROVEN]
     front = [e for e in entries if not e["via"].startswith("node ")]
     if front and not any(e["outcome"] in GOOD for e in front):
+        why = ("nothing listens on that port there (is it a port of the Service behind the address?)"
+               if all(e["outcome"] == "refused" for e in front) else
+               "it is not routed to the cluster, or a firewall drops it")
         hop.fail(Finding("lb-unreachable", "error",
                          f"the load-balancer address {_listed(front)} does not answer from this machine "
-                         f"({front[0]['outcome']}): it is not routed to the cluster, or a firewall drops it",
-                         {"probes": [_line(e) for e in front]},
+                         f"({front[0]['outcome']}): {why}", {"probes": [_line(e) for e in front]},
                          "check the cloud load balancer (listeners, target health, security groups/firewall) and that "
                          "the address is routed to the nodes (MetalLB: its L2/BGP advertisement)", _subject(external)))
     elif any(e["outcome"] not in GOOD for e in front):
