@@ -99,3 +99,11 @@ def test_backend_logs_are_read_and_judged(monkeypatch):
     assert all(lines == ["[connection-refused] upstream db: dial tcp 10.96.0.50:5432: connect: connection refused"]
                for lines in logs.values())
     assert next(f for f in report["findings"] if f["code"] == "not-listening")["severity"] == "error"
+
+
+def test_the_fake_and_the_real_client_offer_the_same_cluster_protocol():
+    from netdebug.kube.client import Cluster
+    from netdebug.model.cluster import ClusterRuntime
+
+    assert isinstance(FakeRuntime(SCENARIOS / "healthy"), ClusterRuntime)
+    assert all(callable(getattr(Cluster, name, None)) for name in ("exec", "get", "list", "logs"))

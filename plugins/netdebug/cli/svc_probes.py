@@ -10,6 +10,7 @@ from ..diagnose.svc_probe_plan import (Client, choose_client_pods, listening_spe
                                        plan_probes)
 from ..diagnose.svcdebug import ServiceFacts
 from ..model import objects
+from ..model.cluster import ClusterRuntime
 from ..probe.batch import run_batch
 from ..probe.source import choose_container, prepare_source
 from .svc_evidence import cluster_dns_facts, scan_backend_logs
@@ -36,7 +37,7 @@ class Progress:
             self.stream.flush()
 
 
-def run_service_probes(cluster, facts: ServiceFacts, static: list, from_pod: dict | None, timeout: float,
+def run_service_probes(cluster: ClusterRuntime, facts: ServiceFacts, static: list, from_pod: dict | None, timeout: float,
                        ephemeral_image: str | None, progress: Progress) -> tuple[list, list, list[str]]:
     """(all findings: static ones reconciled with what the probes saw, typed ProbeResults, notes)."""
     ns = objects.namespace(facts.service)
@@ -60,7 +61,7 @@ def run_service_probes(cluster, facts: ServiceFacts, static: list, from_pod: dic
     return findings + log_findings, results, notes
 
 
-def probe_rounds(cluster, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float) -> list:
+def probe_rounds(cluster: ClusterRuntime, facts: ServiceFacts, clients: list[Client], toolsets: dict, timeout: float) -> list:
     """The planned probes; then the FQDN in another cluster domain and the refusing pods' socket tables."""
     pods = {objects.ref(p): p for p in facts.snapshot.of("Pod")}
     siblings = {(objects.namespace(p), objects.name(p)): [c.get("name") for c in objects.pod_containers(p)]

@@ -86,6 +86,12 @@ def _policy_explains_hairpin(denied: list, facts: ProbeFacts) -> list[Finding]:
                              "own Service: its calls through the Service fail when sent there (not a hairpin problem)",
                              {"probed": [line_of(r) for r, _ in pairs[:LISTED]], "denied": paths[:LISTED],
                               "policies": policies},
-                             f"nothing to do if the backends need not call their own Service; else add an "
-                             f"{direction} rule admitting them to one of: {', '.join(policies)}", facts.subject))
+                             "nothing to do if the backends need not call their own Service; else "
+                             + _first_fix(pairs, direction, policies), facts.subject))
     return found
+
+
+def _first_fix(pairs: list, direction: str, policies: list[str]) -> str:
+    """The shared explainer's smallest change for the first denial (diagnose/policy_fix.py), if it gave one."""
+    fix = next((c.fix for _, checks in pairs for c in checks if getattr(c, "fix", "")), "")
+    return fix or f"add an {direction} rule admitting them to one of: {', '.join(policies)}"

@@ -80,10 +80,21 @@ def clusterip_policy(facts, clients: list, results: list) -> dict:
         pod = pods.get(f"{r.spec.namespace}/{r.spec.pod}")
         port = _service_port(facts.ports, r.spec.port, r.spec.kind.upper())
         if pod is not None and port is not None:
-            found[(objects.ref(pod), r.spec.port)] = [
-                check_pair(facts.engine, pod, endpoint, number, port.get("protocol", "TCP"))
-                for endpoint in ready if (number := resolve_target_port(port, endpoint)) is not None]
+            found[(objects.ref(pod), r.spec.port)] = _with_first_fix(facts, pod, port, [
+                (endpoint, check_pair(facts.engine, pod, endpoint, number, port.get("protocol", "TCP")))
+                for endpoint in ready if (number := resolve_target_port(port, endpoint)) is not None])
     return found
+
+
+def _with_first_fix(facts, pod: dict, port: dict, checked: list) -> list:
+    """The checks, the first denial with its smallest fix (one near-miss search, not one per endpoint)."""
+    denied = next((i for i, (_, check) in enumerate(checked) if not check.allowed), None)
+    checks = [check for _, check in checked]
+    if denied is not None:
+        endpoint, check = checked[denied]
+        checks[denied] = check_pair(facts.engine, pod, endpoint, check.port, check.protocol, port.get("port"),
+                                    with_fix=True)
+    return checks
 
 
 def _service_port(ports: list[dict], number: int, protocol: str) -> dict | None:

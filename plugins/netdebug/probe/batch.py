@@ -6,12 +6,12 @@ connects in one `sh` loop of nc when it has at least BATCH_MIN of them; the rest
 parallel. A socket-table read that finds no tool in its container is retried in
 a sibling container (the containers of a pod share one network namespace).
 
-`cluster` is anything with `exec(namespace, pod, container, argv, timeout=)` returning an ExecResult
-(kube/exec.py over the API server; tests pass a fake runtime).
+`cluster` is a model.cluster.ExecRuntime: kube/client.Cluster over the API server, or a test's fake.
 """
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+from ..model.cluster import ExecRuntime
 from ..model.probes import ProbeResult, ProbeSpec
 from .run import EXEC_GRACE, run_probes
 from .scripts import SWEEP_LOOPS
@@ -22,7 +22,7 @@ PARALLEL = 16
 BATCH_MIN = 2  # probes from one container: from this many on, one exec runs them all
 
 
-def run_batch(cluster, specs: list[ProbeSpec], timeout: float, toolsets: dict | None = None,
+def run_batch(cluster: ExecRuntime, specs: list[ProbeSpec], timeout: float, toolsets: dict | None = None,
               siblings: dict | None = None) -> list[ProbeResult]:
     """toolsets: (namespace, pod, container) -> Toolset already detected; siblings: (namespace, pod) ->
     the pod's container names, for re-reading socket tables where a container has no tool."""
