@@ -32,11 +32,12 @@ def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     found = [_not_listening(port, probes, facts) for port, probes in _by_port(direct).items()
              if any(r.outcome == "refused" for r in probes)]  # for UDP: an ICMP port-unreachable came back
     tcp = [r for r in direct if r.spec.kind == "tcp"]  # UDP silence proves nothing
-    dropped = [r for r in tcp if r.outcome == "timeout" and facts.allowed(client_of(r), r.spec.target, r.spec.port)
-               is not False]
+    for port, probes in _by_port(tcp).items():
+        dropped = [r for r in probes if r.outcome == "timeout"
+                   and facts.allowed(client_of(r), r.spec.target, r.spec.port) is not False]
+        if dropped:
+            found.append(_dropped(port[0], dropped, probes, facts))
     unenforced = [r for r in tcp if r.reached and facts.allowed(client_of(r), r.spec.target, r.spec.port) is False]
-    if dropped:
-        found.append(_dropped(dropped, facts))
     if unenforced:
         found.append(Finding("policy-not-enforced", "warning",
                              f"NetworkPolicy denies {len(unenforced)} connection(s) to {facts.subject}'s pods, "
@@ -125,12 +126,14 @@ def _listener_wording(number: int, protocol: str, others: list[int], via_service
     return "nothing listens there", f"start the app, or make it listen on {number} (and on 0.0.0.0)"
 
 
-def _dropped(dropped: list, facts: ProbeFacts) -> Finding:
+def _dropped(number: int, dropped: list, probes: list, facts: ProbeFacts) -> Finding:
+    """Timeouts on one port where NetworkPolicy allows the connection (or cannot be read)."""
     unknown = [r for r in dropped if facts.allowed(client_of(r), r.spec.target, r.spec.port) is None]
     note = " (policy unknown for some: not readable)" if unknown else ""
+    ran = {r.spec.target for r in probes if r.reached or r.failed}
     return Finding("dropped-unexplained", "error",
-                   f"{len(dropped)} connection(s) to {facts.subject}'s pods time out although NetworkPolicy "
-                   f"allows them{note}",
+                   f"{len({r.spec.target for r in dropped})} of {len(ran)} endpoint(s) of {facts.subject} time out "
+                   f"on {number}/TCP although NetworkPolicy allows it{note}",
                    {"timed out": [line_of(r) for r in dropped[:LISTED]]},
                    "something below NetworkPolicy drops the packets: check the CNI, node firewalls, security "
                    "groups and the pod's own firewall", facts.subject)
