@@ -128,3 +128,20 @@ def test_a_new_kubeconfig_is_a_new_question(tmp_path):
     before = kubeconfig_key(str(config))
     os.utime(config, (1, 1))
     assert kubeconfig_key(str(config)) != before
+
+
+@pytest.mark.sim
+def test_real_kubectl_asks_the_plugin_and_gets_pod_names(sim_cluster, tmp_path):
+    """kubectl >= 1.26 runs `kubectl_complete-netpath` from PATH for `kubectl netpath <TAB>`."""
+    from tests.conftest import kubectl_path
+
+    shim = tmp_path / "kubectl_complete-netpath"
+    shim.write_text(f"#!/bin/sh\nexec {sys.executable} -m netdebug.cli.dispatch netpath __complete \"$@\"\n")
+    shim.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ.get('PATH', '')}", PYTHONPATH=str(ROOT / "plugins"),
+               KUBECONFIG=sim_cluster.kubeconfig, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([kubectl_path(), "__complete", "netpath", "-n", "shop", "fr"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    frontend = sorted(p["metadata"]["name"] for p in sim_cluster.store.list("Pod", "shop")
+                      if p["metadata"]["name"].startswith("fr"))
+    assert done.stdout.splitlines() == [*frontend, ":4"], done.stderr
