@@ -70,3 +70,11 @@ def test_full_size_passes_on_a_healthy_path(sim_cluster):
     _, report, quality = _count(sim_cluster, "ok", "--port", "8080", "--count", "5")
     line = next(m for m in quality["mtu"] if m["of"] == "Pod lab/ok")
     assert line["largestPassing"] == line["interfaceMtu"] == 1500 and "mtu-black-hole" not in codes(report)
+
+
+def test_count_without_python_says_so_and_uses_the_ephemeral_container_when_asked(sim_cluster):
+    code, report = live(sim_cluster, "lab/nopython", "lab/ok", "--port", "8080", "--timeout", "1", "--count", "5")
+    assert "needs python3 or python" in report["quality"]["error"]
+    code, report = live(sim_cluster, "lab/nopython", "lab/ok", "--port", "8080", "--timeout", "1", "--count", "5",
+                        "--ephemeral", "nicolaka/netshoot:v0.13")
+    assert _path(report["quality"], "Pod lab/ok")["answered"] == 5

@@ -91,7 +91,7 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         def run():
             probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
         if count:
-            run = _with_quality(run, sections, cluster, report, query, count, timeout)
+            run = _with_quality(run, sections, cluster, report, query, count, timeout, after=bool(ephemeral))
         if capture:
             sections["capture"] = _with_capture(cluster, snapshot, report, query, run, timeout, capture_dir, ephemeral)
         else:
@@ -110,16 +110,20 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
 
 
-def _with_quality(run, sections: dict, cluster, report, query, count: int, timeout: float):
-    """run() and the --count repeats side by side; the repeats' findings join the report afterwards."""
+def _with_quality(run, sections: dict, cluster, report, query, count: int, timeout: float, after: bool = False):
+    """run() and the --count repeats side by side (after it with --ephemeral: the repeats may need the
+    container it adds); the repeats' findings join the report afterwards."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .path_quality import measure_path
 
     def both():
         with ThreadPoolExecutor(max_workers=1) as pool:
+            if after:
+                run()
             measuring = pool.submit(measure_path, cluster, report, query, count, timeout)
-            run()
+            if not after:
+                run()
             sections["quality"], found = measuring.result()
         report.observations.extend(found)
     return both

@@ -50,16 +50,27 @@ def measure_mtu(cluster, report, query, timeout: float) -> tuple[list, list]:
 
 
 def run_python(cluster, query, argv_for, seconds: float):
-    """(ExecResult, python) with python3, else python; (None, None) when the container has neither."""
+    """(ExecResult, python) from the first container of SRC with python3 or python (the chosen one, its
+    siblings, then ephemeral containers netdebug added); (None, None) when none has it."""
     from ..probe.tools import missing_binary
 
     namespace, pod = objects.namespace(query.source), objects.name(query.source)
-    container = query.source_container or objects.pod_containers(query.source)[0]["name"]
-    for python in ("python3", "python"):
-        result = cluster.exec(namespace, pod, container, argv_for(python), timeout=seconds)
-        if not (result.error and missing_binary(result.error)):
-            return result, python
+    for container in _containers(cluster, query):
+        for python in ("python3", "python"):
+            result = cluster.exec(namespace, pod, container, argv_for(python), timeout=seconds)
+            if not (result.error and missing_binary(result.error)):
+                return result, python
     return None, None
+
+
+def _containers(cluster, query):
+    """Lazily: a fresh read of the pod (for ephemeral containers) only when the others lack Python."""
+    names = [c["name"] for c in objects.pod_containers(query.source)]
+    chosen = query.source_container or names[0]
+    yield from [chosen] + [name for name in names if name != chosen]
+    fresh = cluster.get("Pod", objects.namespace(query.source), objects.name(query.source)) or {}
+    ours = [c["name"] for c in objects.spec(fresh).get("ephemeralContainers") or [] if c["name"].startswith("netdebug-")]
+    yield from reversed(ours)
 
 
 def python_failure(result, python) -> str:
