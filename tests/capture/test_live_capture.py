@@ -135,3 +135,9 @@ def test_udp_silence_is_told_apart_by_the_packets(sim_cluster, tmp_path, target,
     assert (exit_code == 0) == (verdict == "answered")
     if verdict != "answered":
         assert report["verdict"] == "blocked at destination"
+
+
+def test_slow_dns_from_packets_alone(sim_cluster, tmp_path):
+    code, report = live(sim_cluster, "lab/client", "web", "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
+    finding = _finding(report, "dns-slow")
+    assert "queries seen in the capture" in finding["message"] and finding["evidence"]["rttMs"]["median"] >= 250

@@ -92,9 +92,23 @@ def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float,
     if source.error is None:
         findings, flows = packets_verdict.conclude(source, destinations, expected)
         dns = packets_verdict.dns_exchanges(source)
-        packets_verdict.fold(report, findings + packets_verdict.dns_findings(dns, source))
+        packets_verdict.fold(report, findings + packets_verdict.dns_findings(dns, source) + _slow_dns(report, dns))
     return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
             "files": [_file(c) for c in captures], "flows": flows, "dns": dns}
+
+
+def _slow_dns(report, exchanges: list[dict]) -> list:
+    """dns-slow from the answers the source capture timed (the name's queries; --count not needed)."""
+    from ..diagnose import quality
+
+    name = report.targets.get("dns")
+    answered = [("ok", q["ms"]) for q in exchanges if "ms" in q]
+    if not name or not answered or any(f.code == "dns-slow" for f in report.observations):
+        return []
+    dns_hop = report.hop("dns")
+    queries = (dns_hop.facts.get("queries") if dns_hop else None) or []
+    return quality.findings([quality.measure("dns", f"{name} (queries seen in the capture)", answered)],
+                            f"Pod {report.source}", queries)
 
 
 def _end(capture, report) -> "packets_verdict.End":
