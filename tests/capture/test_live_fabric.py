@@ -42,3 +42,12 @@ def test_loss_on_one_pod_only_is_pod_local_with_count(sim_cluster):
 def test_a_working_path_compares_nothing(sim_cluster):
     code, report = live(sim_cluster, "lab/client", "lab/ok", "--port", "8080", "--timeout", "1")
     assert code == 0 and "fabric" not in report
+
+
+def test_a_lossy_link_into_one_node_is_the_fabric_not_the_pod(sim_cluster):
+    code, report = live(sim_cluster, "lab/client", "lab/far-a", "--port", "8080", "--timeout", "1", "--count", "40")
+    assert "path-lossy" in codes(report), report.get("quality")
+    finding = _finding(report, "node-fabric-broken")
+    assert "pods on node-1 lose packets to pods on node-5" in finding["message"] and finding["severity"] == "warning"
+    other = [c for c in report["fabric"]["comparison"] if c["role"] == "destination-node"]
+    assert other[0]["pod"] == "lab/far-b" and other[0]["lossPercent"] > 0
