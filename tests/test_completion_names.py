@@ -74,6 +74,12 @@ def test_netpath_capture_completes_its_pod(tmp_path):
     assert done.stdout == "frontend\n:4\n"
 
 
+def test_policy_names_for_explain():
+    assert complete("netpolicy", "explain", "-f", SHOP, "-n", "shop", "backend")[0] == ["backend-from-frontend"]
+    assert complete("netpolicy", "explain", "-f", SHOP, "shop/d")[0] == ["shop/db-from-backend",
+                                                                           "shop/default-deny-ingress"]
+
+
 def test_namespaces_and_contexts(tmp_path):
     assert complete("netpolicy", "matrix", "-f", SHOP, "-n", "")[0] == \
         ["kube-system", "monitoring", "shop"]  # the namespaces the files use

@@ -74,6 +74,11 @@ def policy_endpoints(ctx, param, incomplete: str) -> list[CompletionItem]:
     return references(ctx, incomplete, POD_KINDS) + _items(["ingress-controller"], incomplete)
 
 
+def policies(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """netpolicy explain NAME: the NetworkPolicies of the namespace, or of NS/ when typed."""
+    return references(ctx, incomplete, ("NetworkPolicy",))
+
+
 def destinations(ctx, param, incomplete: str) -> list[CompletionItem]:
     return references(ctx, incomplete, (*POD_KINDS, "Service"))
 

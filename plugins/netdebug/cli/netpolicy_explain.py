@@ -11,7 +11,7 @@ from ..model.resolve import Scope, find
 from ..model.snapshot import Snapshot
 from ..render.structured import write_structured
 from ..render.style import Style
-from .options import ClusterOptions, cluster_options, make_cluster_options, output_options, use_color
+from .options import ClusterOptions, cluster_options, completes, make_cluster_options, output_options, use_color
 from .usage import ALL_SCOPE, CONTEXT_SETTINGS, NS_SCOPE, epilog
 from .snapshot import load_snapshot
 
@@ -48,7 +48,7 @@ EPILOG = epilog(EXAMPLES, {0: "explained"})
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, name="explain", epilog=EPILOG)
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=completes("policies"))
 @cluster_options(namespace_help=NS_SCOPE, all_help=ALL_SCOPE, selects=False)
 @output_options()
 def explain(name, output, no_color, **kwargs):
