@@ -65,7 +65,7 @@ def sides(options, after_paths: tuple[str, ...], against_cluster: bool) -> tuple
 @click.option("--after", "after_paths", multiple=True, type=click.Path(), help="The new manifests (repeatable).")
 @click.option("--against-cluster", is_flag=True, help="Compare the live cluster with it plus the --after policies.")
 @cluster_options(selects=False, all_help="Not used: every namespace is compared.",
-                 namespace_help="Namespace of the objects in the files that name none (default: default).")
+                 namespace_help="Namespace of file objects that name none (default: default).")
 @output_options((*OUTPUT_FORMATS, "markdown"))
 def diff(after_paths, against_cluster, output, no_color, **kwargs):
     """Connections a manifest change adds or removes.
