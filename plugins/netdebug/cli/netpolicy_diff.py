@@ -17,7 +17,7 @@ from .snapshot import load_files, load_snapshot
 
 OVERLAY_KINDS = ("NetworkPolicy", "Namespace")
 EXAMPLES = [("kubectl netpolicy diff -f before/ --after after/", "two versions of the manifests"),
-            ("kubectl netpolicy diff --against-cluster --after pr/", "the live cluster vs the same with pr/'s policies")]
+            ("kubectl netpolicy diff --against-cluster --after pr/", "the live cluster vs itself with pr/'s policies")]
 EPILOG = epilog(EXAMPLES, {0: "no connectivity change", 1: "connections added or removed"})
 
 
