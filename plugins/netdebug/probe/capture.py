@@ -74,7 +74,8 @@ def flow_filter(ports: set, hosts: set = frozenset(), dns: bool = False) -> str:
     host_part = " or ".join(f"host {ipaddress.ip_address(h)}" for h in sorted(hosts))
     parts = [f"((tcp or udp) and ({port_part}){f' and ({host_part})' if host_part else ''})"] if ports else []
     parts += ["(port 53)"] if dns else []
-    parts.append("(icmp[0] = 3 or icmp[0] = 11)")
+    parts.append("(icmp[0] = 3 or icmp[0] = 11)")  # unreachable, time exceeded
+    parts.append("(icmp6 and (ip6[40] = 1 or ip6[40] = 2 or ip6[40] = 3))")  # the same for IPv6, packet too big
     return " or ".join(parts)
 
 
