@@ -40,7 +40,8 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
                help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.")
 @click.argument("src", shell_complete=completes("sources"))
 @click.argument("dst", shell_complete=completes("destinations"))
-@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port (number or name); default: the only one "
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"),
+              help="Destination port (number or name); default: the only one "
               "declared.")
 @protocol_option(("TCP", "UDP"))
 @click.option("-c", "--container", default=None, help="Source container (probes run in it).")

@@ -25,7 +25,8 @@ EPILOG = epilog(EXAMPLES, {0: "allowed", 1: "denied"}, NOTES)
 @click.command(context_settings=CONTEXT_SETTINGS, name="check", epilog=EPILOG)
 @click.argument("src", shell_complete=completes("policy_endpoints"))
 @click.argument("dst", shell_complete=completes("policy_endpoints"))
-@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Destination port: a number or a port name of DST's "
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"),
+              help="Destination port: a number or a port name of DST's "
               "containers.")
 @protocol_option()
 @cluster_options(selects=False)

@@ -18,14 +18,15 @@ NOTES = """POD: POD, NS/POD, KIND/NAME or NS/KIND/NAME.  The other pods: every n
 def _epilog(name: str) -> str:
     examples = [(f"kubectl netpolicy {name} -n shop backend-0", "every pod and address, all ports"),
                 (f"kubectl netpolicy {name} shop/deploy/backend --port http -o wide", "one port, denied pods too"),
-                (f"kubectl netpolicy {name} -f manifests/ shop/db-0 -l app=api", "from YAML, only pods labelled app=api")]
+                (f"kubectl netpolicy {name} -f manifests/ shop/db-0 -l app=api", "from YAML, pods labelled app=api")]
     return epilog(examples, {0: "the answer was computed"}, NOTES)
 
 
 def _reach_command(name: str, direction: str, summary: str):
     @click.command(context_settings=CONTEXT_SETTINGS, name=name, epilog=_epilog(name), help=summary)
     @click.argument("pod", shell_complete=completes("pods"))
-    @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Only this port (a number, or a port name of the "
+    @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"),
+                  help="Only this port (a number, or a port name of the "
                   "destination).")
     @protocol_option()
     @cluster_options(namespace_help="Namespace of POD when typed without one (default: the context's namespace; "

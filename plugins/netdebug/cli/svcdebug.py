@@ -41,8 +41,10 @@ class Request:
                "Without SVC: every Service of the namespace (-n, else the context's), of the cluster (-A) or "
                "matching -l, as a table, broken ones first; -o json|yaml gives the list of reports.")
 @click.argument("svc", required=False, shell_complete=completes("services"))
-@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"), help="Check only this Service port (number or name).")
-@click.option("--from", "from_pod", default=None, metavar="POD", shell_complete=completes("pods"), help="Client pod or workload (NAME, NS/NAME, "
+@click.option("--port", default=None, type=PORT, shell_complete=completes("ports"),
+              help="Check only this Service port (number or name).")
+@click.option("--from", "from_pod", default=None, metavar="POD", shell_complete=completes("pods"),
+              help="Client pod or workload (NAME, NS/NAME, "
               "KIND/NAME, NS/KIND/NAME; default namespace: the Service's) to check policy for and to probe from.")
 @click.option("--no-probe", is_flag=True, help="Static checks only: send no traffic.")
 @click.option("--ephemeral", "ephemeral_image", default=None, metavar="IMAGE",

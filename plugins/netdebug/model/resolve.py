@@ -124,7 +124,8 @@ def workload_pods(snapshot: Snapshot, workload: dict) -> list[dict]:
     selector = objects.spec(workload).get("selector") or {}
     if not selector:
         return []
-    pods = [p for p in snapshot.in_namespace("Pod", objects.namespace(workload)) if matches(selector, objects.labels(p))]
+    pods = [p for p in snapshot.in_namespace("Pod", objects.namespace(workload))
+            if matches(selector, objects.labels(p))]
     return sorted(pods, key=lambda p: (not objects.pod_ready(p), objects.name(p)))
 
 
