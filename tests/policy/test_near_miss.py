@@ -197,3 +197,34 @@ def test_an_egress_port_its_peers_serve_is_kept_a_dead_one_corrected(tmp_path):
     assert "append to spec.egress[0].ports: {protocol: TCP, port: 8080}" in denial(engine, pods["web"], pods["api"]).fix
     engine, pods = setup(tmp_path, egress(8081), allow_in)
     assert "spec.egress[0].ports[0].port: 8081 -> 8080" in denial(engine, pods["web"], pods["api"]).fix
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_random_clusters_every_denial_is_explained_and_every_patch_admits(seed):
+    """Seeded random clusters (tests/policy/randomized): for every denied pod pair and port, explain()
+    answers without error, and each near miss, applied, makes that side admit the connection."""
+    from .randomized import random_cluster
+
+    snapshot = random_cluster(seed)
+    engine = PolicyEngine(snapshot)
+    endpoints = [Endpoint.for_pod(p) for p in snapshot.of("Pod")]
+    explained = 0
+    for source in endpoints:
+        for destination in endpoints:
+            for port in (80, 8080):
+                verdict = engine.check(source, destination, port, "TCP")
+                for side in (s for s in (verdict.egress, verdict.ingress) if not s.allowed and not s.cni_defined):
+                    assert explain(engine, side, source, destination, "TCP", port).fix
+                    explained += 1
+                    for miss in near_misses(engine, source, destination, side.direction, "TCP", port):
+                        assert _admits(engine, miss, source, destination, port)
+    assert explained > 0
+
+
+def _admits(engine, miss, source, destination, port) -> bool:
+    original = engine.policy(miss.policy).source
+    patched = apply(original, miss.edits)
+    snapshot = type(engine.snapshot)(engine.snapshot.origin, dict(engine.snapshot.objects))
+    snapshot.objects["NetworkPolicy"] = [patched if p is original else p for p in snapshot.of("NetworkPolicy")]
+    check = PolicyEngine(snapshot).check(source, destination, port, "TCP")
+    return (check.egress if miss.direction == "egress" else check.ingress).allowed
