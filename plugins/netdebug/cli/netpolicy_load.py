@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFoundError
 from ..model import objects
-from ..model.gaps import NOT_SERVED, require
+from ..model.gaps import require
+from ..model.kinds import ADMIN_POLICY_KINDS as ADMIN_KINDS
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
 from ..model.resolve import Scope, Target, resolve
@@ -16,12 +17,11 @@ if TYPE_CHECKING:  # imported by the functions: `netpolicy SUB --help` does not 
     from ..policy.peers import Endpoint
 
 EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
-              "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+              *ADMIN_KINDS)
 INGRESS_CONTROLLER = "ingress-controller"  # the pseudo-endpoint: the ingress controller pods
 HOST_NETWORK_NOTE = ("a hostNetwork pod is involved: NetworkPolicy behaviour for it is CNI-defined; netdebug's "
                      "model: its own side is not isolated, and as a peer it is node traffic (only ipBlock rules "
                      "covering its IP match it, never pod or namespace selectors)")
-ADMIN_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 
 def load_engine(options: ClusterOptions, extra_kinds: tuple = ()) -> tuple[Snapshot, "PolicyEngine"]:
@@ -97,16 +97,20 @@ def require_policies(snapshot: Snapshot, namespaces, consequence: str) -> None:
     often simply not installed: `not served` is no gap in the answer)."""
     for ns in sorted(namespaces):
         require(snapshot.gaps, "NetworkPolicy", ns, consequence)
+    from ..kube.policies import without_unserved  # admin policy CRDs are often simply not installed
+
     for kind in ADMIN_KINDS:
-        require([g for g in snapshot.gaps if g.reason != NOT_SERVED], kind, None, consequence)
+        require(without_unserved(snapshot.gaps), kind, None, consequence)
 
 
 def notes(snapshot: Snapshot, sides=(), pods=()) -> list[str]:
     """What the answer could not see or cannot promise, as sentences for every output format.
 
     `sides`: DirectionVerdict dicts of a check; `pods`: the pods the answer shows."""
-    found = [f"{g.sentence}; the answer may be wrong" for g in snapshot.gaps if g.kind in ("Namespace", "Pod", "NetworkPolicy")
-             or g.kind in ADMIN_KINDS and g.reason != NOT_SERVED]  # admin CRDs are often not installed
+    from ..kube.policies import without_unserved  # admin policy CRDs are often simply not installed
+
+    found = [f"{g.sentence}; the answer may be wrong" for g in without_unserved(snapshot.gaps)
+             if g.kind in ("Namespace", "Pod", "NetworkPolicy", *ADMIN_KINDS)]
     if any(side["cniDefined"] for side in sides) or any(objects.host_network(pod) for pod in pods if pod):
         found.append(HOST_NETWORK_NOTE)
     return found
