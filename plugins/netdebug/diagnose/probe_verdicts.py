@@ -40,7 +40,7 @@ def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
     unenforced = [r for r in tcp if r.reached and facts.allowed(client_of(r), r.spec.target, r.spec.port) is False]
     if unenforced:
         found.append(Finding("policy-not-enforced", "warning",
-                             f"NetworkPolicy denies {len(unenforced)} connection(s) to {facts.subject}'s pods, "
+                             f"NetworkPolicy denies {len(unenforced)} connection(s) to the pods of {facts.subject}, "
                              "yet they connected: the network plugin does not enforce NetworkPolicy",
                              {"connected although denied": [line_of(r) for r in unenforced[:LISTED]]},
                              "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy "

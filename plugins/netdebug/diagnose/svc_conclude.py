@@ -2,7 +2,8 @@
 
 Rules that keep the answer consistent with its own evidence:
 - observation beats declaration: a NetworkPolicy denial the probes saw (connections time out) is an
-  error; one they did not see (they connected) is kept as context only, beside policy-not-enforced;
+  error; one they did not see (they connected) is kept as context only, beside policy-not-enforced
+  (and so is what policy would deny the backends through their own Service);
 - one cause, one error: a refused targetPort absorbs the static "the pods do not declare that port"
   warning of the same port as its evidence;
 - when client probes ran and every one failed, the Service does not work: if no finding says why,
@@ -19,8 +20,16 @@ FOLDED = ("target-port-not-exposed",)
 
 
 def conclude_service(static: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
-    found = reconcile_policy(static, results, facts) + conclude(results, facts)
+    found = reconcile_policy(static, results, facts) + unenforced_context(conclude(results, facts))
     return client_outcome(fold_root_causes(found), results, facts)
+
+
+def unenforced_context(found: list[Finding]) -> list[Finding]:
+    """Once the probes showed NetworkPolicy is not enforced, what policy would deny a backend is context."""
+    if not any(f.code == "policy-not-enforced" for f in found):
+        return found
+    return [replace(f, message=f"{f.message}; declared only: the probes show NetworkPolicy is not enforced")
+            if f.code.startswith("policy-blocks-") and "probed" in f.evidence else f for f in found]
 
 
 def client_probes(results: list, facts: ProbeFacts) -> list:
