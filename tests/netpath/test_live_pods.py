@@ -34,7 +34,7 @@ def test_drop_without_policy_is_dropped_unexplained_then_pinned_on_the_pod(sim_c
     assert (code, report["verdict"]) == (1, "blocked at destination")
     # the node fabric comparison (another pod on that node answers) refines dropped-unexplained
     assert codes(report)[0] == "destination-pod-local"
-    assert "NetworkPolicy allows them" in report["findings"][0]["evidence"]["before"]
+    assert "NetworkPolicy allows it" in report["findings"][0]["evidence"]["before"]
 
 
 def test_nothing_listening_shows_what_does(sim_cluster):
