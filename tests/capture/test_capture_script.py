@@ -41,3 +41,13 @@ def test_flow_filter_compiles_in_tcpdump():
             assert result.returncode == 0, (text, result.stderr)
     finally:
         subprocess.run(["ip", "netns", "delete", name], check=False)
+
+
+def test_capture_dir_must_be_writable_and_needs_capture(tmp_path, capsys):
+    from tests.support import run_plugin
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run_plugin(capsys, "netpath", "a", "b", "--capture", "--capture-dir", str(blocker / "sub"))
+    assert code == 2 and "--capture-dir" in err and "Not a directory" in err
+    code, _, err = run_plugin(capsys, "netpath", "a", "b", "--capture-dir", str(tmp_path))
+    assert code == 2 and "applies to --capture only" in err

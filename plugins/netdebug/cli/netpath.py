@@ -68,6 +68,12 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
 
     options = make_cluster_options(kwargs)
     source, destination = parse_source(src), parse_destination(dst)
+    if capture_dir and not capture:
+        raise InputError("--capture-dir applies to --capture only")
+    if capture:
+        from .path_capture import checked_directory
+
+        capture_dir = checked_directory(capture_dir)
     http_path = http_path or (destination.path if destination.scheme == "http" else None)
     if options.offline:
         from .snapshot import load_snapshot

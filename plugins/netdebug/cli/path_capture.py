@@ -16,7 +16,7 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
                  ephemeral: str | None = None, stream=sys.stderr) -> dict:
     """Start the captures, run_probes(), stop them; findings go to report.observations. Returns the
     JSON section: files, flows, limits and what was added to pods."""
-    ports, ends = _ports(report), _ends(snapshot, report, query)
+    directory, ports, ends = checked_directory(directory), _ports(report), _ends(snapshot, report, query)
     if not (ports or report.targets.get("dns")) or query.source is None:
         run_probes()
         return {"skipped": "nothing to capture: no pod-to-pod TCP/UDP probe on this path"}
@@ -30,8 +30,24 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
     run_probes()
     time.sleep(GRACE)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    captures = capture.stop_all(running, directory or tempfile.gettempdir(), stamp)
+    captures = capture.stop_all(running, directory, stamp)
     return _conclude(report, query, captures, ports, bpf, limit, added)
+
+
+def checked_directory(directory: str | None) -> str:
+    """--capture-dir: created if missing; must be a writable directory (checked before any packet is sent)."""
+    import os
+
+    from ..errors import InputError
+
+    directory = directory or tempfile.gettempdir()
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"--capture-dir {directory}: {err.strerror}") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError(f"--capture-dir {directory}: not writable")
+    return directory
 
 
 def _ports(report) -> set:
