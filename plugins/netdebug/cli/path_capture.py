@@ -13,7 +13,7 @@ GRACE = 0.15  # seconds for the last packets of a probe to reach the captures
 
 
 def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, directory: str | None = None,
-                 ephemeral: str | None = None, stream=sys.stderr) -> dict:
+                 ephemeral: str | None = None, stream=None) -> dict:
     """Start the captures, run_probes(), stop them; findings go to report.observations. Returns the
     JSON section: files, flows, limits and what was added to pods."""
     directory, ports, ends = checked_directory(directory), _ports(report), _ends(snapshot, report, query)
@@ -26,7 +26,7 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
     limit = round(timeout * 2 + 8, 1)
     specs = [capture.CaptureSpec(ns, name, containers, bpf, limit, PACKET_LIMIT, role) for role, ns, name, containers in ends]
     running = capture.start_all(cluster, specs)
-    added = _ephemeral_retries(cluster, running, ephemeral, stream)
+    added = _ephemeral_retries(cluster, running, ephemeral, stream or sys.stderr)
     run_probes()
     time.sleep(GRACE)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -8,7 +8,8 @@ from ..model import objects
 
 
 def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str | None, ephemeral: str | None,
-               stream=sys.stderr) -> None:
+               stream=None) -> None:
+    stream = stream or sys.stderr  # looked up now: a default bound at import would outlive a replaced stderr
     if query.source is None:
         from .path_external import probe_external
 
