@@ -1,4 +1,5 @@
-"""Property tests: netpath's verdict agrees with its findings and hop marks, whatever the probes say.
+"""Property tests: netpath's verdict agrees with its findings and hop marks, whatever the probes say,
+and is the same whichever endpoint the ClusterIP picked.
 
 Real walks from the scenarios' manifests (several policies and admin tiers, Services, pods, external
 entries, localhost); hypothesis then draws an outcome for every planned probe, whether the NetworkPolicies
@@ -100,3 +101,51 @@ def test_every_case_walks_statically_consistent():
     for index in range(len(CASES)):
         for hidden in (False, True):
             check_invariants(copy.deepcopy(_walk(index, hidden)))
+
+
+SERVICE_CASES = [("services", "shop/client", "web", {}), ("tiers", "monitoring/prom", "shop/svc/api", {}),
+                 ("tiers", "shop/deploy/web", "shop/svc/api", {})]
+DIRECT = ["connected", "refused", "timeout"]
+
+
+def _world(report, endpoint_outcomes: dict, pick: str) -> list[dict]:
+    """Probe results of one consistent world: each endpoint answers the same way directly and through
+    the ClusterIP, which sends this connection to the endpoint `pick`."""
+    results = []
+    for planned in path_probes.plan(report, report.protocol, None, None):
+        kind = planned["kind"]
+        if planned["role"] == "endpoint":
+            outcome = endpoint_outcomes[planned["of"]]
+        elif planned["role"] == "service":
+            outcome = endpoint_outcomes[pick]
+        else:
+            outcome = {"dns": "resolved", "resolv": "ok", "listening": "ok"}.get(kind, "connected")
+        owner = planned.get("pod") if kind == "listening" else report.source
+        namespace, _, pod = owner.partition("/")
+        spec = ProbeSpec(kind, namespace, pod, "main", planned.get("target", ""), planned.get("port"))
+        result = ProbeResult(spec, outcome, "", 1.0, "test", sockets=())
+        public = "listening" if kind == "listening" and outcome == "ok" else outcome
+        results.append({**planned, "outcome": public, "detail": "", "sockets": [], "result": result})
+    return results
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(SERVICE_CASES) - 1), st.data())
+def test_same_answer_whichever_endpoint_the_cluster_ip_picked(index, data):
+    scenario, src, dst, extra = SERVICE_CASES[index]
+    base = _service_walk(index)
+    pods = [e["pod"] for e in base.targets["endpoints"]]
+    outcomes = {pod: data.draw(st.sampled_from(DIRECT)) for pod in pods}
+    answers = set()
+    for pick in pods:
+        report = copy.deepcopy(base)
+        path_probes.conclude(report, _world(report, outcomes, pick))
+        check_invariants(report)
+        answers.add((report.verdict, tuple(sorted(f.code for f in report.findings))))
+    assert len(answers) == 1, (outcomes, answers)
+
+
+@functools.lru_cache(maxsize=None)
+def _service_walk(index: int):
+    scenario, src, dst, extra = SERVICE_CASES[index]
+    return walked(scenario, src, dst, **extra)

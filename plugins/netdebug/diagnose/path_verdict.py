@@ -9,6 +9,7 @@ from ..model.findings import Finding
 from .hops import FAIL, OK, UNKNOWN
 
 GOOD = ("connected", "http")
+FAILED = ("timeout", "refused")
 UNSEEN_POLICY = ("policy-not-visible", "policy-cni-defined")  # a policy hop that may explain a drop
 LISTED = 10
 
@@ -92,22 +93,19 @@ def observed(report, by_role: dict) -> str | None:
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
     if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
         return "reachable"
-    if service is not None and _balanced_to_denied(report, by_role):
-        return "reachable"  # sometimes: the verdict then says "partly blocked at policy", whichever endpoint was hit
-    if not any(p["outcome"] in ("timeout", "refused") for p in direct + ([service] if service else [])):
+    if service is not None and service["outcome"] in FAILED and _partly_served(by_role):
+        return "reachable"  # sometimes: the verdict then says "partly blocked at X", whichever endpoint was hit
+    if not any(p["outcome"] in FAILED for p in direct + ([service] if service else [])):
         return None  # nothing proven either way: the static verdict stands
     return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
 
 
-def _balanced_to_denied(report, by_role: dict) -> bool:
-    """The ClusterIP failed, but an endpoint it balances to answers directly and policy denies the others:
-    the Service works for some connections (the same answer as when the ClusterIP picks the good one)."""
-    policy = report.hop("policy")
-    if policy is None or policy.code != "policy-denied":
-        return False
-    denied = {c["to"] for c in policy.facts.get("checks") or [] if not c["allowed"]}
-    answered = {p.get("of") for p in by_role.get("endpoint", []) if p["outcome"] in GOOD}
-    return bool(answered - denied)
+def _partly_served(by_role: dict) -> bool:
+    """The ClusterIP failed, but it balances to endpoints of which some answer directly and some fail
+    (refused, denied, dropped): the Service works for some connections. The same answer as when the
+    ClusterIP picks a good endpoint — the failing endpoints' findings say why the rest fail."""
+    endpoints = by_role.get("endpoint", [])
+    return any(p["outcome"] in GOOD for p in endpoints) and any(p["outcome"] in FAILED for p in endpoints)
 
 
 def _blamed(report):
