@@ -74,13 +74,8 @@ def _peers(cluster, snapshot, source: dict, destination: str, source_node: str, 
 
 def _probe(cluster, query, peers: list, count: int, timeout: float):
     """Attempts per peer from SRC in one exec (the --count script), or an error text."""
-    from ..probe.repeat import exec_seconds, parse_attempts, repeat_argv
-    from ..probe.tools import Toolset
-    from .path_quality import python_failure, run_python
+    from ..probe import python_exec
 
-    targets = [("tcp", peer.ip, peer.port) for peer in peers]
-    result, python = run_python(cluster, query, lambda python: repeat_argv(Toolset(frozenset([python])), targets,
-                                                                            count, timeout), exec_seconds(count, timeout))
-    if result is None or result.returncode != 0:
-        return python_failure(result, python)
-    return parse_attempts(result.stdout, len(targets))
+    attempts, tool = python_exec.repeats(cluster, query.source, query.source_container,
+                                         [("tcp", peer.ip, peer.port) for peer in peers], count, timeout)
+    return tool if attempts is None else attempts
