@@ -16,12 +16,11 @@ from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
 from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
                          outside_destination_hop, policy_hop)
-from . import path_verdict, policy_fix
+from . import dns_policy, path_verdict
 from .hops import Hop, dns_hop, service_hop, service_port, source_hop
 from .path_lookup import find_service, pod_port, service_by_ip, service_target
 from .target import Target
 
-DNS_PORT = 53
 
 
 @dataclass
@@ -118,20 +117,9 @@ def _resolve_name(snapshot, engine, query: PathQuery, report: PathReport, name: 
 
 
 def _check_dns_policy(snapshot, engine: PolicyEngine, source: dict, hop: Hop) -> None:
-    """SRC must be allowed UDP 53 to the cluster DNS pods to resolve anything: its egress, and their
-    ingress (NetworkPolicies in kube-system and the admin tiers count too)."""
-    dns_pods = [p for p in snapshot.in_namespace("Pod", "kube-system") if objects.labels(p).get("k8s-app") == "kube-dns"]
-    if not dns_pods:
-        return
-    client, dns = Endpoint.for_pod(source), Endpoint.for_pod(dns_pods[0])
-    verdict = engine.check(client, dns, DNS_PORT, "UDP")
-    side = next((s for s in (verdict.egress, verdict.ingress) if not s.allowed), None)
-    if side is None or side.cni_defined:
-        return
-    why = policy_fix.explain(engine, side, client, dns, "UDP", DNS_PORT)
-    hop.fail(Finding("policy-blocks-dns", "error",
-                     f"{side.direction} UDP 53 from {client.ref} to the cluster DNS ({dns.ref}) is denied: {why.reason}; "
-                     "names cannot resolve", why.evidence, f"{why.fix} (and TCP 53, for large answers)", why.subject))
+    finding = dns_policy.blocked(snapshot, engine, source)
+    if finding is not None:
+        hop.fail(finding)
 
 
 def _only_other_namespace(snapshot, answer) -> dict | None:
