@@ -123,3 +123,18 @@ def test_a_drop_from_a_host_network_pod_blames_the_cni_defined_policy_hop():
     path_probes.conclude(report, outcomes(report, endpoint="timeout"))
     assert report.hop("policy").code == "policy-cni-defined" and report.verdict == "blocked at policy"
     assert report.hop("destination").status != "fail"  # the drop is not the destination's, as far as we know
+
+
+def test_an_unenforced_denial_is_drawn_as_a_warning_not_a_break():
+    import io
+
+    from netdebug.render.netpath_text import render
+    from netdebug.render.style import Style
+
+    report = walked("pods", "app/client", "app/unenforced")
+    path_probes.conclude(report, outcomes(report))
+    out = io.StringIO()
+    render(report.to_dict(), out, Style(False))
+    line = next(line for line in out.getvalue().splitlines() if "policy" in line and "DENIED" in line)
+    assert line.startswith("  ! policy") and "NOT ENFORCED" in line and "first broken hop" not in out.getvalue()
+    assert "verdict: reachable" in out.getvalue()

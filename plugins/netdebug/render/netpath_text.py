@@ -27,11 +27,13 @@ def _hop_line(hop: dict, style: Style, first_broken: bool) -> str:
     if first_broken:
         return f"  {style.mark('fail')} {style.paint(name, 'red', 'bold')}{style.paint(text, 'red')}" \
                f"  {style.paint('<- first broken hop: ' + hop.get('code', ''), 'red', 'bold')}"
-    return f"  {style.mark(MARK[hop['status']])} {name}{text}"
+    warned = hop["status"] == "ok" and hop["facts"].get("enforced") is False  # declared no, observed yes
+    return f"  {style.mark('warn' if warned else MARK[hop['status']])} {name}{text}"
 
 
 def _verdict_line(verdict: str, style: Style) -> str:
-    color = "green" if verdict == "reachable" else "yellow" if verdict == "unknown" else "red"
+    color = "green" if verdict == "reachable" else "yellow" if verdict == "unknown" or verdict.startswith("partly") \
+        else "red"
     return f"verdict: {style.paint(verdict, color, 'bold')}"
 
 
