@@ -68,6 +68,7 @@ async def _resource(request: web.Request) -> web.StreamResponse:
     if info.resource is None:
         raise StatusError(status(404, NOT_FOUND, details={}))
     request[KIND] = info.resource.kind
+    context(request).requests.append((request[USER], info.verb, info.rbac_resource, info.namespace))
     try:
         await inject(request, context(request).faults, request[USER], info)
     except Dropped:

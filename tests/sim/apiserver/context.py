@@ -14,6 +14,7 @@ class Context:
     users: dict[str, str]                          # bearer token -> user name
     faults: list[dict] = field(default_factory=list)
     processes: set = field(default_factory=set)    # exec processes still running
+    requests: list = field(default_factory=list)   # (user, verb, resource, namespace) of every resource request
 
 
 CONTEXT = web.AppKey("context", Context)

@@ -34,6 +34,11 @@ class ServerHandle:
         """Replace the injected faults (takes effect for the next request)."""
         self._ctx.faults = validate(faults)
 
+    def take_requests(self) -> list[tuple]:
+        """(user, verb, resource, namespace) of the resource requests since the last call, in order."""
+        taken, self._ctx.requests = self._ctx.requests, []
+        return taken
+
     def stop(self) -> None:
         if self._thread is None:
             return
