@@ -5,7 +5,7 @@ import sys
 import click
 
 from ..model import objects
-from ..model.gaps import notes as gap_notes
+from ..model.gaps import notes as gap_notes, require
 from ..model.refs import parse_ref
 from ..model.resolve import Scope, find
 from ..model.snapshot import Snapshot
@@ -63,6 +63,8 @@ def explain(name, output, no_color, **kwargs):
     snapshot = load_everything(options)
     namespace = None if options.all_namespaces else options.namespace
     policies = [find_policy(snapshot, name, options.all_namespaces)] if name else scoped_policies(snapshot, namespace)
+    if not policies:
+        require(snapshot.gaps, "NetworkPolicy", namespace, "no policies to explain")
     report = {"policies": describe_all(snapshot, policies), "notes": snapshot_notes(snapshot, POLICY_KINDS)}
     if not write_structured(report, output, sys.stdout):
         from ..render.netpolicy_explain import write_explain

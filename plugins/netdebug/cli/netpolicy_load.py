@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError, NotFoundError
 from ..model import objects
 from ..model.gaps import require
-from ..model.kinds import ADMIN_POLICY_KINDS as ADMIN_KINDS
+from ..model.kinds import ADMIN_POLICY_KINDS as ADMIN_KINDS, POD_CONTROLLER_KINDS
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
 from ..model.resolve import Scope, Target, resolve
@@ -22,6 +22,8 @@ INGRESS_CONTROLLER = "ingress-controller"  # the pseudo-endpoint: the ingress co
 HOST_NETWORK_NOTE = ("a hostNetwork pod is involved: NetworkPolicy behaviour for it is CNI-defined; netdebug's "
                      "model: its own side is not isolated, and as a peer it is node traffic (only ipBlock rules "
                      "covering its IP match it, never pod or namespace selectors)")
+GAP_EFFECTS = {**{kind: "pods are shown without that workload" for kind in POD_CONTROLLER_KINDS},
+               "Node": "admin-policy node peers and hostNetwork pods' addresses may be incomplete"}
 
 
 def load_engine(options: ClusterOptions, extra_kinds: tuple = ()) -> tuple[Snapshot, "PolicyEngine"]:
@@ -109,8 +111,8 @@ def notes(snapshot: Snapshot, sides=(), pods=()) -> list[str]:
     `sides`: DirectionVerdict dicts of a check; `pods`: the pods the answer shows."""
     from ..kube.policies import without_unserved  # admin policy CRDs are often simply not installed
 
-    found = [f"{g.sentence}; the answer may be wrong" for g in without_unserved(snapshot.gaps)
-             if g.kind in ("Namespace", "Pod", "NetworkPolicy", *ADMIN_KINDS)]
+    found = [f"{g.sentence}; {GAP_EFFECTS.get(g.kind, 'the answer may be wrong')}"
+             for g in without_unserved(snapshot.gaps)]
     if any(side["cniDefined"] for side in sides) or any(objects.host_network(pod) for pod in pods if pod):
         found.append(HOST_NETWORK_NOTE)
     return found

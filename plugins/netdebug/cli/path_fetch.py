@@ -101,8 +101,10 @@ def _service(cluster, namespace: str, name: str, service: dict | None = None) ->
     """A Service, its EndpointSlices and the pods its selector picks (3 calls)."""
     service = service or cluster.get("Service", namespace, name)
     if service is None:
-        return cluster.list("Service", namespace)  # for "did you mean"
-    found = [service] + cluster.list("EndpointSlice", namespace, label_selector=f"kubernetes.io/service-name={name}")
+        listed = cluster.list("Service", namespace)  # for "did you mean"; RBAC may allow list but not get
+        found = next((s for s in listed if objects.name(s) == name), None)
+        return _service(cluster, namespace, name, found) if found else listed
+    found = [service] + _endpoint_slices(cluster, namespace, name)
     selector = objects.spec(service).get("selector")
     if selector:
         selected = cluster.list("Pod", namespace, label_selector=to_string({"matchLabels": selector}))
@@ -115,6 +117,15 @@ def _selector_misses(cluster, namespace: str, selector: dict) -> list[dict]:
     it would pick (the Service may live in the wrong namespace). Two calls, only in that case."""
     elsewhere = cluster.list("Pod", None, label_selector=to_string({"matchLabels": selector}))
     return cluster.list("Pod", namespace) + [p for p in elsewhere if objects.namespace(p) != namespace]
+
+
+def _endpoint_slices(cluster, namespace: str, name: str) -> list[dict]:
+    """The Service's EndpointSlices; the v1 Endpoints when slices may not be read (older RBAC roles)."""
+    slices = cluster.list("EndpointSlice", namespace, label_selector=f"kubernetes.io/service-name={name}")
+    if slices or not any(g.kind == "EndpointSlice" and g.namespace == namespace for g in list(cluster.gaps)):
+        return slices
+    endpoints = cluster.get("Endpoints", namespace, name)
+    return [endpoints] if endpoints else []
 
 
 def _by_ip(cluster, ip: str) -> list[dict]:

@@ -13,8 +13,10 @@ def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple
     service = cluster.get("Service", namespace, name)
     if service is None:
         add_new(snapshot, run_queries(cluster, candidate_reads(namespace, name)))
+        service = snapshot.get("Service", namespace, name)  # RBAC may allow list but not get
     else:
         snapshot.add(service)
+    if service is not None:
         add_new(snapshot, run_queries(cluster, around_reads(service, client_ref)))
         slices_forbidden = any(g.kind == "EndpointSlice" for g in cluster.gaps)
         add_new(snapshot, run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))

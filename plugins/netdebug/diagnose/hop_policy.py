@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from ..model import objects
 from ..model.gaps import NOT_SERVED
-from ..model.kinds import ADMIN_POLICY_KINDS
+from ..model.kinds import ADMIN_POLICY_KINDS, NAMESPACE_NAME_LABEL
 from ..policy.engine import Endpoint, PolicyEngine
 from ..model.findings import Finding
 from . import policy_fix
@@ -50,14 +50,20 @@ def policy_hop(engine: PolicyEngine, source: Endpoint, legs: list[Leg], protocol
             denied.append((leg, verdict))
     if denied:
         finding = _denied(engine, source, denied, len(hop.facts["checks"]), protocol, service_port)
+    unseen_labels = _unseen_namespace_labels(engine.snapshot)
     if denied and cni_defined:  # a hostNetwork side: what policy does to it is up to the CNI
         hop.findings.append(replace(finding, severity="warning"))
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: the policies say no, the CNI decides")
+    elif denied and unseen_labels:
+        hop.findings.append(replace(finding, severity="warning"))
+        hop.unknown("namespace-labels-not-visible", unseen_labels)
     elif denied:
         hop.fail(finding)
     elif _unseen(engine.snapshot):
         gaps = "; ".join(g.sentence for g in _unseen(engine.snapshot))
         hop.unknown("policy-not-visible", f"policies could not be read ({gaps})")
+    elif unseen_labels:
+        hop.unknown("namespace-labels-not-visible", unseen_labels)
     elif cni_defined:
         hop.unknown("policy-cni-defined", "a hostNetwork pod is involved: whether NetworkPolicy applies is up to the CNI")
     return hop
@@ -67,6 +73,31 @@ def _unseen(snapshot) -> list:
     """Gaps that may hide a deciding policy (an admin kind the server does not serve hides nothing)."""
     return [g for kind in ("NetworkPolicy", *ADMIN_POLICY_KINDS) for g in snapshot.gaps_for(kind)
             if g.reason != NOT_SERVED]
+
+
+def _unseen_namespace_labels(snapshot) -> str:
+    """Why namespaceSelectors cannot be trusted: Namespaces were unreadable and some selector needs a label
+    other than kubernetes.io/metadata.name (the one label every namespace has, known without reading it)."""
+    if snapshot.complete("Namespace"):
+        return ""
+    policies = [p for kind in ("NetworkPolicy", *ADMIN_POLICY_KINDS) for p in snapshot.of(kind)]
+    if not any(key != NAMESPACE_NAME_LABEL for p in policies for key in _namespace_selector_keys(objects.spec(p))):
+        return ""
+    gaps = "; ".join(g.sentence for g in snapshot.gaps_for("Namespace"))
+    return f"namespace labels could not be read ({gaps}): namespaceSelectors may match otherwise"
+
+
+def _namespace_selector_keys(node):
+    """Label keys of every namespaceSelector (NetworkPolicy) and `namespaces` selector (admin policies)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _namespace_selector_keys(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("namespaceSelector", "namespaces") and isinstance(value, dict):
+                yield from (value.get("matchLabels") or {})
+                yield from (e.get("key") for e in value.get("matchExpressions") or [] if isinstance(e, dict))
+            yield from _namespace_selector_keys(value)
 
 
 def localhost_policy_hop() -> Hop:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..model import objects
+from ..model.gaps import unreadable
 from . import dns, service as service_checks
 from .endpoints import service_endpoints
 from .pod_state import BAD_WAITING
@@ -103,6 +104,9 @@ def _waiting_container(pod: dict) -> str | None:
 def dns_hop(snapshot, name: str, pod: dict | None, namespace: str) -> tuple[Hop, dns.DnsAnswer]:
     result = dns.answer(snapshot, name, pod, namespace)
     client = f"Pod {objects.ref(pod)}" if pod else f"namespace {namespace}"
+    hidden = unreadable(snapshot.gaps, "Service") if result.kind == "nxdomain" else None
+    if hidden is not None:  # no record we can see is no proof there is none
+        return Hop("dns", facts=result.to_dict()).unknown("dns-not-visible", f"{hidden.sentence}: the name may resolve"), result
     hop = Hop("dns", facts=result.to_dict()).judge(dns.findings_for(result, client))
     if result.kind == "outside" and hop.status == OK:
         hop.unknown("dns-upstream", "an outside name is answered by the upstream resolvers, not the cluster")
@@ -140,6 +144,9 @@ def service_hop(snapshot, service: dict, svc_port: dict | None, backends: list[d
     hop.judge(service_checks.endpoint_findings(snapshot, service, view))
     if svc_port is not None:
         hop.judge(port_findings(service, [svc_port], snapshot))
+    if view.source is None and not snapshot.complete("EndpointSlice"):
+        gaps = "; ".join(g.sentence for g in snapshot.gaps_for("EndpointSlice") + snapshot.gaps_for("Endpoints"))
+        hop.unknown("endpoints-not-visible", f"the Service's endpoints could not be read ({gaps})")
     return hop
 
 

@@ -27,8 +27,8 @@ def api_message(err) -> str:
 
 
 def gap(err, kind: str, namespace: str | None, verb: str, resource: str, name: str | None = None) -> Gap:
-    """A 403 or 404 on a read, as a Gap naming the permission (verb, resource, namespace)."""
-    reason = FORBIDDEN if err.status == 403 else NOT_SERVED
+    """A failed read (403, 404: not served, other: failed) as a Gap naming the permission (verb, resource, namespace)."""
+    reason = {403: FORBIDDEN, 404: "not found" if name else NOT_SERVED}.get(err.status, f"failed ({err.status})")
     return Gap(kind, namespace, reason, verb, resource, name, api_message(err))
 
 

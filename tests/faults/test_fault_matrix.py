@@ -1,0 +1,122 @@
+"""Every API read of every plugin, under every fault: forbidden (403), server error (500), slower than
+--request-timeout, connection dropped.
+
+The reads are not listed by hand: each command first runs without faults while the simulated API
+server records what it asked for; then each recorded (verb, resource, namespace) fails in each way.
+Each case must end with exit 3 and one error line naming the request, or with the fault-free exit
+code and a note naming the request in the output. Never a traceback, never "not found".
+"""
+import re
+
+import pytest
+
+from .harness import reads, run
+
+SHOP, EXTERNAL = "examples/shop", "examples/external-access"
+pytestmark = pytest.mark.sim
+
+REQUEST_TIMEOUT = 1.0
+ACTIONS = {"forbid": {}, "error": {}, "delay": {"seconds": REQUEST_TIMEOUT + 0.5}, "drop": {}}
+COMMANDS = {  # name: (plugin, arguments); the ones in EXTERNAL_COMMANDS run on examples/external-access
+    "netpath-service": ("netpath", ["shop/deploy/frontend", "svc/backend", "--port", "8080", "--no-probe"]),
+    "netpath-pods": ("netpath", ["shop/deploy/frontend", "shop/deploy/backend", "--port", "8080", "--no-probe"]),
+    "netpath-dns": ("netpath", ["shop/deploy/frontend", "backend", "--port", "8080", "--no-probe"]),
+    "netpath-external": ("netpath", ["external", "http://shop.example.com/", "--no-probe"]),
+    "netpath-probes": ("netpath", ["shop/deploy/frontend", "svc/backend", "--port", "8080", "--timeout", "1"]),
+    "check": ("netpolicy", ["check", "shop/deploy/frontend", "shop/deploy/backend", "--port", "8080"]),
+    "who-can-reach": ("netpolicy", ["who-can-reach", "shop/deploy/backend"]),
+    "reachable-from": ("netpolicy", ["reachable-from", "-n", "shop", "db-0"]),
+    "matrix": ("netpolicy", ["matrix", "-n", "shop"]),
+    "exposure": ("netpolicy", ["exposure", "-n", "store"]),
+    "explain": ("netpolicy", ["explain", "-n", "shop", "default-deny-ingress"]),
+    "ingress": ("netpolicy", ["ingress", "-n", "store"]),
+    "svcdebug": ("svcdebug", ["-n", "store", "site", "--no-probe"]),
+    "svcdebug-probes": ("svcdebug", ["-n", "shop", "backend", "--timeout", "1"]),
+}
+EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug")
+# Probing variants: only the reads their --no-probe twin does not already cover (exec, logs).
+TWINS = {"netpath-probes": "netpath-service", "svcdebug-probes": "svcdebug"}
+_baselines: dict = {}
+
+
+def baseline(sim, name: str):
+    """(exit code, reads) of a command without faults, measured once per cluster."""
+    if (sim.name, name) not in _baselines:
+        plugin, args = COMMANDS[name]
+        sim.server.set_faults([])
+        sim.server.take_requests()
+        done = run(plugin, [*args, *cluster_args(sim)])
+        assert not done.stderr, f"{name} without faults: {done.stderr}"
+        _baselines[sim.name, name] = (done.code, reads(sim.server.take_requests()))
+    return _baselines[sim.name, name]
+
+
+def cluster_args(sim) -> list[str]:
+    return ["--kubeconfig", sim.kubeconfig, "--request-timeout", str(REQUEST_TIMEOUT)]
+
+
+def cases(sim, name: str) -> list[tuple]:
+    code, made = baseline(sim, name)
+    covered = set(baseline(sim, TWINS[name])[1]) if name in TWINS else set()
+    return [read for read in made if read not in covered]
+
+
+def names_the_request(text: str, verb: str, resource: str, namespace: str | None) -> bool:
+    """A line that names the verb, the resource and the namespace: ours ("list pods in namespace shop",
+    "get services backend in namespace shop") or the RBAC authorizer's own message (exec errors carry it)."""
+    ours = rf"\b{verb} {re.escape(resource)}\b[^\n]*" + (rf"in namespace {namespace}\b" if namespace else "")
+    theirs = rf'cannot {verb} resource "{re.escape(resource)}"[^\n]*' + (f'namespace "{namespace}"' if namespace else "")
+    exec_line = rf"(?=[^\n]*\bexec)[^\n]*\b{namespace}/" if resource == "pods/exec" else None
+    return any(re.search(pattern, text) for pattern in (ours, theirs, exec_line) if pattern)
+
+
+@pytest.mark.parametrize("sim_cluster,name", [(EXTERNAL if n in EXTERNAL_COMMANDS else SHOP, n) for n in COMMANDS],
+                         indirect=["sim_cluster"])
+def test_every_read_under_every_fault(sim_cluster, name):
+    plugin, args = COMMANDS[name]
+    expected, _ = baseline(sim_cluster, name)
+    failures = []
+    for verb, resource, namespace in cases(sim_cluster, name):
+        for action, extra in ACTIONS.items():
+            fault = {"user": "admin", "verb": verb, "resource": resource, "namespace": namespace or "*",
+                     "action": action, **extra}
+            sim_cluster.server.set_faults([fault])
+            try:
+                done = run(plugin, [*args, *cluster_args(sim_cluster)])
+            finally:
+                sim_cluster.server.set_faults([])
+            problem = judge(done, expected, action, verb, resource, namespace)
+            if problem:
+                failures.append(f"{action} {verb} {resource} {namespace or '(cluster)'}: {problem}")
+    assert not failures, f"{name}: {len(failures)} bad cases:\n" + "\n".join(failures)
+
+
+def judge(done, expected: int, action: str, verb: str, resource: str, namespace: str | None) -> str | None:
+    """What is wrong with this run, or None."""
+    if "Traceback" in done.stderr or "internal error" in done.stderr:
+        return f"crashed: {done.stderr.strip()}"
+    if done.code == 3:
+        lines = done.stderr.strip().splitlines()
+        if len(lines) != 1 or not names_the_request(lines[0], verb, resource, namespace):
+            return f"exit 3 without one line naming the request: {done.stderr.strip()!r}"
+        return None
+    if action == "delay" and done.code == expected and not done.stderr:
+        return None  # slow, yet answered in time (an exec's stream is not bound by --request-timeout)
+    partial = done.code == 1 and "verdict: unknown" in done.stdout  # netpath: exit 1 is "blocked or unknown"
+    if done.code != expected and not partial:
+        return f"exit {done.code} (expected {expected} or 3): {(done.stderr or done.stdout)[-400:]!r}"
+    if not names_the_request(done.stdout + done.stderr, verb, resource, namespace):
+        return f"answered (exit {done.code}) without a note naming the request: {done.stdout[-600:]!r}"
+    return None
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
+def test_a_slow_server_within_the_timeout_changes_nothing(sim_cluster):
+    """Every read 0.2 s late (under --request-timeout): the same exit codes as without faults."""
+    names = ("netpath-service", "check", "who-can-reach")
+    sim_cluster.server.set_faults([{"action": "delay", "seconds": 0.2}])
+    try:
+        got = {name: run(COMMANDS[name][0], [*COMMANDS[name][1], *cluster_args(sim_cluster)]).code for name in names}
+    finally:
+        sim_cluster.server.set_faults([])
+    assert got == {name: baseline(sim_cluster, name)[0] for name in names}
