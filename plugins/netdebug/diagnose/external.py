@@ -42,6 +42,8 @@ def route(snapshot, target: Target, namespace: str) -> ExternalRoute:
     if found is not None:
         return found
     what = "host" if host else "address"
+    for kind in ("Ingress", "Service") if host else ("Ingress", "Service", "Node"):  # hidden is not absent
+        require(snapshot.gaps, kind, None, f"cannot tell what serves {target.raw}")
     raise InputError(f"external to {target.raw!r}: nothing in the cluster serves that {what} (no Ingress rule, no "
                      f"Service with {DNS_HOSTNAME}, LoadBalancer address or node port); use DST svc/NAME[:PORT]")
 
