@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from .scenario import annotation
 
 
+VOID = "192.0.2.1"  # routed out of a veth in the fabric whose other end drops everything (outside.py)
+
+
 @dataclass(frozen=True)
 class ServicePort:
     ref: str  # ns/name:port-name
@@ -162,7 +165,7 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
             nat.append(f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {proto} --dport {sp.port} -j {svc}")
         for ip in sp.lb_ips:
             if sp.local and sp.health_check_ignored and outside:
-                drops += _every_node(sp, ip, sorted(node_ips or {}), outside, nat)
+                _every_node(sp, ip, sorted(node_ips or {}), outside, nat)
             nat.append(f'-A KUBE-SERVICES -d {ip}/32 -p {proto} --dport {sp.port} -m comment --comment "{sp.ref} loadbalancer IP" -j {svc}')
         if sp.node_port and sp.local and outside:
             drops += _local_node_ports(sp, node_ips or {}, outside, nat, rules)
@@ -172,18 +175,18 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
     return "\n".join(nat + rules + ["COMMIT"] + filt + [""])
 
 
-def _every_node(sp: ServicePort, ip: str, nodes: list[str], outside: str, nat: list) -> list[str]:
+def _every_node(sp: ServicePort, ip: str, nodes: list[str], outside: str, nat: list) -> None:
     """A cloud LB that ignores the health check: outside connections go round-robin to every node, and
-    with externalTrafficPolicy Local a node without a local endpoint drops them (not DNAT'ed, then
-    dropped on input). Returns that filter rule."""
-    proto = sp.protocol.lower()
-    match = f"-i {outside} -d {ip}/32 -p {proto} --dport {sp.port}"
+    with externalTrafficPolicy Local a node without a local endpoint swallows them. Those are sent into
+    the void (DNAT to VOID): the connection is tracked, so its retransmitted SYNs meet the same fate,
+    as with a real LB's per-flow choice."""
+    match = f"-i {outside} -d {ip}/32 -p {sp.protocol.lower()} --dport {sp.port}"
     for index, node in enumerate(nodes):
         has_local = node in sp.endpoint_nodes
-        target = _chain("SVC", f"{sp.ref}@{node}", sp.protocol) if has_local else "RETURN"
+        target = f"-j {_chain('SVC', f'{sp.ref}@{node}', sp.protocol)}" if has_local else \
+            f"-j DNAT --to-destination {VOID}"
         nat.append(f'-A KUBE-SERVICES {match} -m statistic --mode nth --every {len(nodes) - index} --packet 0 '
-                   f'-m comment --comment "{sp.ref} LB to {node}" -j {target}')
-    return [f'-A INPUT {match} -m comment --comment "{sp.ref} LB sent to a node without local endpoints" -j DROP']
+                   f'-m comment --comment "{sp.ref} LB to {node}" {target}')
 
 
 def _local_node_ports(sp: ServicePort, node_ips: dict, outside: str, nat: list, rules: list) -> list[str]:

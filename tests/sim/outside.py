@@ -18,6 +18,7 @@ missing` (no record) or `203.0.113.99` (a stale record pointing there) on a Serv
 import ipaddress
 
 from .scenario import annotation, csv
+from .kubeproxy import VOID
 from .services import NODE_PORTS, SERVICE_CIDR
 
 ADDRESS, GATEWAY, PREFIX_LENGTH = "198.51.100.2", "198.51.100.1", 24
@@ -28,9 +29,12 @@ DNS_TARGET = "external-dns.alpha.kubernetes.io/target"
 
 
 def fabric_lines(outside_netns: str) -> list[str]:
-    """`ip -batch` lines run in the fabric: the veth to the outside and its address."""
+    """`ip -batch` lines run in the fabric: the veth to the outside and its address, and the void (a veth
+    pair: what kubeproxy sends out of void0 is tracked, then dropped where it comes back in on void1)."""
     return [f"link add {VETH} type veth peer name eth0 netns {outside_netns}",
-            f"addr add {GATEWAY}/{PREFIX_LENGTH} dev {VETH}", f"link set {VETH} up"]
+            f"addr add {GATEWAY}/{PREFIX_LENGTH} dev {VETH}", f"link set {VETH} up",
+            "link add void0 type veth peer name void1", "addr add 192.0.2.2/32 dev void0", "link set void0 up",
+            "link set void1 up", f"route add {VOID}/32 dev void0"]
 
 
 def outside_batch() -> str:
@@ -45,7 +49,7 @@ def firewall_rules(objects: list[dict]) -> str:
     The internet routes no cluster-internal range: ClusterIPs and pod IPs are unreachable from outside."""
     internal = [str(SERVICE_CIDR)] + [(n.get("spec") or {}).get("podCIDR") for n in _of(objects, "Node")]
     rules = [f"-A PREROUTING -i {VETH} -d {cidr} -m comment --comment \"cluster-internal\" -j DROP"
-             for cidr in internal if cidr]
+             for cidr in internal if cidr] + ['-A PREROUTING -i void1 -m comment --comment "the void" -j DROP']
     for service in _of(objects, "Service"):
         if annotation(service, "lb-route") == "none":
             rules += [f"-A PREROUTING -i {VETH} -d {ip}/32 -m comment --comment \"{_ref(service)} LB address "
