@@ -27,8 +27,9 @@ TOOL_PATHS = {"python3": "/usr/bin/python3", "cat": "/bin/cat", "nc": "/usr/bin/
 
 
 class FakeRuntime:
-    def __init__(self, path: str | Path, allow=None, pick=None, tools=("python3", "cat")):
-        self.objects = controllers.reconcile(scenario.load(str(path)).objects)
+    def __init__(self, path: str | Path, allow=None, pick=None, tools=("python3", "cat"), extra=()):
+        """extra: objects to add to the scenario's (before the control plane completes them)."""
+        self.objects = controllers.reconcile(scenario.load(str(path)).objects + list(extra))
         self.allow, self.pick, self.tools = allow or (lambda client, server, port: True), pick, tools
         self.calls: list[tuple] = []
         self.gaps: list = []

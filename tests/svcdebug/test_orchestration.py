@@ -107,3 +107,15 @@ def test_the_fake_and_the_real_client_offer_the_same_cluster_protocol():
 
     assert isinstance(FakeRuntime(SCENARIOS / "healthy"), ClusterRuntime)
     assert all(callable(getattr(Cluster, name, None)) for name in ("exec", "get", "list", "logs"))
+
+
+def test_an_admin_tier_denial_is_named_as_such(monkeypatch):
+    """partners -> payments: guard-payments (AdminNetworkPolicy, Deny) decides before payments' allow-all."""
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "ledger", "namespace": "payments"},
+               "spec": {"selector": {"app": "ledger"}, "ports": [{"port": 80, "targetPort": 8080}]}}
+    runtime = FakeRuntime(ROOT / "tests" / "scenarios" / "netpath" / "tiers", extra=[service])
+    code, report = run(monkeypatch, runtime, "-n", "payments", "ledger", "--from", "partners/client", "--no-probe")
+    first = report["findings"][0]
+    assert code == 1 and first["code"] == "policy-blocks-ingress" and first["message"].startswith("AdminNetworkPolicy")
+    assert "guard-payments" in first["fix"] and "no NetworkPolicy can override" in first["fix"]
+    assert "AdminNetworkPolicy guard-payments ingress rule 0 (Deny) decides" in first["evidence"]["denied"][0]

@@ -30,6 +30,7 @@ class PolicyCheck:
     rules: tuple  # RuleRef dicts that admit the traffic
     near_rules: tuple = ()  # when denied: "ns/policy ingress rule N" admitting this peer on other ports
     fix: str = ""  # when denied and asked for: the smallest change that admits it (diagnose/policy_fix.py)
+    tier: str | None = None  # the deciding tier when admin policies take part: "admin", "networkpolicy", ...
 
     def to_dict(self) -> dict:
         return {"client": self.client, "backend": self.backend, "port": f"{self.port}/{self.protocol}",
@@ -62,7 +63,8 @@ def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, pro
             fix = policy_fix.explain(engine, denying, source, destination, protocol, port, service_port).fix
     return PolicyCheck(objects.ref(client), objects.ref(backend), port, protocol, verdict.allowed,
                        denying.direction if denying else None, tuple(side.policies),
-                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules), near, fix)
+                       str(side.connections) if denying else "", tuple(r.to_dict() for r in side.rules), near, fix,
+                       side.tier)
 
 
 def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], clients: list[dict],
@@ -103,9 +105,17 @@ def _blocked(service: dict, direction: str, denied: list[PolicyCheck], checks: l
     if allowed:
         evidence["allowed clients"] = allowed[:LISTED]
     return Finding(f"policy-blocks-{direction}", severity,
-                   f"NetworkPolicy on {side} denies {denied_pods} of {all_pods} client pod(s) "
+                   f"{_deciding_kind(denied)} on {side} denies {denied_pods} of {all_pods} client pod(s) "
                    f"({client_kind}) of {subject(service)}", evidence, _fix(direction, denied, policies),
                    subject(service))
+
+
+def _deciding_kind(denied: list[PolicyCheck]) -> str:
+    """Who denies: an admin tier decides before any NetworkPolicy, and the answer says which."""
+    tiers = {c.tier for c in denied}
+    if "admin" in tiers:
+        return "AdminNetworkPolicy"
+    return "BaselineAdminNetworkPolicy" if "baseline" in tiers else "NetworkPolicy"
 
 
 def _pod_counts(denied: list[PolicyCheck], checks: list[PolicyCheck], clients: list[dict] | None) -> tuple[int, int]:
@@ -125,11 +135,16 @@ def _fix(direction: str, denied: list[PolicyCheck], policies: list[str]) -> str:
 
 
 def _denial_line(check: PolicyCheck) -> str:
+    path = f"{check.client} -> {check.backend}:{check.port}/{check.protocol}"
+    decided = check.rules[-1] if check.tier in ("admin", "baseline") and check.rules else None
+    if decided is not None and decided.get("action") == "deny":
+        return (f"{path}: {decided['kind']} {decided['policy']} {decided['direction']} rule {decided['rule']} "
+                f"(Deny) decides{' before any NetworkPolicy' if check.tier == 'admin' else ''}")
     admitted = "nothing" if check.admitted in ("", "none") else check.admitted
     near = f" via {', '.join(check.near_rules)}" if check.near_rules else ""
     peer = "from this client" if check.denied_by == "ingress" else "to this backend"
-    return (f"{check.client} -> {check.backend}:{check.port}/{check.protocol}: no rule of "
-            f"{', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} {peer}{near})")
+    return (f"{path}: no rule of {', '.join(check.policies)} admits it ({check.denied_by} admits {admitted} "
+            f"{peer}{near})")
 
 
 def _pod_key(pod: dict) -> tuple:
