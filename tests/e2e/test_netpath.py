@@ -47,3 +47,17 @@ def test_service_without_endpoints_is_blocked_at_service(e2e_cluster, broken_ser
 def test_unknown_source_is_bad_input(e2e_cluster, shop):
     done = e2e_cluster.plugin("netpath", "shop/deploy/nope", "svc/backend")
     assert (done.returncode, done.stderr.strip()) == (2, "error: Deployment nope not found in namespace shop")
+
+
+CAPTURE_IMAGE = "nicolaka/netshoot:v0.13"  # tcpdump and python: the examples' agnhost image has neither
+
+
+def test_capture_and_count_on_a_healthy_path(e2e_cluster, shop, tmp_path):
+    """--capture and --count with the opt-in ephemeral container (the examples' image lacks tcpdump)."""
+    code, report = e2e_cluster.report("netpath", "deploy/frontend", "svc/backend", "-n", "shop", "--timeout", "3",
+                                      "--capture", "--capture-dir", str(tmp_path), "--count", "5",
+                                      "--ephemeral", CAPTURE_IMAGE)
+    assert (code, report["verdict"]) == (0, "reachable"), codes(report)
+    assert {f["verdict"] for f in report["capture"]["flows"]} == {"answered"}
+    assert all(f["file"] and f["file"].startswith(str(tmp_path)) for f in report["capture"]["files"] if not f.get("error"))
+    assert all(p["lossPercent"] == 0.0 for p in report["quality"]["paths"] if p["kind"] == "tcp")
