@@ -74,6 +74,23 @@ def test_netpath_capture_completes_its_pod(tmp_path):
     assert done.stdout == "frontend\n:4\n"
 
 
+def test_containers_of_the_pod_typed_before(tmp_path):
+    pods = tmp_path / "pods.yaml"
+    pods.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: duo, namespace: app}\n"
+                    "spec: {containers: [{name: web}, {name: sidecar}]}\n")
+    assert complete("netpath", "-f", str(pods), "-n", "app", "duo", "-c", "")[0] == ["web", "sidecar"]
+    assert complete("netpath", "-f", str(pods), "app/duo", "app/duo", "--to-container", "s")[0] == ["sidecar"]
+    assert complete("netpath", "-f", SHOP, "-n", "shop", "deploy/frontend", "-c", "")[0] == \
+        [c["name"] for c in _template_containers(SHOP, "frontend")]
+
+
+def _template_containers(path: str, deployment: str) -> list[dict]:
+    from netdebug.manifests.loader import load
+
+    found = load([path]).get("Deployment", "shop", deployment)
+    return found["spec"]["template"]["spec"]["containers"]
+
+
 def test_policy_names_for_explain():
     assert complete("netpolicy", "explain", "-f", SHOP, "-n", "shop", "backend")[0] == ["backend-from-frontend"]
     assert complete("netpolicy", "explain", "-f", SHOP, "shop/d")[0] == ["shop/db-from-backend",

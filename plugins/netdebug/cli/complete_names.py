@@ -37,11 +37,11 @@ class Names:
         return self._remembered(["names", kind, namespace], lambda: sorted(
             objects.name(o) for o in self.cluster.list(kind, namespace or self.cluster.namespace)))
 
-    def port_names(self, kind: str, namespace: str | None, name: str) -> list[str]:
-        """Port names and numbers a Service declares, or a pod's or workload's containers."""
+    def of(self, extract, kind: str, namespace: str | None, name: str) -> list[str]:
+        """What extract(kind, object) finds in one object (None: the object does not exist)."""
         if self.snapshot is not None:
-            return _ports(kind, self.snapshot.get(kind, namespace or self.options.namespace or "default", name))
-        return self._remembered(["ports", kind, namespace, name], lambda: _ports(
+            return extract(kind, self.snapshot.get(kind, namespace or self.options.namespace or "default", name))
+        return self._remembered([extract.__name__, kind, namespace, name], lambda: extract(
             kind, self.cluster.get(kind, namespace or self.cluster.namespace, name)))
 
     @property
@@ -123,7 +123,17 @@ def ports(ctx, param, incomplete: str) -> list[CompletionItem]:
     if typed is None:
         return []
     ref = parse_ref(typed.split(":")[0], (*POD_KINDS, "Service") if "svc" not in params else ("Service",))
-    return _items(Names(ctx).port_names(ref.kind, ref.namespace, ref.name), incomplete)
+    return _items(Names(ctx).of(_ports, ref.kind, ref.namespace, ref.name), incomplete)
+
+
+def containers(ctx, param, incomplete: str) -> list[CompletionItem]:
+    """-c: the containers of SRC (netpath) or POD (capture); --to-container: those of DST."""
+    params = typed_params(ctx)
+    typed = params.get("dst") if param.name == "to_container" else params.get("src") or params.get("pod")
+    if not typed or typed == "external":
+        return []
+    ref = parse_ref(typed.split(":")[0], POD_KINDS)
+    return _items(Names(ctx).of(_containers, ref.kind, ref.namespace, ref.name), incomplete)
 
 
 def typed_params(ctx) -> dict:
@@ -144,10 +154,18 @@ def _ports(kind: str, obj: dict | None) -> list[str]:
     if kind == "Service":
         declared = objects.spec(obj).get("ports") or []
     else:
-        template = obj if kind == "Pod" else objects.spec(obj).get("template") or {}
-        declared = [p for c in objects.spec(template).get("containers") or [] for p in c.get("ports") or []]
+        declared = [p for c in _pod_spec(kind, obj).get("containers") or [] for p in c.get("ports") or []]
     found = [str(p.get(key)) for p in declared for key in ("name", "port", "containerPort") if p.get(key)]
     return list(dict.fromkeys(found))
+
+
+def _containers(kind: str, obj: dict | None) -> list[str]:
+    return [c.get("name") for c in _pod_spec(kind, obj).get("containers") or [] if c.get("name")] if obj else []
+
+
+def _pod_spec(kind: str, obj: dict) -> dict:
+    """A pod's spec, or the pod template's of a workload."""
+    return objects.spec(obj if kind == "Pod" else objects.spec(obj).get("template") or {})
 
 
 def _prefixed(names: list[str], prefix: str) -> list[str]:

@@ -44,8 +44,10 @@ EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
               help="Destination port (number or name); default: the only one "
               "declared.")
 @protocol_option(("TCP", "UDP"))
-@click.option("-c", "--container", default=None, help="Source container (probes run in it).")
-@click.option("--to-container", default=None, help="Destination container (container-to-container: same pod).")
+@click.option("-c", "--container", default=None, shell_complete=completes("containers"),
+              help="Source container (probes run in it).")
+@click.option("--to-container", default=None, shell_complete=completes("containers"),
+              help="Destination container (container-to-container: same pod).")
 @click.option("--http", "http_path", default=None, help="Also send an HTTP GET for this path and show the status.")
 @click.option("--no-probe", is_flag=True, help="Only the static walk: send no packets.")
 @click.option("--ephemeral", default=None, metavar="IMAGE",

@@ -27,7 +27,8 @@ EPILOG = epilog(EXAMPLES, {0: "captured", 3: "cannot answer: the cluster is unre
 @click.command(name="capture", epilog=EPILOG, context_settings=CONTEXT_SETTINGS,
                help="Stream a pod's packets as pcap (tcpdump in the pod) to a file or stdout.")
 @click.argument("pod", shell_complete=completes("pods"))
-@click.option("-c", "--container", default=None, help="Container to run tcpdump in (any sees the pod's network).")
+@click.option("-c", "--container", default=None, shell_complete=completes("containers"),
+              help="Container to run tcpdump in (any sees the pod's network).")
 @click.option("--filter", "bpf", default="", metavar="BPF", help="tcpdump filter expression, e.g. 'tcp port 8080'.")
 @click.option("-w", "--write", "target", default=None, metavar="FILE|-", help="pcap file, or - for stdout.")
 @click.option("--duration", default=60.0, type=click.FloatRange(0.5, 86400), show_default=True, help="Seconds at most.")
