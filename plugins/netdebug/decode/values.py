@@ -6,11 +6,12 @@ import ipaddress
 import re
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_LABEL = re.compile(rf"^{_LABEL}$")
-_DNS1123_SUBDOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
-_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_DNS1123_LABEL = re.compile(rf"^{_LABEL}\Z")
+_DNS1123_SUBDOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})*\Z")
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+_IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\Z")
+_IPV4 = re.compile(r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\Z")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
@@ -98,6 +99,21 @@ dns_subdomain = _name_rule(_DNS1123_SUBDOMAIN, 253, "lowercase letters, digits, 
 dns1035_label = _name_rule(_DNS1035_LABEL, 63, "a lowercase letter, then letters, digits and '-'")
 
 
+def _remembered(rule):
+    """The same label or name appears on thousands of objects: check each distinct string once."""
+    seen: dict = {}
+
+    def remembered(value) -> str | None:
+        if type(value) is not str:
+            return rule(value)
+        if value not in seen:
+            if len(seen) > 100_000:
+                seen.clear()
+            seen[value] = rule(value)
+        return seen[value]
+    return remembered
+
+
 def label_key(value) -> str | None:
     """A qualified name: an optional DNS subdomain prefix and '/', then a name of <= 63 characters."""
     if type(value) is not str:
@@ -121,6 +137,8 @@ def label_value(value) -> str | None:
 def ip(value) -> str | None:
     if type(value) is not str:
         return f"must be an IP address, not {describe(value)}"
+    if _IPV4.match(value):
+        return None
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -141,3 +159,7 @@ def cidr(value) -> str | None:
     except ValueError:
         return f"{value!r} is not a CIDR"
     return None if "/" in value else f"{value!r} is not a CIDR (no prefix length)"
+
+
+label_key, label_value = _remembered(label_key), _remembered(label_value)
+dns_label, dns_subdomain, dns1035_label = _remembered(dns_label), _remembered(dns_subdomain), _remembered(dns1035_label)
