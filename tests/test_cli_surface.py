@@ -133,3 +133,25 @@ def test_request_timeout_zero_means_no_limit_as_in_kubectl(capsys):
 def test_a_bad_namespace_name_is_one_line(capsys, namespace):
     code, out, err = run(capsys, "netpolicy", "matrix", "-f", SHOP, "-n", namespace)
     assert (code, out) == (2, "") and "is not a valid Kubernetes namespace" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("words", EVERY_COMMAND, ids=" ".join)
+def test_every_help_example_parses_with_the_commands_own_options(capsys, words):
+    import shlex
+
+    from netdebug.cli import netpath, svcdebug
+    from netdebug.cli.path_sniff import command as capture
+
+    _, out, _ = run(capsys, *words, "-h")
+    examples = out.split("Examples:")[1].split("Exit codes:")[0]
+    lines = [line.strip().split(" | ")[0] for line in examples.splitlines() if line.strip().startswith("kubectl ")]
+    roots = {"netpath": netpath.command, "svcdebug": svcdebug.command, "netpolicy": netpolicy.command}
+    for line in lines:
+        _, plugin, *args = shlex.split(line)
+        command = roots[plugin]
+        if plugin == "netpolicy" and args[0] != "COMMAND":
+            command, args = netpolicy.command.get_command(click.Context(command), args[0]), args[1:]
+        elif plugin == "netpath" and args[0] == "capture":
+            command, args = capture, args[1:]
+        if args[:1] != ["COMMAND"]:
+            command.make_context(line, list(args))  # unknown options, bad ports or names raise here
