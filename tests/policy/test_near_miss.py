@@ -228,3 +228,30 @@ def _admits(engine, miss, source, destination, port) -> bool:
     snapshot.objects["NetworkPolicy"] = [patched if p is original else p for p in snapshot.of("NetworkPolicy")]
     check = PolicyEngine(snapshot).check(source, destination, port, "TCP")
     return (check.egress if miss.direction == "egress" else check.ingress).allowed
+
+
+def test_a_pod_without_stable_labels_is_not_selected_by_an_empty_selector_silently(tmp_path):
+    bare = """---
+apiVersion: v1
+kind: Pod
+metadata: {name: job-x1, namespace: partners, labels: {controller-uid: abc, job-name: x}}
+spec: {containers: [{name: job, image: curl}]}
+"""
+    engine, pods = setup(tmp_path, bare)
+    why = denial(engine, pods["job"], pods["api"])
+    assert why.fix.startswith("first give partners/job-x1 a label that survives a rollout")
+    assert "abc" not in why.fix and "job-name" not in why.fix
+
+
+def test_egress_to_an_ipv6_address_suggests_a_128_block(tmp_path):
+    deny_egress = """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: no-egress, namespace: payments}
+spec: {podSelector: {}, policyTypes: [Egress]}
+"""
+    engine, pods = setup(tmp_path, deny_egress)
+    outside = Endpoint.for_ip("2001:db8::10")
+    verdict = engine.check(pods["web"], outside, 443, "TCP")
+    why = explain(engine, verdict.egress, pods["web"], outside, "TCP", 443)
+    assert why.fix.endswith("to ipBlock 2001:db8::10/128")

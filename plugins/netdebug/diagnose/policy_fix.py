@@ -27,26 +27,29 @@ def explain(engine, side, source, destination, protocol: str, port: int | None,
     """side: the denying DirectionVerdict of engine.check(source, destination, port, protocol)."""
     decided = side.rules[-1] if side.tier in ("admin", "baseline") and side.rules else None
     if decided is not None and decided.action == "deny":
-        return _admin_denial(decided, side, source, destination, protocol, port)
-    passed = {"passed on by": [f"{r.kind} {r.policy} rule {r.rule} (Pass)" for r in side.rules if r.action == "pass"]}
-    misses = near_misses(engine, source, destination, side.direction, protocol, port, service_port)
-    found = _near_miss(misses[0], misses[1:], side) if misses else _new_policy(side, source, destination, protocol, port)
-    return replace(found, evidence={**found.evidence, **passed}) if passed["passed on by"] else found
+        found = _admin_denial(decided, side, source, destination, protocol, port)
+    else:
+        misses = near_misses(engine, source, destination, side.direction, protocol, port, service_port)
+        found = _near_miss(misses[0], misses[1:], side) if misses else \
+            _new_policy(side, source, destination, protocol, port)
+    passed = [f"{r.kind} {r.policy} rule {r.rule} (Pass)" for r in side.rules if r.action == "pass"]
+    return replace(found, evidence={**found.evidence, "passed on by": passed}) if passed else found
 
 
 def _admin_denial(ref, side, source, destination, protocol, port) -> Denial:
     what = f"{ref.kind} {ref.policy} {side.direction} rule {ref.rule} (Deny)"
-    passed = [f"{r.kind} {r.policy} rule {r.rule} (Pass)" for r in side.rules[:-1]]
-    evidence = {"decided by": what, **({"passed on by": passed} if passed else {})}
+    evidence = {"decided by": what}
     if side.tier == "admin":
-        return Denial(f"{what} decides before any NetworkPolicy", f"only a cluster admin can change this: in {ref.kind} "
+        return Denial(f"{what} decides before any NetworkPolicy",
+                      f"only a cluster admin can change this: in {ref.kind} "
                       f"{ref.policy}, narrow {side.direction} rule {ref.rule} or put an Allow (or Pass) rule for "
                       f"{_port(protocol, port)} before it; no NetworkPolicy can override an admin Deny",
                       f"{ref.kind} {ref.policy}", evidence)
     subject = source if side.direction == "egress" else destination
     other = destination if side.direction == "egress" else source
     return Denial(f"{what} decides: no NetworkPolicy selects {side.pod} for {side.direction}",
-                  f"a NetworkPolicy selecting it overrides the baseline: create one in {subject.namespace} with "
+                  f"a NetworkPolicy selecting it overrides the baseline: {_unlabelled(subject, other)}create one in "
+                  f"{subject.namespace} with "
                   f"podSelector {_flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
                   f"{_port(protocol, port)} {_peer_text(side.direction, other, subject.namespace)} (it isolates the "
                   f"pod for {side.direction}: admit its other {side.direction} traffic there too)",
@@ -59,7 +62,8 @@ def _near_miss(miss: NearMiss, others: list, side) -> Denial:
     if others:
         evidence["also near"] = [f"{m.policy} {m.direction} rule {m.rule}" for m in others]
     return Denial(f"{', '.join(side.policies)} select{'s' if len(side.policies) == 1 else ''} {side.pod} for "
-                  f"{side.direction} and no rule admits it; {miss.policy} {miss.direction} rule {miss.rule} almost does",
+                  f"{side.direction} and no rule admits it; "
+                  f"{miss.policy} {miss.direction} rule {miss.rule} almost does",
                   f"edit NetworkPolicy {miss.policy} {miss.direction} rule {miss.rule}: {changes}",
                   f"NetworkPolicy {miss.policy}", evidence)
 
@@ -70,15 +74,24 @@ def _new_policy(side, source, destination, protocol, port) -> Denial:
     where = subject.namespace if subject.is_pod else "?"
     return Denial(f"{', '.join(side.policies)} select{'s' if len(side.policies) == 1 else ''} {side.pod} for "
                   f"{side.direction} and no rule admits it",
-                  f"add a NetworkPolicy in {where} with podSelector {_flow(stable_labels(subject.labels))} and an "
-                  f"{side.direction} rule admitting {_port(protocol, port)} {_peer_text(side.direction, other, where)}",
+                  f"{_unlabelled(subject, other)}add a NetworkPolicy in {where} with podSelector "
+                  f"{_flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
+                  f"{_port(protocol, port)} {_peer_text(side.direction, other, where)}",
                   f"NetworkPolicy {side.policies[0]}" if side.policies else f"Pod {side.pod}", {})
+
+
+def _unlabelled(*endpoints) -> str:
+    """A pod without stable labels cannot be selected alone: {} would select its whole namespace."""
+    bare = [e.ref for e in endpoints if e.is_pod and not stable_labels(e.labels)]
+    if not bare:
+        return ""
+    return f"first give {' and '.join(bare)} a label that survives a rollout (in the pod template), then "
 
 
 def _peer_text(direction: str, peer, namespace: str) -> str:
     word = "to" if direction == "egress" else "from"
     if not peer.is_pod:
-        return f"{word} ipBlock {peer.ref}/32"
+        return f"{word} ipBlock {peer.ref}/{128 if ':' in peer.ref else 32}"
     return f"{word} {_flow(peer_entry(peer, namespace))}"
 
 

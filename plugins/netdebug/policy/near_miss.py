@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..model import objects
 from ..model.snapshot import Snapshot
 from .describe import peer_pods
-from .near_miss_edits import Edit, apply, peer_entry, pod_peer_edits
+from .near_miss_edits import Edit, apply, peer_entry, pod_peer_edits, stable_labels
 from .peers import NO_MATCH
 from .validate import PEERS_FIELD
 
@@ -67,14 +67,17 @@ def _port_edits(where, rule, raw: dict, destination, protocol, port, service_por
     """served: the ports the pods behind the rule serve (None: unknown); a port they serve is kept."""
     if rule.ports is None or port is None or rule.connections(destination).contains(protocol, port):
         return []
-    entries = [(i, p or {}) for i, p in enumerate(raw.get("ports") or []) if ((p or {}).get("protocol") or "TCP") == protocol]
+    entries = [(i, p or {}) for i, p in enumerate(raw.get("ports") or [])
+               if ((p or {}).get("protocol") or "TCP") == protocol]
     same = next((i for i, p in entries if service_port is not None and p.get("port") == service_port), None)
     if same is not None:
         return [Edit((*where, "ports", same, "port"), service_port, port, "service-port")]
-    replaceable = [(i, p) for i, p in entries if served is not None and "endPort" not in p and p.get("port") not in served]
+    replaceable = [(i, p) for i, p in entries
+                   if served is not None and "endPort" not in p and p.get("port") not in served]
     if replaceable:  # a port nothing serves admits nothing useful: correct it
         return [Edit((*where, "ports", replaceable[0][0], "port"), replaceable[0][1].get("port"), port, "port")]
-    return [Edit((*where, "ports", len(raw.get("ports") or [])), None, {"protocol": protocol, "port": port}, "add-port")]
+    added = {"protocol": protocol, "port": port}
+    return [Edit((*where, "ports", len(raw.get("ports") or [])), None, added, "add-port")]
 
 
 def _served(pods) -> set:
@@ -100,7 +103,10 @@ def _peer_edits(engine, where, rule, raw: dict, policy_ns: str, peer, direction:
     if not peer.is_pod:
         return None
     entries = raw.get(PEERS_FIELD[direction]) or []
-    options = [[Edit((*where, PEERS_FIELD[direction], len(entries)), None, peer_entry(peer, policy_ns), "add-peer")]]
+    options = []
+    if stable_labels(peer.labels):  # without them the new peer would admit its whole namespace
+        added = peer_entry(peer, policy_ns)
+        options.append([Edit((*where, PEERS_FIELD[direction], len(entries)), None, added, "add-peer")])
     for index, entry in enumerate(entries):
         entry = entry or {}
         if "ipBlock" not in entry and not peer_pods(entry, policy_ns, engine.snapshot):
@@ -108,7 +114,7 @@ def _peer_edits(engine, where, rule, raw: dict, policy_ns: str, peer, direction:
                                            _ns_labels(engine, peer)))
     options.sort(key=lambda edits: (sum(e.cost for e in edits),
                                     -sum(e.closeness for e in edits) / max(len(edits), 1)))
-    return options[0]
+    return options[0] if options else None
 
 
 def _ns_labels(engine, peer) -> dict:
