@@ -155,3 +155,8 @@ def test_every_help_example_parses_with_the_commands_own_options(capsys, words):
             command, args = capture, args[1:]
         if args[:1] != ["COMMAND"]:
             command.make_context(line, list(args))  # unknown options, bad ports or names raise here
+
+
+def test_netpolicy_alone_prints_its_help_like_a_kubectl_command_group(capsys):
+    code, out, err = run(capsys, "netpolicy")
+    assert (code, err) == (0, "") and out.startswith("Usage: kubectl netpolicy ") and "Commands:" in out

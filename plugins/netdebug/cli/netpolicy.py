@@ -46,11 +46,15 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(name="netpolicy", cls=LazyGroup, context_settings=CONTEXT_SETTINGS,
+@click.group(name="netpolicy", cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True,
              epilog=epilog(EXAMPLES, {0: "allowed / no error", 1: "denied / error-level finding / changed"}))
 @click.version_option(__version__, prog_name=prog("netpolicy"))
-def command():
+@click.pass_context
+def command(ctx):
     """What your NetworkPolicies allow, and which rule decides; live or from YAML files (-f)."""
+    if ctx.invoked_subcommand is None:  # `kubectl netpolicy` alone: its help, as kubectl prints a group's
+        click.echo(ctx.get_help())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> None:
