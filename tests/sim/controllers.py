@@ -8,7 +8,7 @@ EndpointSlices and v1 Endpoints. Pure: no I/O; the data plane reads the same lis
 import copy
 from datetime import datetime, timezone
 
-from . import endpoints, nodes, podstatus, services, workloads
+from . import endpoints, nodes, podstatus, services, workload_status, workloads
 from .names import ensure_uid
 
 CLUSTER_SCOPED = ("Namespace", "Node", "IngressClass", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
@@ -34,7 +34,7 @@ def reconcile(objects: list[dict], now: str | None = None) -> list[dict]:
     services.load_balancer_status(svcs)
     services.ingress_status(of(objects, "Ingress"), of(objects, "IngressClass"), svcs)
     objects += endpoints.for_services([s for s in svcs if not _has_slices(objects, s)], pods)
-    _workload_status(objects, pods)
+    workload_status.fill(objects, pods, workloads.APPS, now)
     objects += _missing_namespaces(objects)
     for namespace in of(objects, "Namespace"):
         namespace["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = namespace["metadata"]["name"]
@@ -69,24 +69,3 @@ def _missing_namespaces(objects: list[dict]) -> list[dict]:
     used = {o["metadata"]["namespace"] for o in objects if o["metadata"].get("namespace")}
     return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
             for name in sorted((used | set(SYSTEM_NAMESPACES)) - defined)]
-
-
-def _workload_status(objects: list[dict], pods: list[dict]) -> None:
-    """Replica counts on workloads, counted from the pods they own (directly or via a ReplicaSet)."""
-    owners = {o["metadata"]["uid"]: o for o in objects if o["kind"] in workloads.APPS and "uid" in o["metadata"]}
-    counts: dict[str, list[int]] = {}
-    for pod in pods:
-        for ref in pod["metadata"].get("ownerReferences") or []:
-            owner = owners.get(ref.get("uid"))
-            chain = [owner] + [owners.get(r.get("uid")) for r in (owner or {}).get("metadata", {}).get("ownerReferences") or []]
-            for item in filter(None, chain):
-                tally = counts.setdefault(item["metadata"]["uid"], [0, 0])
-                tally[0] += 1
-                tally[1] += endpoints.pod_ready(pod)
-    for uid, (total, ready) in counts.items():
-        status = owners[uid].setdefault("status", {})
-        status.update(replicas=total, readyReplicas=ready, availableReplicas=ready, updatedReplicas=total,
-                      observedGeneration=1)
-        if owners[uid]["kind"] == "DaemonSet":
-            status.update(desiredNumberScheduled=total, currentNumberScheduled=total, numberReady=ready,
-                          numberAvailable=ready, updatedNumberScheduled=total)

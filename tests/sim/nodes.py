@@ -1,9 +1,16 @@
 """Nodes, the scheduler and pod IPAM: every pod gets a node and an IP from that node's podCIDR."""
+import hashlib
 import ipaddress
+import platform
 
 from .behaviour import pod_state
 
 KUBELET_VERSION = "v1.31.4"
+PRESSURE_CONDITIONS = [{"type": kind, "status": "False", "reason": f"KubeletHas{reason}", "message": message}
+                       for kind, reason, message in (
+                           ("MemoryPressure", "SufficientMemory", "kubelet has sufficient memory available"),
+                           ("DiskPressure", "NoDiskPressure", "kubelet has no disk pressure"),
+                           ("PIDPressure", "SufficientPID", "kubelet has sufficient PID available"))]
 
 
 def complete_nodes(objects: list[dict]) -> list[dict]:
@@ -29,13 +36,22 @@ def _complete(node: dict, index: int) -> None:
     status = node.setdefault("status", {})
     if not any(a.get("type") == "InternalIP" for a in status.get("addresses") or []):
         status.setdefault("addresses", []).insert(0, {"type": "InternalIP", "address": f"172.18.0.{index + 2}"})
-    status.setdefault("conditions", [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                                      "message": "kubelet is posting ready status"}])
-    status.setdefault("nodeInfo", {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": KUBELET_VERSION,
-                                   "containerRuntimeVersion": "containerd://1.7.24", "operatingSystem": "linux",
-                                   "architecture": "amd64", "osImage": "netdebug simulated node"})
-    status.setdefault("capacity", {"cpu": "4", "memory": "8Gi", "pods": "110"})
+    status.setdefault("conditions", [*PRESSURE_CONDITIONS, {"type": "Ready", "status": "True", "reason": "KubeletReady",
+                                                             "message": "kubelet is posting ready status"}])
+    status.setdefault("nodeInfo", _node_info(name))
+    status.setdefault("capacity", {"cpu": "4", "memory": "8Gi", "pods": "110", "ephemeral-storage": "100Gi"})
     status.setdefault("allocatable", dict(status["capacity"]))
+    status.setdefault("daemonEndpoints", {"kubeletEndpoint": {"Port": 10250}})
+
+
+def _node_info(name: str) -> dict:
+    """What the kubelet reports; the ids are stable per node name (real ones are random, as opaque)."""
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    uuid = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    return {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": KUBELET_VERSION,
+            "containerRuntimeVersion": "containerd://1.7.24", "operatingSystem": "linux", "architecture": "amd64",
+            "osImage": "netdebug simulated node", "kernelVersion": platform.release(),
+            "machineID": digest[:32], "systemUUID": uuid, "bootID": digest[32:40] + uuid[8:]}
 
 
 def internal_ip(node: dict) -> str:

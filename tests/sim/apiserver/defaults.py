@@ -1,6 +1,8 @@
 """Fields a real API server fills in when an object is created (defaulting), per kind."""
 import ipaddress
 
+from . import defaults_apps
+
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
 NODE_PORTS = range(30000, 32768)
 
@@ -46,6 +48,7 @@ def _container(container: dict) -> None:
     container.setdefault("terminationMessagePath", "/dev/termination-log")
     container.setdefault("terminationMessagePolicy", "File")
     container.setdefault("resources", {})
+    defaults_apps.probes(container)
     for port in container.get("ports") or []:
         port.setdefault("protocol", "TCP")
 
@@ -116,13 +119,8 @@ def _network_policy(obj: dict, _taken) -> None:
             port.setdefault("protocol", "TCP")
 
 
-def _deployment(obj: dict, _taken) -> None:
-    spec = obj.setdefault("spec", {})
-    spec.setdefault("replicas", 1)
-    spec.setdefault("revisionHistoryLimit", 10)
-    spec.setdefault("progressDeadlineSeconds", 600)
-    spec.setdefault("strategy", {"type": "RollingUpdate",
-                                 "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}})
+def _workload(obj: dict, _taken) -> None:
+    defaults_apps.BY_KIND[obj["kind"]](obj.setdefault("spec", {}))
     _template(obj)
 
 
@@ -151,7 +149,7 @@ def _secret(obj: dict, _taken) -> None:
 
 _BY_KIND = {
     "Namespace": _namespace, "Pod": _pod, "Service": _service, "NetworkPolicy": _network_policy,
-    "Deployment": _deployment, "StatefulSet": _template, "DaemonSet": _template,
-    "ReplicaSet": _template, "Job": _template, "Endpoints": _ports_protocol,
+    "Deployment": _workload, "StatefulSet": _workload, "DaemonSet": _workload,
+    "ReplicaSet": _workload, "Job": _template, "Endpoints": _ports_protocol,
     "EndpointSlice": _endpoint_slice, "Secret": _secret,
 }
