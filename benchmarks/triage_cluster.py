@@ -24,7 +24,7 @@ FAULTS = {  # name -> (share of Services, the error finding that must be reporte
     "protocol-mismatch": (0.03, "port-protocol-mismatch"),
     "policy-blocks": (0.03, "policy-blocks-ingress"),
 }
-NODES = 3
+NODES = 6  # 254 pod IPs per node: room for 1,500 pods
 
 
 def cluster_objects() -> list[dict]:

@@ -41,7 +41,7 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) 
     for ns in namespaces or [None]:
         require(cluster.gaps, "Service", ns, f"cannot list the Services {'in ' + ns if ns else 'of the cluster'}")
     services = services_in_scope(snapshot, namespaces, selector)
-    add_new(snapshot, run_queries(cluster, second_reads(snapshot, services)))
+    add_new(snapshot, run_queries(cluster, second_reads(snapshot, services, namespaces is None)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot, services
 

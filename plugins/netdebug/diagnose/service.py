@@ -6,7 +6,6 @@ import difflib
 
 from ..model import objects
 from ..model.refs import parse_ref
-from ..model.selectors import matches
 from ..model.snapshot import Snapshot
 from .endpoints import EndpointView
 from ..model.findings import Finding
@@ -42,7 +41,12 @@ def selected_pods(snapshot: Snapshot, service: dict) -> list[dict]:
     if not selector:
         return []
     pods = snapshot.in_namespace("Pod", objects.namespace(service))
-    return [p for p in pods if matches({"matchLabels": selector}, objects.labels(p))]
+    return [p for p in pods if _selects(selector, objects.labels(p))]
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    """A Service selector is equality-based: every key present with that value."""
+    return all(labels.get(key) == value for key, value in selector.items())
 
 
 def not_found(snapshot: Snapshot, ns: str, name: str) -> Finding:
@@ -86,7 +90,7 @@ def _no_match(snapshot: Snapshot, service: dict, selector: dict) -> Finding:
     if misses:
         evidence["nearest pods"] = misses
     elsewhere = [objects.ref(p) for p in snapshot.of("Pod")
-                 if objects.namespace(p) != ns and matches({"matchLabels": selector}, objects.labels(p))]
+                 if objects.namespace(p) != ns and _selects(selector, objects.labels(p))]
     if elsewhere:
         evidence["matching pods in other namespaces"] = elsewhere[:LISTED]
     fix = "make the Service selector and the pod template labels agree"

@@ -51,7 +51,7 @@ def default_clients(snapshot: Snapshot, service: dict, ingresses: list[dict]) ->
 
 def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str,
                service_port: int | None = None, with_fix: bool = False) -> PolicyCheck:
-    source, destination = Endpoint.for_pod(client), Endpoint.for_pod(backend)
+    source, destination = engine.endpoint(client), engine.endpoint(backend)
     verdict = engine.check(source, destination, port=port, protocol=protocol)
     denying = next((side for side in (verdict.ingress, verdict.egress) if not side.allowed), None)
     side = denying or verdict.ingress
@@ -69,7 +69,10 @@ def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, pro
 
 def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], clients: list[dict],
                   backends: list[dict]) -> list[PolicyCheck]:
-    """One check per distinct client label set x distinct backend label set x Service port."""
+    """One check per distinct client label set x distinct backend label set x Service port; none when no
+    policy can deny (no admin tier, no backend isolated for ingress, no client for egress)."""
+    if not _may_deny(engine, clients, backends):
+        return []
     checks = []
     for client in _distinct(clients):
         for backend in _distinct(backends):
@@ -79,6 +82,11 @@ def policy_checks(engine: PolicyEngine, service: dict, ports: list[dict], client
                     checks.append(check_pair(engine, client, backend, number, port.get("protocol", "TCP"),
                                              port.get("port"), with_fix=True))
     return checks
+
+
+def _may_deny(engine: PolicyEngine, clients: list[dict], backends: list[dict]) -> bool:
+    return engine.tiered or any(engine.policies_selecting(engine.endpoint(b), "ingress") for b in backends) \
+        or any(engine.policies_selecting(engine.endpoint(c), "egress") for c in clients)
 
 
 def policy_findings(service: dict, checks: list[PolicyCheck], client_kind: str,

@@ -18,6 +18,7 @@ from .svc_read_plan import event_reads
 
 NAMESPACED_READS = ("Service", "EndpointSlice", "Pod", "NetworkPolicy", "Ingress", "StatefulSet")
 RANK = {"error": 0, "warning": 1, "ok": 2}
+WARNING_EVENTS = "involvedObject.kind=Pod,type=Warning"
 
 
 def triage_reads(namespaces: list[str] | None) -> list[Query]:
@@ -28,9 +29,10 @@ def triage_reads(namespaces: list[str] | None) -> list[Query]:
     return reads + [Query("Namespace"), Query("Node"), Query("IngressClass"), *(Query(k) for k in ADMIN_POLICY_KINDS)]
 
 
-def second_reads(snapshot: Snapshot, services: list[dict]) -> list[Query]:
+def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool = False) -> list[Query]:
     """Round 2, only when something calls for it: TLS Secrets named by Ingresses that route to a
-    Service in scope, the ingress controller pods, and Warning Events of namespaces with unready backends."""
+    Service in scope, the ingress controller pods, and Warning Events of unready backends (one list
+    across the cluster with -A, else per namespace)."""
     reads, secrets, unready = [], set(), {}
     for service in services:
         ns = objects.namespace(service)
@@ -40,6 +42,9 @@ def second_reads(snapshot: Snapshot, services: list[dict]) -> list[Query]:
     if secrets or any(routing_ingresses(snapshot, s) for s in services):
         reads.append(Query("Pod", None, label_selector=f"app.kubernetes.io/name in ({','.join(CONTROLLER_NAMES)})"))
     reads += [Query("Secret", ns, name) for ns, name in sorted(secrets)]
+    unready = {ns: pods for ns, pods in unready.items() if pods}
+    if every_namespace and unready:
+        return reads + [Query("Event", None, field_selector=WARNING_EVENTS)]
     for ns, pods in sorted(unready.items()):
         reads += event_reads(ns, list({objects.name(p): p for p in pods}.values()))
     return reads

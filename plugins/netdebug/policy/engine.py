@@ -33,6 +33,7 @@ class PolicyEngine:
         self.tiers, admin_problems = compile_admin(snapshot)
         self.problems += admin_problems
         self.tiered = bool(self.tiers["admin"] or self.tiers["baseline"])
+        self._endpoints: dict[int, Endpoint] = {}
 
     def _compile(self, policies: list[dict]) -> list[CompiledPolicy]:
         compiled = []
@@ -46,6 +47,13 @@ class PolicyEngine:
         if namespace not in self._namespace_labels:
             self._namespace_labels[namespace] = self.snapshot.namespace_labels(namespace)
         return self._namespace_labels[namespace]
+
+    def endpoint(self, pod: dict) -> Endpoint:
+        """Endpoint.for_pod, built once per pod object: a triage checks the same pods for many Services."""
+        found = self._endpoints.get(id(pod))
+        if found is None or found.pod is not pod:
+            found = self._endpoints[id(pod)] = Endpoint.for_pod(pod)
+        return found
 
     def policies_selecting(self, endpoint: Endpoint, direction: str) -> list[CompiledPolicy]:
         """Policies of the pod's namespace whose podSelector matches it and that cover this direction."""
