@@ -53,6 +53,7 @@ def test_destinations_include_services_and_services_complete_for_svcdebug():
         ["svc/backend", "svc/db", "svc/frontend"]
     assert complete("svcdebug", "-f", SHOP, "-n", "shop", "")[0] == ["backend", "db", "frontend"]
     assert complete("svcdebug", "-f", SHOP, "-n", "shop", "backend", "--from", "deploy/f")[0] == ["deploy/frontend"]
+    assert complete("svcdebug", "-f", SHOP, "shop/backend", "--from", "f")[0] == ["frontend"]  # the Service's namespace
 
 
 @pytest.mark.parametrize("words, expected", [

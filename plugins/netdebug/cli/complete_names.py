@@ -60,8 +60,12 @@ class Names:
 
 
 def pods(ctx, param, incomplete: str) -> list[CompletionItem]:
-    """SRC, POD, --from: pods of the namespace, `KIND/` prefixes, then the workloads of a typed kind."""
-    return references(ctx, incomplete, POD_KINDS)
+    """SRC, POD, --from: pods of the namespace, `KIND/` prefixes, then the workloads of a typed kind.
+
+    svcdebug's --from lives in the Service's namespace unless it names one: so do its candidates."""
+    service = typed_params(ctx).get("svc") if param.name == "from_pod" else None
+    home = parse_ref(service, ("Service",)).namespace if service else None
+    return references(ctx, incomplete, POD_KINDS, home)
 
 
 def sources(ctx, param, incomplete: str) -> list[CompletionItem]:
@@ -87,14 +91,15 @@ def services(ctx, param, incomplete: str) -> list[CompletionItem]:
     return references(ctx, incomplete, ("Service",))
 
 
-def references(ctx, incomplete: str, kinds: tuple[str, ...]) -> list[CompletionItem]:
+def references(ctx, incomplete: str, kinds: tuple[str, ...], home: str | None = None) -> list[CompletionItem]:
+    """Names typed without a namespace come from `home` (None: -n, else the context's namespace)."""
     parts = incomplete.split("/")
     names = Names(ctx)
     if len(parts) == 1:
         prefixes = [f"{SHORT_NAMES[k]}/" for k in kinds[1:]]
-        return _items(names.names(kinds[0]), incomplete) + _items(prefixes, incomplete)
+        return _items(names.names(kinds[0], home), incomplete) + _items(prefixes, incomplete)
     if len(parts) == 2 and parts[0].lower() in KIND_ALIASES:
-        return _items(_prefixed(names.names(KIND_ALIASES[parts[0].lower()]), f"{parts[0]}/"), incomplete)
+        return _items(_prefixed(names.names(KIND_ALIASES[parts[0].lower()], home), f"{parts[0]}/"), incomplete)
     if len(parts) == 2:
         return _items(_prefixed(names.names(kinds[0], parts[0]), f"{parts[0]}/"), incomplete)
     if len(parts) == 3 and parts[1].lower() in KIND_ALIASES:
