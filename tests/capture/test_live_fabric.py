@@ -51,3 +51,18 @@ def test_a_lossy_link_into_one_node_is_the_fabric_not_the_pod(sim_cluster):
     assert "pods on node-1 lose packets to pods on node-5" in finding["message"] and finding["severity"] == "warning"
     other = [c for c in report["fabric"]["comparison"] if c["role"] == "destination-node"]
     assert other[0]["pod"] == "lab/far-b" and other[0]["lossPercent"] > 0
+
+
+def test_a_slow_link_into_one_node_is_the_fabric(sim_cluster):
+    code, report = live(sim_cluster, "lab/client", "lab/distant-a", "--port", "8080", "--timeout", "1", "--count", "10")
+    assert "path-slow" in codes(report)
+    finding = _finding(report, "node-fabric-broken")
+    assert "have slow round trips to pods on node-6" in finding["message"] and finding["severity"] == "warning"
+    other = next(c for c in report["fabric"]["comparison"] if c["role"] == "destination-node")
+    assert other["pod"] == "lab/distant-b" and other["medianMs"] >= 140
+
+
+def test_a_slow_pod_on_a_fast_node_is_pod_local(sim_cluster):
+    code, report = live(sim_cluster, "lab/client", "lab/slow", "--port", "8080", "--timeout", "1", "--count", "10")
+    finding = _finding(report, "destination-pod-local")
+    assert "lab/slow is slow" in finding["message"]

@@ -1,6 +1,6 @@
 """Node fabric comparison for netpath: when SRC -> a destination pod fails or loses packets, probe a
 peer on SRC's node and one on the destination's node (read-only: two pod lists, one exec from SRC)."""
-from ..diagnose import fabric
+from ..diagnose import fabric, quality
 from ..model import objects
 
 ATTEMPTS = 3  # per peer when the path fails; with --count the same N as the path
@@ -21,10 +21,11 @@ def compare_fabric(cluster, snapshot, report, query, sections: dict, timeout: fl
     if not peers:
         return {"skipped": f"no other ready pod with a TCP port that policy lets {report.source} reach on "
                            f"{source_node} or {target_node}"}
-    attempts = _probe(cluster, query, peers, count if problem == "lossy" and count else ATTEMPTS, timeout)
+    attempts = _probe(cluster, query, peers, count if problem != "fails" and count else ATTEMPTS, timeout)
     if isinstance(attempts, str):
         return {"error": attempts}
-    results = [fabric.result(peer, tries) for peer, tries in zip(peers, attempts)]
+    slow_ms = quality.SLOW_MS if problem == "slow" else None
+    results = [fabric.result(peer, tries, slow_ms) for peer, tries in zip(peers, attempts)]
     from ..diagnose.capture import fold
 
     found = fabric.conclude(report.source, source_node, destination, target_node, problem, results)
@@ -44,10 +45,11 @@ def _trouble(report, sections: dict) -> tuple[str, str] | None:
     for probe in report.probes:
         if probe.get("role") == "endpoint" and probe.get("outcome") == "timeout" and probe.get("of"):
             return probe["of"], "lossy" if f"{probe.get('target')}:{probe.get('port')}" in answered else "fails"
-    lossy = {f.evidence.get("target") for f in report.observations if f.code == "path-lossy"}
-    for endpoint in report.targets.get("endpoints") or []:
-        if f"{endpoint.get('ip')}:{endpoint.get('port')}" in lossy:
-            return endpoint["pod"], "lossy"
+    for code, problem in (("path-lossy", "lossy"), ("path-slow", "slow")):
+        flagged = {f.evidence.get("target") for f in report.observations if f.code == code}
+        for endpoint in report.targets.get("endpoints") or []:
+            if f"{endpoint.get('ip')}:{endpoint.get('port')}" in flagged:
+                return endpoint["pod"], problem
     return None
 
 

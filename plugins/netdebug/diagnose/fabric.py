@@ -8,6 +8,9 @@ from ..model.findings import Finding
 
 REACHED = ("ok", "refused")  # a refusal came back from the pod: the network path works
 # what the comparison explains better: a timeout nobody explained, packets seen to vanish between pods
+VERB = {"fails": "cannot reach", "lossy": "lose packets to", "slow": "have slow round trips to"}
+GOOD = {"fails": "without loss", "lossy": "without loss", "slow": "quickly"}
+BAD = {"lossy": "loses packets", "slow": "is slow"}
 REPLACES = ("dropped-unexplained", "capture-dropped-in-transit", "capture-unanswered")
 
 
@@ -26,14 +29,18 @@ class Result:
     sent: int
     reached: int  # answered or refused
     loss_percent: float
+    median_ms: float | None = None  # round trip of the answered attempts
+    slow: bool = False  # judged against the path's problem "slow"
 
     @property
     def works(self) -> bool:
-        return self.sent > 0 and self.reached == self.sent
+        return self.sent > 0 and self.reached == self.sent and not self.slow
 
     def to_dict(self) -> dict:
-        return {"role": self.peer.role, "pod": self.peer.pod, "node": self.peer.node, "target": f"{self.peer.ip}:{self.peer.port}",
-                "sent": self.sent, "reached": self.reached, "lossPercent": self.loss_percent}
+        data = {"role": self.peer.role, "pod": self.peer.pod, "node": self.peer.node,
+                "target": f"{self.peer.ip}:{self.peer.port}", "sent": self.sent, "reached": self.reached,
+                "lossPercent": self.loss_percent}
+        return {**data, "medianMs": self.median_ms} if self.median_ms is not None else data
 
 
 def choose_peers(pods: list[dict], role: str, node: str, exclude: set, allowed, limit: int = 2) -> list[Peer]:
@@ -64,15 +71,18 @@ def _ready(pod: dict) -> bool:
                                                     for c in status.get("conditions") or [])
 
 
-def result(peer: Peer, attempts: list[tuple]) -> Result:
-    reached = sum(1 for outcome, _ in attempts if outcome in REACHED)
-    loss = round(100.0 * (len(attempts) - reached) / len(attempts), 1) if attempts else 0.0
-    return Result(peer, len(attempts), reached, loss)
+def result(peer: Peer, attempts: list[tuple], slow_ms: float | None = None) -> Result:
+    """slow_ms: when the path's problem is slowness, a median round trip above it does not "work"."""
+    reached = [ms for outcome, ms in attempts if outcome in REACHED]
+    loss = round(100.0 * (len(attempts) - len(reached)) / len(attempts), 1) if attempts else 0.0
+    median = sorted(reached)[len(reached) // 2] if reached else None
+    slow = slow_ms is not None and median is not None and median > slow_ms
+    return Result(peer, len(attempts), len(reached), loss, round(median, 3) if median is not None else None, slow)
 
 
 def conclude(source: str, source_node: str, destination: str, destination_node: str, problem: str,
              results: list[Result]) -> list[Finding]:
-    """problem: "fails" or "lossy" (SRC -> DST). One finding saying where the problem lives."""
+    """problem: "fails", "lossy" or "slow" (SRC -> DST). One finding saying where the problem lives."""
     same = [r for r in results if r.peer.role == "same-node"]
     other = [r for r in results if r.peer.role == "destination-node"]
     evidence = {"comparison": [r.to_dict() for r in results], "problem": f"{source} -> {destination} {problem}"}
@@ -83,14 +93,14 @@ def conclude(source: str, source_node: str, destination: str, destination_node: 
     working = [r for r in (other if destination_node != source_node else same) if r.works]
     if working:
         return [_finding("destination-pod-local", "error",
-                         f"{source} reaches {working[0].peer.pod} on {destination_node} without loss, but "
-                         f"{'not ' + destination if problem == 'fails' else destination + ' loses packets'}: the problem is "
+                         f"{source} reaches {working[0].peer.pod} on {destination_node} {GOOD[problem]}, but "
+                         f"{'not ' + destination if problem == 'fails' else destination + ' ' + BAD[problem]}: the problem is "
                          f"local to {destination} (its firewall, its app, its interface), not the network between nodes",
                          evidence, "look inside the destination pod: iptables/sidecar rules, the app, its veth",
                          "error" if problem == "fails" else "warning")]
     if other and same:
         return [_finding("node-fabric-broken", "error" if problem == "fails" else "warning",
-                         f"pods on {source_node} {'cannot reach' if problem == 'fails' else 'lose packets to'} pods on "
+                         f"pods on {source_node} {VERB[problem]} pods on "
                          f"{destination_node} (also {_names(other)}), same-node traffic works ({_names(same, True)}): "
                          f"the CNI overlay or the routes between {source_node} and {destination_node}",
                          evidence, f"check the CNI between {source_node} and {destination_node}: tunnel/overlay endpoints, "
@@ -99,8 +109,11 @@ def conclude(source: str, source_node: str, destination: str, destination_node: 
 
 
 def _names(results: list[Result], working: bool = False) -> str:
-    return ", ".join(f"{r.peer.pod}: {r.loss_percent:g}% lost" if not working else r.peer.pod
-                     for r in results if not working or r.works)
+    return ", ".join(r.peer.pod if working else f"{r.peer.pod}: {_how(r)}" for r in results if not working or r.works)
+
+
+def _how(result: Result) -> str:
+    return f"median {result.median_ms:g} ms" if result.slow else f"{result.loss_percent:g}% lost"
 
 
 def _finding(code: str, severity: str, message: str, evidence: dict, fix: str, level: str | None = None) -> Finding:

@@ -21,8 +21,9 @@ def render_fabric(data: dict, stream, style: Style) -> None:
         return
     stream.write(f"  because {data['problem']}; the same probe from the source to:\n")
     for entry in data["comparison"]:
-        verdict = style.paint("works" if entry["reached"] == entry["sent"] else f"{entry['lossPercent']:g}% lost",
-                              "green" if entry["reached"] == entry["sent"] else "red")
+        works = entry["reached"] == entry["sent"]
+        verdict = style.paint("answers" if works else f"{entry['lossPercent']:g}% lost", "green" if works else "red")
+        verdict += f", median {entry['medianMs']:g} ms" if entry.get("medianMs") is not None else ""
         stream.write(f"  {entry['role']:<16} {entry['pod']} on {entry['node']} ({entry['target']}): {verdict} "
                      f"[{entry['reached']}/{entry['sent']}]\n")
     if data.get("note"):
