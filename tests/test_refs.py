@@ -108,6 +108,15 @@ def test_every_plugin_applies_the_same_rule_and_suggests_the_command(capsys, wor
     assert code in (0, 1) and err == ""  # the suggestion works
 
 
+def test_the_suggestion_replaces_the_reference_not_an_option_value_of_the_same_text(capsys, tmp_path):
+    other = tmp_path / "frontend.yaml"
+    other.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: frontend}\n")
+    code, _, err = run(capsys, "netpolicy", "check", "-f", SHOP, "-f", str(other), "-n", "frontend", "frontend",
+                       "shop/backend")
+    assert code == 2 and err.split("; try: ")[1].startswith("kubectl netpolicy check -f ")
+    assert "-n frontend shop/frontend shop/backend" in err
+
+
 def test_minus_n_and_minus_a_as_kubectl(capsys):
     assert run(capsys, "netpolicy", "check", "-f", SHOP, "-n", "shop", "frontend", "backend")[0] == 0
     assert run(capsys, "netpolicy", "check", "-f", SHOP, "-A", "frontend", "backend")[0] == 0

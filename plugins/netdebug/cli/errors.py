@@ -33,13 +33,19 @@ def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
         sys.exit(int(code or 0))
 
 
+# options whose value is never the reference that missed (--from's is: svcdebug resolves it)
+VALUED = {"-n", "--namespace", "--context", "--kubeconfig", "-c", "--container", "--to-container", "--port", "-l",
+          "--selector", "-f", "--filename", "-o", "--output", "--http", "--ephemeral", "--protocol"}
+
+
 def _try_instead(err: NetdebugError, prog_name: str, argv: list[str] | None) -> str:
     """A miss that knows a reference that works: the same command line with it, ready to copy."""
     swap = getattr(err, "instead", None)
     words = list(sys.argv[1:] if argv is None else argv)
-    if not swap or swap[0] not in words:
+    where = [i for i, word in enumerate(words) if swap and word == swap[0] and (i == 0 or words[i - 1] not in VALUED)]
+    if not where:
         return ""
-    words[words.index(swap[0])] = swap[1]
+    words[where[0]] = swap[1]
     return f"; try: {prog_name} {shlex.join(words)}"
 
 
