@@ -31,7 +31,7 @@ def snapshot():
             "status": {"addresses": [{"type": "InternalIP", "address": "172.18.0.2"}]}}
     for obj in [node, service("web"), service("api"), service("static"),
                 service("controller", "LoadBalancer", {"ip": "203.0.113.10"},
-                        {"external-dns.alpha.kubernetes.io/hostname": "old.example.net"}),
+                        {"external-dns.alpha.kubernetes.io/hostname": "old.example.net, old.example.com"}),
                 service("elb", "LoadBalancer", {"hostname": "a1b2.elb.example.com"},
                         {"external-dns.alpha.kubernetes.io/hostname": "shop.example.org, www.example.org"}),
                 service("np", "NodePort", ports=[{"port": 80, "targetPort": 8080, "nodePort": 30099}]),
@@ -63,6 +63,7 @@ def test_wildcard_covers_exactly_one_label(snapshot):
 def test_published_names_and_load_balancer_hostnames(snapshot):
     assert routed(snapshot, "http://www.example.org/") == ("service", "elb", 80)
     assert routed(snapshot, "http://a1b2.elb.example.com/") == ("service", "elb", 80)
+    assert routed(snapshot, "http://old.example.com/")[:2] == ("ingress", "static")  # the controller's wildcard
     no_rule = route(snapshot, parse_destination("http://old.example.net/"), "web")
     assert no_rule.no_rule and no_rule.service["metadata"]["name"] == "controller"
 

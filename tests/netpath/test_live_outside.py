@@ -51,6 +51,7 @@ def first_problem(report: dict) -> str | None:
     ("http://down.example.com/", "blocked at service", "endpoints-not-ready"),
     ("http://failing.example.com/", "blocked at destination", "backend-http-error"),
     ("http://nobackend.example.com/", "blocked at entry", "ingress-backend-missing"),
+    ("http://www.sites.example.com/", "reachable", None),  # a wildcard rule, published by annotation
     ("http://vault.example.com/", "blocked at destination", "mesh-mtls-required"),  # the controller is no mesh peer
     ("http://missing.example.com/", "blocked at dns", "external-dns-missing"),
     ("http://stale.example.com/", "blocked at dns", "external-dns-stale"),

@@ -63,7 +63,7 @@ async def respond(entry: dict, request: bytes, tls: bool, enter) -> bytes:
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:])}
     host = headers.get("host", "").rsplit(":", 1)[0].lower() if not headers.get("host", "").startswith("[") else ""
     config = entry["ingress"]
-    route = next((r for r in config["routes"] if r["host"] in ("", host) and _path_matches(r, path)), None)
+    route = next((r for r in config["routes"] if _host_fits(r["host"], host) and _path_matches(r, path)), None)
     if route is None:
         return _reply(404, "default backend - 404\n")
     if not tls and host in config["redirect"]:
@@ -71,6 +71,13 @@ async def respond(entry: dict, request: bytes, tls: bool, enter) -> bytes:
     if not route["backends"]:
         return _reply(503, "503 Service Temporarily Unavailable\n")
     return await _proxy(entry, random.choice(route["backends"]), request, enter)
+
+
+def _host_fits(rule_host: str, host: str) -> bool:
+    """Exact, a rule for any host, or `*.example.com` for exactly one more label."""
+    if rule_host in ("", host):
+        return True
+    return rule_host.startswith("*.") and host.endswith(rule_host[1:]) and host.count(".") == rule_host.count(".")
 
 
 def _path_matches(route: dict, path: str) -> bool:

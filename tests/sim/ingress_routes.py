@@ -60,7 +60,8 @@ def _routes(objects: list[dict], ingress_class: dict, ports) -> list[dict]:
                 routes.append({"host": (rule.get("host") or "").lower(), "path": path.get("path") or "/",
                                "exact": path.get("pathType") == "Exact",
                                "backends": _endpoints(objects, ports, namespace, backend)})
-    return sorted(routes, key=lambda r: (not r["host"], -len(r["path"])))
+    return sorted(routes, key=lambda r: (2 if not r["host"] else 1 if r["host"].startswith("*.") else 0,
+                                         -len(r["path"])))  # exact host, then wildcard, then any host
 
 
 def _endpoints(objects: list[dict], ports, namespace: str, backend: dict) -> list[list]:

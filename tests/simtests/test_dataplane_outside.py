@@ -75,6 +75,7 @@ def test_outside_cannot_reach_pod_or_cluster_ips_directly(sim_cluster):
     ("http://down.example.com/", "503", "0"),  # no ready endpoint behind the rule
     ("http://failing.example.com/", "503", "0"),  # the backend itself answers 503 (proxied)
     ("http://old.example.com/", "404", "0"),  # a published name no Ingress rule serves: the default backend
+    ("http://www.sites.example.com/", "200", "0"),  # the wildcard rule *.sites.example.com
 ])
 def test_ingress_controller_as_a_browser_sees_it(sim_cluster, url, status, verify):
     result = outside(sim_cluster, ["curl", "-s", "-m", "3", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", url])

@@ -35,11 +35,13 @@ def route(snapshot, target: Target, namespace: str) -> ExternalRoute:
         service = find_service(snapshot, target.namespace or namespace, target.name)
         return ExternalRoute("service", service, target.port, published=_service_addresses(snapshot, service))
     host = target.name.lower() if target.form == "dns" else None
-    rule = _ingress_rule(snapshot, target, host)
-    if rule is not None:
+    rank, *rule = _ingress_rule(snapshot, target, host) or (None,)
+    if rank == 0:  # a rule for exactly this host
         return _via_ingress(snapshot, *rule, host)
     found = _by_name(snapshot, host, target.port) if host else _by_address(snapshot, target)
-    if found is not None:
+    if rule and (found is None or found.no_rule):  # the controller serves it by a wildcard or any-host rule
+        return _via_ingress(snapshot, *rule, host)
+    if found is not None:  # a name or address another Service publishes beats those rules
         return found
     what = "host" if host else "address"
     for kind in ("Ingress", "Service") if host else ("Ingress", "Service", "Node"):  # hidden is not absent
@@ -61,9 +63,9 @@ def _via_ingress(snapshot, ingress: dict, backend: dict, host: str | None) -> Ex
                          published=ingress_addresses(ingress), backend=f"{namespace}/{name}")
 
 
-def _ingress_rule(snapshot, target: Target, host: str | None) -> tuple[dict, dict] | None:
-    """The first Ingress rule whose host (exact beats wildcard beats none) and path fit; else an
-    Ingress's spec.defaultBackend."""
+def _ingress_rule(snapshot, target: Target, host: str | None) -> tuple[int, dict, dict] | None:
+    """(rank, Ingress, backend) of the first rule whose host (exact 0, wildcard 1, any 2) and path fit;
+    else an Ingress's spec.defaultBackend (3)."""
     path = (target.path or "/").split("?", 1)[0]
     ranked = []
     for ingress in snapshot.of("Ingress"):
@@ -77,7 +79,7 @@ def _ingress_rule(snapshot, target: Target, host: str | None) -> tuple[dict, dic
         if default:  # the controller sends what no rule matches here
             ranked.append((3, 0, ingress, default))
     ranked.sort(key=lambda r: r[:2])
-    return (ranked[0][2], ranked[0][3]) if ranked else None
+    return (ranked[0][0], ranked[0][2], ranked[0][3]) if ranked else None
 
 
 def host_rank(rule_host: str | None, host: str | None) -> int | None:
