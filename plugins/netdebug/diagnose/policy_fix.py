@@ -11,8 +11,6 @@ from ..model.kinds import NAMESPACE_NAME_LABEL
 from ..policy.near_miss import NearMiss, near_misses
 from ..policy.near_miss_edits import peer_entry, stable_labels
 
-ADMIN_KINDS = {"admin": "AdminNetworkPolicy", "baseline": "BaselineAdminNetworkPolicy"}
-
 
 @dataclass(frozen=True)
 class Denial:
