@@ -127,3 +127,12 @@ def test_every_plugin_says_the_duplicate_warning(tmp_path, command):
     path.write_text(POD + "metadata: {name: a, namespace: default}\n---\n" + POD + "metadata: {name: a}\n")
     result = run(command[0], *command[1:], "-f", str(path))
     assert f"warning: {path}:5: Pod default/a is defined again (first at {path}:1)" in result.stderr, result.stderr
+
+
+def test_null_fields_are_not_set(tmp_path):
+    """Found by the fuzzer (benchmarks/fuzz.py, seed 20261203): `labels: null` on a Namespace crashed loading."""
+    path = tmp_path / "nulls.yaml"
+    path.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: null}\n---\n"
+                    + POD + "metadata: {name: web, namespace: shop, labels: ~}\nspec: {containers: null}\nstatus: ~\n")
+    result = run("netpath", "pod/web", "pod/web", "--port", "80", "--no-probe", "-o", "yaml", "-n", "shop", "-f", str(path))
+    assert result.code in (0, 1) and "error" not in result.stderr, result.stderr

@@ -1,8 +1,8 @@
 """Shapes: what an object's fields must look like, and one walk that checks (and can repair) a value.
 
 A shape is an `Obj` (known fields; unknown fields are left alone, as nothing reads them), a
-`ListOf`, a `MapOf`, `ANY_OBJECT`, or a value rule from values.py. Null is "not set" for every
-optional field, as in the API. A problem is (path, message), the path in kubectl's form
+`ListOf`, a `MapOf`, `ANY_OBJECT`, or a value rule from values.py. Null is "not set", as in the
+API: a known field set to null is removed. A problem is (path, message), the path in kubectl's form
 (`spec.containers[0].ports[1].containerPort`).
 """
 from dataclasses import dataclass
@@ -57,10 +57,13 @@ def _check_object(shape: Obj, value, path: str, found: list, repair: bool) -> bo
         if value.get(key) is None:
             found.append((_join(path, key), "is required"))
             complete = False
-    fields, bad = shape.fields, []
+    fields, bad, unset = shape.fields, [], []
     for key, item in value.items():
         field = fields.get(key)
-        if field is None or item is None:
+        if field is None:
+            continue
+        if item is None:
+            unset.append(key)
             continue
         if type(field) in _NESTED:
             ok = check(field, item, _join(path, key), found, repair)
@@ -71,6 +74,8 @@ def _check_object(shape: Obj, value, path: str, found: list, repair: bool) -> bo
                 found.append((_join(path, key), problem))
         if not ok:
             bad.append(key)
+    for key in unset:  # null is "not set": the field goes, so nothing past this layer meets a None
+        del value[key]
     if repair and complete and not any(key in shape.required for key in bad):
         for key in bad:
             del value[key]
