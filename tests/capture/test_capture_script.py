@@ -51,3 +51,11 @@ def test_capture_dir_must_be_writable_and_needs_capture(tmp_path, capsys):
     assert code == 2 and "--capture-dir" in err and "Not a directory" in err
     code, _, err = run_plugin(capsys, "netpath", "a", "b", "--capture-dir", str(tmp_path))
     assert code == 2 and "applies to --capture only" in err
+
+
+def test_capture_and_count_need_probes_and_a_cluster(tmp_path, capsys):
+    from tests.support import run_plugin
+    code, _, err = run_plugin(capsys, "netpath", "a", "b", "--capture", "--no-probe")
+    assert code == 2 and "drop --no-probe" in err
+    code, _, err = run_plugin(capsys, "netpath", "a", "b", "--count", "5", "-f", str(tmp_path))
+    assert code == 2 and "need a live cluster" in err

@@ -72,6 +72,10 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     source, destination = parse_source(src), parse_destination(dst)
     if capture_dir and not capture:
         raise InputError("--capture-dir applies to --capture only")
+    measured = [flag for flag, given in (("--capture", capture), ("--count", count)) if given]
+    if measured and (no_probe or options.offline):
+        raise InputError(f"{' and '.join(measured)} send packets: they need a live cluster and probes "
+                         f"(drop {'--no-probe' if no_probe else '-f'})")
     if capture:
         from .path_capture import checked_directory
 
