@@ -20,8 +20,9 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "plugins")]
 
 SCENARIO = os.path.join(ROOT, "tests", "simtests", "scenarios", "links")
 PAIR = ["lab/client", "lab/ok", "--port", "8080"]  # other node, healthy
-MODES = [("plain probe", []), ("--capture", ["--capture"]), ("--count 20", ["--count", "20"]),
-         ("--capture --count 20", ["--capture", "--count", "20"])]
+CAPTURE = ["--capture", "--capture-dir", "/tmp/netdebug-bench-capture"]
+MODES = [("plain probe", []), ("--capture", CAPTURE), ("--count 20", ["--count", "20"]),
+         ("--capture --count 20", [*CAPTURE, "--count", "20"])]
 
 
 def timed(argv: list[str]) -> float:
@@ -42,7 +43,7 @@ def main() -> None:
     sim = SimCluster.start(SCENARIO, name="bench-capture")
     try:
         base = [sys.executable, os.path.join(ROOT, "kubectl-netpath"), "--kubeconfig", sim.kubeconfig,
-                "--timeout", args.timeout, "--capture-dir", sim.plane.file(), *PAIR]
+                "--timeout", args.timeout, *PAIR]
         times = {label: [] for label, _ in MODES}
         for _ in range(args.runs):
             for label, extra in MODES:
