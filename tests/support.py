@@ -32,3 +32,13 @@ def run_plugin(capsys, plugin: str, *args) -> tuple[int, str, str]:
         out, err = capsys.readouterr()
         return exit_.code, out, err
     raise AssertionError(f"{plugin} main() returned without exiting")
+
+
+REAL_SHAPES = "tests/simtests/scenarios/real-shapes"  # tests/sim/shapes.py: fields real clusters leave empty
+
+
+def both_shapes(scenario: str) -> list:
+    """sim_cluster params: the scenario as the simulator fills it, and as real clusters often serve it."""
+    import pytest
+
+    return [pytest.param(scenario, id="sim-shapes"), pytest.param((scenario, REAL_SHAPES), id="real-shapes")]

@@ -3,9 +3,12 @@ the rule that almost admits, never the alphabetically first policy, and never se
 pod-template-hash."""
 import pytest
 
+from tests.support import both_shapes
+
 from .conftest import live
 
-pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", ["examples/policy-blocking"], indirect=True)]
+pytestmark = [pytest.mark.sim,
+              pytest.mark.parametrize("sim_cluster", both_shapes("examples/policy-blocking"), indirect=True)]
 
 
 def denial(report: dict) -> dict:

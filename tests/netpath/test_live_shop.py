@@ -2,9 +2,11 @@
 (the simulated CNI does not enforce NetworkPolicy unless a scenario says so)."""
 import pytest
 
+from tests.support import both_shapes
+
 from .conftest import codes, hop, live, probe
 
-pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", ["examples/shop"], indirect=True)]
+pytestmark = [pytest.mark.sim, pytest.mark.parametrize("sim_cluster", both_shapes("examples/shop"), indirect=True)]
 
 
 def test_frontend_workload_reaches_backend_service(sim_cluster):

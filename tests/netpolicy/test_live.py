@@ -10,6 +10,8 @@ import pytest
 
 from netdebug.cli.netpolicy import command
 
+from tests.support import both_shapes
+
 from .conftest import GOLDEN, MANIFESTS, ROOT, invoke
 
 pytestmark = pytest.mark.sim
@@ -54,7 +56,7 @@ def workload_rows(report: dict) -> list[tuple]:
     return sorted((r["from"], r["to"], r["added"], r["removed"], tuple(r["policies"])) for r in report["connections"])
 
 
-@pytest.mark.parametrize("sim_cluster", ["examples/shop"], indirect=True)
+@pytest.mark.parametrize("sim_cluster", both_shapes("examples/shop"), indirect=True)
 def test_shop_live_matches_manifests(sim_cluster):
     code, out = live(sim_cluster, ["diff", "--against-cluster", "--after", str(MANIFESTS / "shop-v2-policies.yaml"),
                                    "-o", "json"])

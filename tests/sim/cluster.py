@@ -7,7 +7,7 @@
 """
 import time
 
-from . import controllers, scenario
+from . import controllers, scenario, shapes
 from .registry import Registry, is_stale, runs, sweep
 
 
@@ -36,8 +36,9 @@ class SimCluster:
             sim.plane.up()
             store = Store()
             for obj in sim.objects:
-                store.add(obj)
-            sim.server = start_server(store, SimRuntime(sim.plane), registry.dir, faults=loaded.faults)
+                store.add(shapes.served_form(obj) if loaded.real_shapes else obj)
+            sim.server = start_server(store, SimRuntime(sim.plane), registry.dir, faults=loaded.faults,
+                                      hidden_groups=loaded.hidden_groups)
             outside_run.start_relay(sim.plane, int(sim.server.url.rsplit(":", 1)[1]))
             registry.set("kubeconfig", str(sim.server.kubeconfig))
         except BaseException:

@@ -15,6 +15,9 @@ from .validate import problems
 PREFIX = "sim.netdebug.io/"
 SCENARIO_LABEL = PREFIX + "scenario"
 SUFFIXES = (".yaml", ".yml", ".json")
+ADMIN_POLICY_GROUP = "policy.networking.k8s.io"
+SETTING_VALUES = {"networkPolicy": ("ignore", "enforce"), "adminNetworkPolicyAPI": ("auto", "served", "absent"),
+                  "shapes": ("simulator", "real-cluster")}
 
 
 class ScenarioError(ValueError):
@@ -27,6 +30,15 @@ class Scenario:
     objects: list[dict] = field(default_factory=list)
     faults: list[dict] = field(default_factory=list)
     enforce_policies: bool = False  # settings ConfigMap `networkPolicy: enforce`
+    admin_policy_api: str = "auto"  # `adminNetworkPolicyAPI`: served, absent, auto (served when used)
+    real_shapes: bool = False  # `shapes: real-cluster`: leave empty what real clusters often leave empty
+
+    @property
+    def hidden_groups(self) -> set[str]:
+        """API groups the server answers 404 for: the admin-policy CRDs unless installed (used, or said so)."""
+        used = any(obj.get("apiVersion", "").startswith(ADMIN_POLICY_GROUP + "/") for obj in self.objects)
+        served = self.admin_policy_api == "served" or (self.admin_policy_api == "auto" and used)
+        return set() if served else {ADMIN_POLICY_GROUP}
 
 
 def load(path: str | list[str], served: set[str] | None = None) -> Scenario:
@@ -116,10 +128,13 @@ def _is_settings(obj: dict) -> bool:
 
 def _settings(scenario: Scenario, obj: dict, file: str) -> None:
     scenario.faults += _faults(obj, file)
-    mode = (obj.get("data") or {}).get("networkPolicy", "ignore")
-    if mode not in ("ignore", "enforce"):
-        raise ScenarioError(f"{file}: {describe(obj)}: data.networkPolicy must be ignore or enforce, not {mode!r}")
-    scenario.enforce_policies = scenario.enforce_policies or mode == "enforce"
+    data = obj.get("data") or {}
+    for key, allowed in SETTING_VALUES.items():
+        if key in data and data[key] not in allowed:
+            raise ScenarioError(f"{file}: {describe(obj)}: data.{key} must be {' or '.join(allowed)}, not {data[key]!r}")
+    scenario.enforce_policies = scenario.enforce_policies or data.get("networkPolicy") == "enforce"
+    scenario.admin_policy_api = data.get("adminNetworkPolicyAPI", scenario.admin_policy_api)
+    scenario.real_shapes = scenario.real_shapes or data.get("shapes") == "real-cluster"
 
 
 def _faults(obj: dict, file: str) -> list[dict]:

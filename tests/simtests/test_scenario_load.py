@@ -144,3 +144,20 @@ def test_same_name_in_another_namespace_or_kind_is_a_different_object(tmp_path):
                         "spec: {ports: [{port: 80}]}\n", "c.yaml")
     kinds = [(o["kind"], o["metadata"]["namespace"]) for o in scenario.load(str(tmp_path)).objects]
     assert kinds == [("Pod", "shop"), ("Pod", "web"), ("Service", "shop")]
+
+
+def test_admin_policy_api_is_served_only_when_installed(tmp_path):
+    from tests.sim.scenario import ADMIN_POLICY_GROUP, load
+
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+                                       "  containers: [{name: c, image: busybox}]\n")
+    assert load(str(tmp_path)).hidden_groups == {ADMIN_POLICY_GROUP}  # as on most clusters: 404
+    (tmp_path / "anp.yaml").write_text(
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\n"
+        "spec: {priority: 1, subject: {namespaces: {}}, ingress: []}\n")
+    assert load(str(tmp_path)).hidden_groups == set()  # a scenario that uses the API installs it
+    (tmp_path / "settings.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: kube-system, labels: "
+        "{sim.netdebug.io/scenario: 'true'}}\ndata: {adminNetworkPolicyAPI: absent, shapes: real-cluster}\n")
+    loaded = load(str(tmp_path))
+    assert loaded.hidden_groups == {ADMIN_POLICY_GROUP} and loaded.real_shapes

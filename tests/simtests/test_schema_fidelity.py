@@ -82,3 +82,20 @@ def test_the_schema_catches_what_the_api_does_not_have():
     del daemonset["status"]["readyReplicas"], daemonset["status"]["numberMisscheduled"]
     [missing] = violations([daemonset])
     assert "numberMisscheduled" in missing
+
+
+def test_real_cluster_shapes_leave_out_what_real_clusters_leave_out():
+    from tests.sim import shapes
+
+    objects = served("external-access")
+    real = [shapes.served_form(o) for o in objects]
+    assert not violations(real)
+    nodes = [o for o in real if o["kind"] == "Node"]
+    assert nodes and not any("podCIDR" in n["spec"] for n in nodes)
+    endpoints = [e for o in real if o["kind"] == "EndpointSlice" for e in o.get("endpoints") or []]
+    assert endpoints and all(set(e["conditions"]) <= {"ready"} and "nodeName" not in e and "targetRef" not in e
+                             for e in endpoints)
+    balancers = [i for o in real if o["kind"] == "Service" for i in o["status"]["loadBalancer"].get("ingress") or []]
+    assert balancers and all("ip" not in i and i["hostname"].endswith(".amazonaws.com") for i in balancers)
+    assert not any("hostIPs" in o["status"] for o in real if o["kind"] == "Pod")
+    assert any("hostIPs" in o["status"] for o in objects if o["kind"] == "Pod"), "the simulator's own shape has them"

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.support import both_shapes
+
 from .conftest import codes, finding, svcdebug
 
 pytestmark = pytest.mark.sim
@@ -152,7 +154,7 @@ class TestPorts:
         assert code == 0 and codes(report) == set()
 
 
-@pytest.mark.parametrize("sim_cluster", [f"{SCENARIOS}/types"], indirect=True)
+@pytest.mark.parametrize("sim_cluster", both_shapes(f"{SCENARIOS}/types"), indirect=True)
 class TestTypes:
     def test_lb_pending_and_externaldns(self, sim_cluster):
         code, report = live(sim_cluster, "web-lb", "-n", "shop", "--no-probe")

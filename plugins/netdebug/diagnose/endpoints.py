@@ -3,7 +3,7 @@
 `service_endpoints` answers "which addresses back this Service, and are they ready?" and says
 where the answer came from, so callers can tell "no endpoints" from "could not see them".
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import objects
 from ..model.kinds import SERVICE_NAME_LABEL
@@ -46,11 +46,13 @@ def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
     slices = [s for s in snapshot.in_namespace("EndpointSlice", ns)
               if objects.labels(s).get(SERVICE_NAME_LABEL) == name]
     if slices:
-        return EndpointView("EndpointSlice", _dedupe(e for s in slices for e in _slice_endpoints(s, ns)),
+        found = _dedupe(e for s in slices for e in _slice_endpoints(s, ns))
+        return EndpointView("EndpointSlice", _with_pods(snapshot, ns, found),
                             [f"EndpointSlice {objects.ref(s)}" for s in slices])
     legacy = snapshot.get("Endpoints", ns, name)
     if legacy is not None:
-        return EndpointView("Endpoints", list(_legacy_endpoints(legacy, ns)), [f"Endpoints {objects.ref(legacy)}"])
+        return EndpointView("Endpoints", _with_pods(snapshot, ns, list(_legacy_endpoints(legacy, ns))),
+                            [f"Endpoints {objects.ref(legacy)}"])
     if snapshot.origin == "live" and snapshot.complete("EndpointSlice"):
         return EndpointView("EndpointSlice")
     return EndpointView(None)
@@ -77,6 +79,17 @@ def _legacy_endpoints(endpoints: dict, ns: str):
             for address in subset.get(key) or []:
                 yield Endpoint(address.get("ip", ""), ready, ready, False, _target_pod(address.get("targetRef"), ns),
                                address.get("nodeName"), ports)
+
+
+def _with_pods(snapshot: Snapshot, ns: str, endpoints: list[Endpoint]) -> list[Endpoint]:
+    """nodeName and targetRef are optional (many controllers leave them out): take them from the pod with
+    the endpoint's address, when the snapshot has it."""
+    if all(e.pod and e.node for e in endpoints):
+        return endpoints
+    pods = {ip: pod for pod in snapshot.in_namespace("Pod", ns) if not objects.host_network(pod)
+            for ip in objects.pod_ips(pod)}
+    return [replace(e, pod=e.pod or objects.ref(pods[e.ip]), node=e.node or objects.spec(pods[e.ip]).get("nodeName"))
+            if e.ip in pods else e for e in endpoints]
 
 
 def _target_pod(target: dict | None, ns: str) -> str | None:

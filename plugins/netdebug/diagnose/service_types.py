@@ -54,6 +54,8 @@ def etp_local(snapshot: Snapshot, service: dict, view: EndpointView) -> list[Fin
     if objects.spec(service).get("externalTrafficPolicy") != "Local" or view.source is None:
         return []
     nodes = [objects.name(n) for n in snapshot.of("Node")]
+    if any(e.node is None for e in view.ready):
+        return []  # an endpoint on an unknown node: which nodes lack one cannot be told
     local = sorted({e.node for e in view.ready if e.node})
     without = [n for n in nodes if n not in local]
     if not nodes or not without:

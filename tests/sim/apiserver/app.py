@@ -65,7 +65,7 @@ async def _authenticate(request: web.Request, handler):
 
 async def _resource(request: web.Request) -> web.StreamResponse:
     info = parse(request.method, request.path, request.query)
-    if info.resource is None:
+    if info.resource is None or info.group in context(request).hidden_groups:
         raise StatusError(status(404, NOT_FOUND, details={}))
     request[KIND] = info.resource.kind
     context(request).requests.append((request[USER], info.verb, info.rbac_resource, info.namespace))

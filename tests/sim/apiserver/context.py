@@ -15,6 +15,7 @@ class Context:
     faults: list[dict] = field(default_factory=list)
     processes: set = field(default_factory=set)    # exec processes still running
     requests: list = field(default_factory=list)   # (user, verb, resource, namespace) of every resource request
+    hidden_groups: set = field(default_factory=set)  # API groups not installed: 404 and absent from discovery
 
 
 CONTEXT = web.AppKey("context", Context)

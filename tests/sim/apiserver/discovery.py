@@ -1,6 +1,7 @@
 """Non-resource endpoints: discovery documents, /version, health checks, OpenAPI stubs."""
 from aiohttp import web
 
+from .context import context
 from .resources import ALL_CATEGORY, group_versions, in_group_version
 from .status import StatusError, status
 
@@ -30,14 +31,15 @@ async def core_resources(_request: web.Request) -> web.Response:
     return web.json_response(_resource_list("", "v1"))
 
 
-async def api_groups(_request: web.Request) -> web.Response:
-    groups = [_group(name, versions) for name, versions in group_versions().items()]
+async def api_groups(request: web.Request) -> web.Response:
+    hidden = context(request).hidden_groups
+    groups = [_group(name, versions) for name, versions in group_versions().items() if name not in hidden]
     return web.json_response({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 
 
 async def api_group(request: web.Request) -> web.Response:
     versions = group_versions().get(request.match_info["group"])
-    if not versions:
+    if not versions or request.match_info["group"] in context(request).hidden_groups:
         raise StatusError(status(404, "the server could not find the requested resource", details={}))
     body = _group(request.match_info["group"], versions)
     return web.json_response({"kind": "APIGroup", "apiVersion": "v1", **body})
@@ -45,7 +47,7 @@ async def api_group(request: web.Request) -> web.Response:
 
 async def group_resources(request: web.Request) -> web.Response:
     group, version = request.match_info["group"], request.match_info["version"]
-    if not in_group_version(group, version):
+    if not in_group_version(group, version) or group in context(request).hidden_groups:
         raise StatusError(status(404, "the server could not find the requested resource", details={}))
     return web.json_response(_resource_list(group, version))
 

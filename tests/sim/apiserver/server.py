@@ -53,7 +53,8 @@ class ServerHandle:
         self.stop()
 
 
-def start_server(store: Store, runtime, workdir: Path, faults: list[dict] = (), logs=None) -> ServerHandle:
+def start_server(store: Store, runtime, workdir: Path, faults: list[dict] = (), logs=None,
+                 hidden_groups: set[str] = frozenset()) -> ServerHandle:
     """Start serving `store`; returns once the server accepts connections."""
     faults = validate(faults)
     workdir = Path(workdir)
@@ -61,7 +62,8 @@ def start_server(store: Store, runtime, workdir: Path, faults: list[dict] = (), 
     paths = certs.generate(workdir)
     tokens = {user: secrets.token_hex(16) for user in ("admin", "limited")}
     ctx = Context(store=store, runtime=runtime, logs=logs or runtime.logs,
-                  users={token: user for user, token in tokens.items()}, faults=faults)
+                  users={token: user for user, token in tokens.items()}, faults=faults,
+                  hidden_groups=set(hidden_groups))
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     url = f"https://127.0.0.1:{listener.getsockname()[1]}"
