@@ -141,3 +141,14 @@ def test_slow_dns_from_packets_alone(sim_cluster, tmp_path):
     code, report = live(sim_cluster, "lab/client", "web", "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
     finding = _finding(report, "dns-slow")
     assert "queries seen in the capture" in finding["message"] and finding["evidence"]["rttMs"]["median"] >= 250
+
+
+def test_ephemeral_at_the_source_serves_capture_and_probes_once(sim_cluster, tmp_path):
+    before = len(sim_cluster.store.get("Pod", "lab", "bare")["spec"].get("ephemeralContainers") or [])
+    code, report = live(sim_cluster, "lab/bare", "lab/ok", "--port", "8080", "--timeout", "1", "--capture",
+                        "--capture-dir", str(tmp_path), "--ephemeral", "nicolaka/netshoot:v0.13")
+    after = sim_cluster.store.get("Pod", "lab", "bare")["spec"]["ephemeralContainers"]
+    assert len(after) - before == 1  # one container, announced, used by the capture and the probes
+    added = report["capture"]["added"][0]["container"]
+    assert all(p["container"] == added for p in report["probes"] if p["kind"] == "tcp")
+    assert code == 0 and _verdicts(report["capture"]) == ["answered"]

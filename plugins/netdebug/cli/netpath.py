@@ -101,8 +101,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
 
-        def run():
-            probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=ephemeral)
+        def run(image=ephemeral):  # --capture passes None once its own ephemeral container at SRC can serve
+            probe_path(cluster, snapshot, report, query, timeout=timeout, http_path=http_path, ephemeral=image)
         if count:
             run = _with_quality(run, sections, cluster, report, query, count, timeout, after=bool(ephemeral))
         if capture:
@@ -130,13 +130,13 @@ def _with_quality(run, sections: dict, cluster, report, query, count: int, timeo
 
     from .path_quality import measure_path
 
-    def both():
+    def both(*image):
         with ThreadPoolExecutor(max_workers=1) as pool:
             if after:
-                run()
+                run(*image)
             measuring = pool.submit(measure_path, cluster, report, query, count, timeout)
             if not after:
-                run()
+                run(*image)
             sections["quality"], found = measuring.result()
         report.observations.extend(found)
     return both

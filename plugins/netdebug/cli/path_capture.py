@@ -27,7 +27,10 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
     specs = [capture.CaptureSpec(ns, name, containers, bpf, limit, PACKET_LIMIT, role) for role, ns, name, containers in ends]
     running = capture.start_all(cluster, specs)
     added = _ephemeral_retries(cluster, running, ephemeral, stream or sys.stderr)
-    run_probes()
+    if _probe_from_added(cluster, query, added):
+        run_probes(None)  # the probes run in the container just added: no second one
+    else:
+        run_probes()
     time.sleep(GRACE)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     captures = capture.stop_all(running, directory, stamp)
@@ -96,6 +99,16 @@ def _ephemeral_retries(cluster, running: list, image: str | None, stream) -> lis
         added.append({"pod": f"{spec.namespace}/{spec.pod}", "container": name, "image": image, "why": "packet capture"})
         running[index] = capture.Running(cluster, capture.CaptureSpec(**{**spec.__dict__, "containers": (name,)}), 60.0)
     return added
+
+
+def _probe_from_added(cluster, query, added: list[dict]) -> bool:
+    """When --capture added an ephemeral container at SRC, the probes use it (query updated to the fresh pod)."""
+    mine = next((a for a in added if a["pod"] == objects.ref(query.source)), None)
+    fresh = cluster.get("Pod", objects.namespace(query.source), objects.name(query.source)) if mine else None
+    if fresh is None:
+        return False
+    query.source, query.source_container = fresh, mine["container"]
+    return True
 
 
 def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float, added: list) -> dict:
