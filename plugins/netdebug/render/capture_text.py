@@ -69,10 +69,8 @@ def render_capture(data: dict, stream, style: Style) -> None:
         stream.write(f"  {where}: {what}\n")
     for flows in _grouped(data["flows"]):
         stream.write("  " + _flow_line(flows[0], style, len(flows)) + "\n")
-    for query in data.get("dns") or []:
-        answer = f"{query['rcode']}, {query['answers']} answer(s) in {query['ms']:g} ms" if "rcode" in query else \
-            style.paint("no answer", "red")
-        stream.write(f"  DNS {query['name']} (id {query['id']}) -> {query['server']}: {answer}\n")
+    for queries in _dns_groups(data.get("dns") or []):
+        stream.write("  " + _dns_line(queries, style) + "\n")
     for entry in data.get("added") or []:
         stream.write(f"  added to {entry['pod']}: ephemeral container {entry['container']} ({entry['image']}), "
                      "which stays until the pod is deleted\n")
@@ -94,3 +92,21 @@ def _flow_line(flow: dict, style: Style, times: int = 1) -> str:
     source = f":{flow['sport']}" if times == 1 else f"x{times}"
     return f"{flow['protocol']} {source} -> {flow['dst']}:{flow['dport']}{where}: {verdict}{answer}" + \
         (f" [{', '.join(numbers)}]" if numbers and times == 1 else "")
+
+
+def _dns_groups(queries: list[dict]) -> list[list[dict]]:
+    """Queries for one name to one server with one outcome make one line (A and AAAA, repeats)."""
+    groups: dict[tuple, list] = {}
+    for query in queries:
+        groups.setdefault((query["name"], query["server"], query.get("rcode")), []).append(query)
+    return list(groups.values())
+
+
+def _dns_line(queries: list[dict], style: Style) -> str:
+    first, times = queries[0], f" x{len(queries)}" if len(queries) > 1 else f" (id {queries[0]['id']})"
+    if "rcode" not in first:
+        return f"DNS {first['name']}{times} -> {first['server']}: {style.paint('no answer', 'red')}"
+    spent = sorted(q["ms"] for q in queries)
+    answered = sum(1 for q in queries if q.get("answers"))
+    return (f"DNS {first['name']}{times} -> {first['server']}: {first['rcode']}, {answered} with answers, "
+            f"median {spent[len(spent) // 2]:g} ms")
