@@ -14,8 +14,8 @@ from ..model.findings import Finding, by_severity
 from . import external, external_probes, mesh_tls
 from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
-from .hop_policy import (OUTSIDE_CLIENT, Leg, destination_hop, legs_for_pods, localhost_policy_hop,
-                         outside_destination_hop, policy_hop)
+from .hop_destination import destination_hop, outside_destination_hop
+from .hop_policy import OUTSIDE_CLIENT, Leg, legs_for_pods, localhost_policy_hop, policy_hop
 from . import dns_policy, path_verdict
 from .hops import Hop, dns_hop, service_hop, service_port, source_hop
 from .path_lookup import find_service, pod_port, service_by_ip, service_target
