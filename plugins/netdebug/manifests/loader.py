@@ -10,7 +10,7 @@ from ..model import objects
 from ..model.snapshot import CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS, Snapshot
 from ..model.selectors import matches
 from . import locate
-from .yaml_loader import ManifestLoader
+from .yaml_loader import load_documents
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SYNTHESIZED = "netdebug.io/synthesized-from"
@@ -47,7 +47,7 @@ def _documents(file: str) -> list:
         if os.path.getsize(file) > MAX_FILE_BYTES:
             raise InputError(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")
         with open(file, encoding="utf-8") as stream:
-            return list(yaml.load_all(stream, Loader=ManifestLoader))
+            return load_documents(stream.read())
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file

@@ -41,6 +41,19 @@ _RESOLVERS = (  # go-yaml v2's implicit types; order matters (int before float)
 )
 
 
+def load_documents(text: str) -> list:
+    """Every document of a YAML (or JSON) text, read by ManifestLoader."""
+    loader = ManifestLoader(text)
+    loader.track_aliases = "&" in text
+    try:
+        documents = []
+        while loader.check_data():
+            documents.append(loader.get_data())
+        return documents
+    finally:
+        loader.dispose()
+
+
 def _refuse(problem: str, node):
     return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
@@ -57,6 +70,8 @@ class ManifestLoader(_Base):
         finally:
             self.constructed_objects, self._built, self._merged = {}, set(), set()
 
+    track_aliases = True  # load_documents turns it off for a text without anchors (no alias is possible)
+
     def _build(self, node, depth: int, shared: bool):
         tag = node.tag
         if shared:
@@ -66,10 +81,11 @@ class ManifestLoader(_Base):
         if depth > MAX_DEPTH:
             raise _refuse(f"nesting deeper than {MAX_DEPTH} levels", node)
         if not isinstance(node, yaml.ScalarNode):  # a map or list whatever its tag (!!set, !!omap: as go-yaml)
-            if not shared and id(node) in self._built:
-                shared = True  # an alias: what it names is built again
-                self._count(node)
-            self._built.add(id(node))
+            if self.track_aliases:
+                if not shared and id(node) in self._built:
+                    shared = True  # an alias: what it names is built again
+                    self._count(node)
+                self._built.add(id(node))
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, depth, shared)
             return [self._build(item, depth + 1, shared) for item in node.value]
