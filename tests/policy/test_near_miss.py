@@ -255,3 +255,25 @@ spec: {podSelector: {}, policyTypes: [Egress]}
     verdict = engine.check(pods["web"], outside, 443, "TCP")
     why = explain(engine, verdict.egress, pods["web"], outside, "TCP", 443)
     assert why.fix.endswith("to ipBlock 2001:db8::10/128")
+
+
+ANP_TYPO = """---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: partners-in}
+spec:
+  priority: 10
+  subject: {namespaces: {matchLabels: {team: payments}}}
+  ingress:
+  - {name: partners-allowed, action: Allow, from: [{namespaces: {matchLabels: {team: partnres}}}]}
+  - {name: nobody-else, action: Deny, from: [{namespaces: {}}]}
+"""
+
+
+def test_an_admin_allow_rule_with_a_typo_is_the_admin_fix(tmp_path):
+    engine, pods = setup(tmp_path, ANP_TYPO, ALLOW_ALL)
+    why = denial(engine, pods["client"], pods["api"])
+    assert why.subject == "AdminNetworkPolicy partners-in" and "ingress rule 1 (Deny)" in why.reason
+    assert "ingress rule 0 almost admits it" in why.fix
+    assert "spec.ingress[0].from[0].namespaces.matchLabels.team: partnres -> partners" in why.fix
+    assert "allow-everything" not in why.fix

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from ..model.kinds import NAMESPACE_NAME_LABEL
 from ..policy.near_miss import NearMiss, near_misses
+from ..policy.near_miss_admin import admin_near_misses
 from ..policy.near_miss_edits import peer_entry, stable_labels
 
 
@@ -26,6 +27,7 @@ def explain(engine, side, source, destination, protocol: str, port: int | None,
     decided = side.rules[-1] if side.tier in ("admin", "baseline") and side.rules else None
     if decided is not None and decided.action == "deny":
         found = _admin_denial(decided, side, source, destination, protocol, port)
+        found = _with_admin_near_miss(found, engine, side, source, destination, protocol, port)
     else:
         misses = near_misses(engine, source, destination, side.direction, protocol, port, service_port)
         found = _near_miss(misses[0], misses[1:], side) if misses else \
@@ -52,6 +54,21 @@ def _admin_denial(ref, side, source, destination, protocol, port) -> Denial:
                   f"{_port(protocol, port)} {_peer_text(side.direction, other, subject.namespace)} (it isolates the "
                   f"pod for {side.direction}: admit its other {side.direction} traffic there too)",
                   f"{ref.kind} {ref.policy}", evidence)
+
+
+def _with_admin_near_miss(found: Denial, engine, side, source, destination, protocol, port) -> Denial:
+    """An admin Allow/Pass rule that a selector typo keeps from matching: the admin fix is to correct it."""
+    misses = admin_near_misses(engine, source, destination, side.direction, protocol, port)
+    if not misses:
+        return found
+    miss = misses[0]
+    where = f"{miss.kind} {miss.policy} {miss.direction} rule {miss.rule}"
+    changes = "; ".join(describe_edit(e) for e in miss.edits)
+    evidence = {**found.evidence, "near miss": where, "patch": changes}
+    if side.tier != "admin":
+        return replace(found, evidence=evidence)
+    return replace(found, fix=f"only a cluster admin can change this: {where} almost admits it first: {changes}",
+                   subject=f"{miss.kind} {miss.policy}", evidence=evidence)
 
 
 def _near_miss(miss: NearMiss, others: list, side) -> Denial:

@@ -22,10 +22,11 @@ VERIFIED = 5  # candidates evaluated with the edit applied, best first
 
 @dataclass(frozen=True)
 class NearMiss:
-    policy: str  # "ns/name"
+    policy: str  # "ns/name" (cluster-scoped admin kinds: "name")
     direction: str
     rule: int
     edits: tuple
+    kind: str = "NetworkPolicy"
 
     @property
     def cost(self) -> int:
@@ -55,7 +56,7 @@ def near_misses(engine, source, destination, direction: str, protocol: str, port
             if miss.edits and miss.cost <= MAX_COST and not _widens_for_others(miss.edits):
                 found.append(miss)
     found.sort(key=lambda m: (m.cost, -m.closeness, m.policy, m.rule))
-    return [m for m in found[:VERIFIED] if _admits_after(engine, m, source, destination, protocol, port)]
+    return [m for m in found[:VERIFIED] if admits_after(engine, m, source, destination, protocol, port)]
 
 
 def _widens_for_others(edits: tuple) -> bool:
@@ -121,12 +122,14 @@ def _ns_labels(engine, peer) -> dict:
     return engine.namespace_labels(peer.namespace) if peer.is_pod else {}
 
 
-def _admits_after(engine, miss: NearMiss, source, destination, protocol: str, port) -> bool:
+def admits_after(engine, miss: NearMiss, source, destination, protocol: str, port) -> bool:
+    """Does this side admit the connection once the miss's edits are made? (the engine decides)"""
     from .engine import PolicyEngine
 
-    original = engine.policy(miss.policy).source
+    namespace, _, name = miss.policy.rpartition("/")
+    original = engine.snapshot.get(miss.kind, namespace or None, name)
     patched = apply(original, miss.edits)
     snapshot = Snapshot(engine.snapshot.origin, dict(engine.snapshot.objects), list(engine.snapshot.gaps))
-    snapshot.objects["NetworkPolicy"] = [patched if p is original else p for p in snapshot.of("NetworkPolicy")]
+    snapshot.objects[miss.kind] = [patched if p is original else p for p in snapshot.of(miss.kind)]
     check = PolicyEngine(snapshot).check(source, destination, port, protocol)
     return (check.egress if miss.direction == "egress" else check.ingress).allowed

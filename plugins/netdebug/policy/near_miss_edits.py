@@ -60,13 +60,13 @@ def pod_peer_edits(path: tuple, entry: dict, policy_ns: str, peer, ns_labels: di
         edits.append(Edit((*path, "namespaceSelector"), None, {"matchLabels": {NAMESPACE_NAME_LABEL: peer.namespace}},
                           "namespace"))
     elif entry.get("namespaceSelector") is not None:
-        edits += _selector_edits((*path, "namespaceSelector"), entry["namespaceSelector"], ns_labels)
+        edits += selector_edits((*path, "namespaceSelector"), entry["namespaceSelector"], ns_labels)
     if entry.get("podSelector") is not None:
-        edits += _selector_edits((*path, "podSelector"), entry["podSelector"], peer.labels)
+        edits += selector_edits((*path, "podSelector"), entry["podSelector"], peer.labels)
     return edits
 
 
-def _selector_edits(path: tuple, selector: dict, labels: dict) -> list[Edit]:
+def selector_edits(path: tuple, selector: dict, labels: dict) -> list[Edit]:
     edits = []
     for key, value in sorted((selector.get("matchLabels") or {}).items()):
         if labels.get(key) != value:
