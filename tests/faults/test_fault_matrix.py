@@ -38,11 +38,12 @@ COMMANDS = {  # name: (plugin, arguments); the ones in EXTERNAL_COMMANDS run on 
     "explain": ("netpolicy", ["explain", "-n", "shop", "default-deny-ingress"]),
     "ingress": ("netpolicy", ["ingress", "-n", "store"]),
     "svcdebug": ("svcdebug", ["-n", "store", "site", "--no-probe"]),
+    "svcdebug-lb": ("svcdebug", ["-n", "store", "site-lb", "--no-probe"]),
     "svcdebug-probes": ("svcdebug", ["-n", "shop", "backend", "--timeout", "1"]),
 }
-EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug")
-# Probing variants: only the reads their --no-probe twin does not already cover (exec, logs).
-TWINS = {"netpath-probes": "netpath-service", "svcdebug-probes": "svcdebug"}
+EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug", "svcdebug-lb")
+# A probing variant: only the reads its --no-probe twin does not already cover (exec).
+TWINS = {"netpath-probes": "netpath-service"}
 _baselines: dict = {}
 _transport_tried: set = set()  # (cluster, plugin, action, read) already failed by an earlier command
 

@@ -65,6 +65,13 @@ def test_silent_load_balancer():
     assert hop.code == "lb-unreachable"
 
 
+def test_a_load_balancer_hostname_that_does_not_resolve_is_no_firewall_matter():
+    hop = Hop("entry")
+    judge_entries(hop, [entry("a1b2.elb.us-east-1.amazonaws.com", "nxdomain")], {**EXPECTED, "type": "LoadBalancer"})
+    assert hop.code == "lb-unreachable" and "does not resolve" in hop.findings[0].message
+    assert "firewall drops" not in hop.findings[0].message
+
+
 def test_some_connections_to_the_load_balancer_fail():
     hop = Hop("entry")
     judge_entries(hop, [entry("203.0.113.36", "connected"), entry("203.0.113.36", "timeout")],

@@ -21,6 +21,8 @@ def judge_entries(hop: Hop, entries: list[dict], external: dict) -> None:
     if front and not any(e["outcome"] in GOOD for e in front):
         why = ("nothing listens on that port there (is it a port of the Service behind the address?)"
                if all(e["outcome"] == "refused" for e in front) else
+               "its name does not resolve from this machine (check the DNS record of the load balancer)"
+               if all(e["outcome"] == "nxdomain" for e in front) else
                "it is not routed to the cluster, or a firewall drops it")
         hop.fail(Finding("lb-unreachable", "error",
                          f"the load-balancer address {_listed(front)} does not answer from this machine "

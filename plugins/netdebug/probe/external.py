@@ -38,6 +38,9 @@ def tcp(address: str, port: int, timeout: float) -> dict:
     try:
         with socket.create_connection((address, port), timeout=timeout):
             found = {"outcome": "connected", "detail": ""}
+    except socket.gaierror as err:  # a load balancer published as a hostname (AWS) that does not resolve here
+        missing = err.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+        found = {"outcome": "nxdomain" if missing else "error", "detail": err.strerror or str(err)}
     except OSError as err:
         found = _failure(err, timeout)
     return {**found, "elapsedMs": _since(start), "tool": "socket"}
