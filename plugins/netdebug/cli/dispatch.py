@@ -38,6 +38,9 @@ def self_test() -> int:
     import netdebug
 
     names = module_names(netdebug.__path__[0], "netdebug")
+    if not names:  # a bundle that archived netdebug's modules would otherwise pass without importing any
+        print(f"self-test failed: no netdebug modules under {netdebug.__path__[0]}", file=sys.stderr)
+        return 1
     for name in names:
         importlib.import_module(name)
     client = importlib.import_module("netdebug.kube.library").load_everything()
