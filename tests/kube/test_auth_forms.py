@@ -27,7 +27,7 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 
 from tests.sim.apiserver.certs import generate  # noqa: E402
 
-DEFERRED = ("requests", "requests.utils", "oauthlib", "requests_oauthlib", "dateutil")
+DEFERRED = ("requests", "requests.utils", "oauthlib", "requests_oauthlib", "dateutil", "multiprocessing")
 POD_LIST = {"kind": "PodList", "apiVersion": "v1", "metadata": {},
             "items": [{"metadata": {"name": "web-1", "namespace": "shop"}, "spec": {}, "status": {}}]}
 

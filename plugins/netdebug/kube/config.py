@@ -16,6 +16,7 @@ from ..errors import ClusterError, InputError
 from . import library
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same objects
 INCLUSTER_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 
 
@@ -45,7 +46,7 @@ def read_kubeconfigs(paths: list[str]) -> list[dict]:
     for path in paths:
         try:
             with open(path, encoding="utf-8") as handle:
-                doc = yaml.safe_load(handle)
+                doc = yaml.load(handle, Loader=_SAFE_LOADER)
         except (OSError, yaml.YAMLError) as err:
             raise ClusterError(f"kubeconfig {path}: {str(err).splitlines()[0]}") from None
         if doc is not None and not isinstance(doc, dict):

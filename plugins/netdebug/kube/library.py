@@ -5,7 +5,7 @@ class and ~700 generated models: ~0.6 s here. netdebug needs only the kubeconfig
 generic ApiClient and the exec websocket. Those modules in turn import, when they load, libraries
 that only rare paths use: requests (a proxy in the kubeconfig), oauthlib and requests-oauthlib
 (refreshing an expired OIDC token), dateutil (turning JSON into model objects, which we never do),
-a multiprocessing pool (async requests) and urllib3's HTTP/2 support (opt-in).
+multiprocessing (a pool for async requests, and cpu_count()) and urllib3's HTTP/2 support (opt-in).
 
 Each of those modules is registered as a *deferred* module: its real code runs the first time
 someone asks it for a name it does not have yet (`requests.Session`, `import requests` by other
@@ -17,6 +17,7 @@ import functools
 import importlib
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 import types
@@ -30,9 +31,14 @@ _DEFERRED = {
     "requests": (), "requests.utils": ("should_bypass_proxies",),
     "oauthlib": (), "oauthlib.oauth2": (), "requests_oauthlib": ("OAuth2Session",),
     "dateutil": (), "dateutil.parser": ("parse",),
-    "multiprocessing.pool": ("ThreadPool",),
+    "multiprocessing": (), "multiprocessing.pool": ("ThreadPool",),
     "urllib3.http2": (),
 }
+# Names answered without running the module. The client calls multiprocessing.cpu_count() once per
+# Configuration, to size its connection pool; that function is os.cpu_count() (NotImplementedError
+# when unknown), while importing multiprocessing costs pickle, socket and its contexts (~65 M
+# instructions, 8% of a live check).
+_ANSWERED = {("multiprocessing", "cpu_count"): "_cpu_count"}
 _LOADING = threading.RLock()  # probe threads may reach the same deferred module at once
 _RUNNING: set[str] = set()  # deferred modules whose code is running (in the thread holding _LOADING)
 
@@ -43,6 +49,8 @@ class _DeferredModule(types.ModuleType):
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
+        if (self.__name__, attr) in _ANSWERED:
+            return globals()[_ANSWERED[self.__name__, attr]]
         if attr in _DEFERRED.get(self.__name__, ()):
             return _StandIn(self, attr)
         if hasattr(self, "__path__") and importlib.util.find_spec(f"{self.__name__}.{attr}"):
@@ -58,6 +66,13 @@ class _StandIn:
 
     def __call__(self, *args, **kwargs):
         return getattr(_run(self._module, self._name), self._name)(*args, **kwargs)
+
+
+def _cpu_count() -> int:
+    count = os.cpu_count()
+    if count is None:
+        raise NotImplementedError("cannot determine number of cpus")
+    return count
 
 
 def _run(module: types.ModuleType, wanted: str) -> types.ModuleType:
