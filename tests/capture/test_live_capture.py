@@ -132,6 +132,7 @@ def test_udp_silence_is_told_apart_by_the_packets(sim_cluster, tmp_path, target,
     exit_code, report = live(sim_cluster, "lab/client", f"lab/{target}", "--protocol", "UDP", "--port", "7000",
                              "--timeout", "1", "--capture", "--capture-dir", str(tmp_path))
     assert _verdicts(report["capture"]) == [verdict] and code in codes(report)
+    assert "udp-unverified" not in codes(report)  # the packets settled what a UDP probe alone cannot
     assert (exit_code == 0) == (verdict == "answered")
     if verdict != "answered":
         assert report["verdict"] == "blocked at destination"

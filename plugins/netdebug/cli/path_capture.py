@@ -122,6 +122,7 @@ def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float,
         findings, flows = packets_verdict.conclude(source, destinations, expected)
         dns = packets_verdict.dns_exchanges(source)
         packets_verdict.fold(report, findings + packets_verdict.dns_findings(dns, source) + _slow_dns(report, dns))
+        packets_verdict.settle_udp(report, flows)
     return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
             "files": [_file(c) for c in captures], "flows": flows, "dns": dns}
 

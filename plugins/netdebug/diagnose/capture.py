@@ -267,6 +267,14 @@ def fold(report, found: list[Finding], replaceable=UNEXPLAINED, key: str = "pack
     report.observations.extend(f for f in found if f.severity != "error")
 
 
+def settle_udp(report, flows: list[dict]) -> None:
+    """UDP silence "proves nothing" for a probe; once the packets judged the UDP flows, that note goes."""
+    if not any(flow["protocol"] == "UDP" and flow["verdict"] for flow in flows):
+        return
+    for holder in [h.findings for h in report.hops] + [report.observations]:
+        holder[:] = [f for f in holder if f.code != "udp-unverified"]
+
+
 def _evidence_of(old: Finding) -> dict:
     return {k: v for k, v in old.evidence.items() if k not in ("before",)} if old.code.startswith("capture-") \
         else {"probes": old.evidence}
