@@ -17,6 +17,7 @@ from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
 
 PARALLEL = 32
+EGRESS_CHAINS = ("-A SIM-ADMIN-OUT ", "-A SIM-POLICY-OUT ", "-A SIM-BASELINE-OUT ")
 
 
 class DataPlane:
@@ -78,12 +79,14 @@ class DataPlane:
         lb_ips = sorted({ip for sp in ports for ip in sp.lb_ips})
         netns.run(["ip", "-n", self.fabric, "-batch", "-"],
                   netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips)
-                  + "\n".join(outside.fabric_lines(self.outside)) + "\n")
+                  + "\n".join(outside.fabric_lines(self.outside) + kubeproxy.reject_routes(ports)) + "\n")
         netns.run(["ip", "-n", self.outside, "-batch", "-"], outside.outside_batch())
-        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1"])
+        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1",
+                   *[f"net.ipv4.conf.{key}.send_redirects=0" for key in ("all", *self._bridges())]])
         node_ips = {name: net.address for name, net in self.nodes.items()}
         netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")],
-                  kubeproxy.fabric_rules(ports, node_ips, outside.VETH) + outside.firewall_rules(self.objects))
+                  kubeproxy.fabric_rules(ports, node_ips, outside.VETH, self._bridges())
+                  + outside.firewall_rules(self.objects))
         self._mark("fabric", started)
         self._link_faults()
         asyncio.run(self._configure_pods(ports))
@@ -124,12 +127,20 @@ class DataPlane:
         await asyncio.gather(*(netns.configure_pod(net, self._pod_rules(ports, pods[key]), limit)
                                for key, net in self.pods.items()))
 
+    def _bridges(self) -> tuple:
+        return tuple(node.bridge for node in self.nodes.values())
+
     def _pod_rules(self, ports, pod: dict) -> str:
+        drops, own_ip = self._drops(pod), pod["status"].get("podIP")
+        declared, lines = netpolicy.rules(pod, self.objects) if self.enforce_policies else ([], [])
+        admin = [line for chain in adminpolicy.rules(pod, self.objects).values() for line in chain] \
+            if self.enforce_policies else []
+        egress_filtered = any(rule.direction == "egress" for rule in drops) or \
+            any(line.startswith(EGRESS_CHAINS) for line in admin + lines)
+        ports = kubeproxy.pod_service_ports(ports, own_ip, egress_filtered)
         if not self.enforce_policies:
-            return kubeproxy.pod_rules(ports, self._drops(pod))
-        declared, lines = netpolicy.rules(pod, self.objects)
-        admin = [line for chain in adminpolicy.rules(pod, self.objects).values() for line in chain]
-        return kubeproxy.pod_rules(ports, self._drops(pod), (declared, admin + lines), pod["status"].get("podIP"))
+            return kubeproxy.pod_rules(ports, drops)
+        return kubeproxy.pod_rules(ports, drops, (declared, admin + lines), own_ip)
 
     def _pods_by_key(self) -> dict:
         return {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in self.objects if p["kind"] == "Pod"}

@@ -1,9 +1,13 @@
-"""kube-proxy in iptables mode, as iptables-restore text for a pod namespace and for the fabric.
+"""kube-proxy in iptables mode, as iptables-restore text for the fabric and for a pod namespace.
 
-Each pod namespace gets the ClusterIP rules in nat OUTPUT (a KUBE-SVC chain per Service port that
-picks a ready endpoint with `statistic --mode random --probability 1/n`), REJECT for Services without
-ready endpoints (like kube-proxy), and the pod's `sim.netdebug.io/drop` rules in filter. The fabric
-(the nodes' network) gets NodePort and LoadBalancer-IP rules in nat PREROUTING plus MASQUERADE.
+The fabric (the nodes' network, which every pod's packets cross) holds each Service once: ClusterIP,
+NodePort and LoadBalancer-IP rules in nat PREROUTING (a KUBE-SVC chain per Service port that picks a
+ready endpoint with `statistic --mode random --probability 1/n`), REJECT for Services without ready
+endpoints, MASQUERADE for traffic from outside. A pod namespace carries ClusterIP rules only where
+the pod needs them before its packet leaves (`pod_service_ports`): the Services it backs (hairpin:
+a pod reaching itself through its Service stays inside it) and, when the pod's egress is filtered
+(drop rules, enforced policies), every Service, so its filters see the post-DNAT pod IP as with
+kube-proxy on the pod's node. Plus the pod's `sim.netdebug.io/drop` rules in filter.
 """
 import hashlib
 from dataclasses import dataclass
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from .scenario import annotation
 
 
+FROM_POD = "0x4000"  # fabric packet mark: came in from a pod (not masqueraded)
 VOID = "192.0.2.1"  # routed out of a veth in the fabric whose other end drops everything (outside.py)
 
 
@@ -97,6 +102,13 @@ def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
     return declared, rules
 
 
+def pod_service_ports(ports: list[ServicePort], pod_ip: str | None, egress_filtered: bool) -> list[ServicePort]:
+    """The Service ports a pod namespace must DNAT itself (see the module docstring); the fabric does the rest."""
+    if egress_filtered:
+        return ports
+    return [sp for sp in ports if any(ip == pod_ip for ip, _ in sp.endpoints)]
+
+
 def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] = ([], []), own_ip: str | None = None) -> str:
     """The pod's nat and filter tables.
 
@@ -108,16 +120,11 @@ def pod_rules(ports: list[ServicePort], drops: list, policy: tuple[list, list] =
     """
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", *declared, "-A OUTPUT -j KUBE-SERVICES"]
-    reject = []
     for sp in ports:
-        if not sp.cluster_ip or sp.broken:
-            continue
-        match = f"-d {sp.cluster_ip}/32 -p {sp.protocol.lower()} --dport {sp.port}"
-        if sp.endpoints:
+        if sp.cluster_ip and not sp.broken and sp.endpoints:
+            match = f"-d {sp.cluster_ip}/32 -p {sp.protocol.lower()} --dport {sp.port}"
             nat.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} cluster IP" -j {_chain("SVC", sp.ref, sp.protocol)}')
-        else:
-            reject.append(f'-A KUBE-SERVICES {match} -m comment --comment "{sp.ref} has no endpoints" '
-                          f"-j REJECT --reject-with icmp-port-unreachable")
+    reject = _no_endpoint_rejects(ports, ("KUBE-SERVICES",))
     policy_chains, policy_rules = policy
     ingress = ["SIM-INGRESS", "SIM-ADMIN-IN", "SIM-POLICY-IN", "SIM-BASELINE-IN"]
     egress = ["SIM-EGRESS", "SIM-ADMIN-OUT", "SIM-POLICY-OUT", "SIM-BASELINE-OUT"]
@@ -147,16 +154,20 @@ def _drop_rules(drops: list) -> list[str]:
     return lines
 
 
-def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside: str | None = None) -> str:
-    """NodePort and LoadBalancer-IP rules; with `outside` (the interface outside clients come in on),
+def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside: str | None = None,
+                 bridges: tuple = ()) -> str:
+    """ClusterIP, NodePort and LoadBalancer-IP rules; with `outside` (the interface outside clients come in on),
     externalTrafficPolicy Local: a node forwards their NodePort traffic only to its own endpoints, and a
-    node without one drops it (kube-proxy's "no local endpoints"); pod traffic may use any endpoint."""
+    node without one drops it (kube-proxy's "no local endpoints"); pod traffic may use any endpoint.
+    Connections from pods (coming in on a node bridge of `bridges`) keep their source address."""
     declared, rules = _svc_chains(ports)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", ":KUBE-NODEPORTS - [0:0]", *declared,
+           *[f"-A PREROUTING -i {bridge} -j MARK --set-xmark {FROM_POD}/{FROM_POD}" for bridge in bridges],
            "-A PREROUTING -j KUBE-SERVICES", "-A OUTPUT -j KUBE-SERVICES",
            "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS",
+           f"-A POSTROUTING -m mark --mark {FROM_POD}/{FROM_POD} -j RETURN",
            "-A POSTROUTING -m conntrack --ctstate DNAT -j MASQUERADE"]
-    drops = []
+    drops = _no_endpoint_rejects(ports, ("FORWARD", "OUTPUT"))
     for sp in ports:
         if not sp.endpoints:
             continue
@@ -171,8 +182,27 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
             drops += _local_node_ports(sp, node_ips or {}, outside, nat, rules)
         if sp.node_port:
             nat.append(f'-A KUBE-NODEPORTS -p {proto} --dport {sp.node_port} -m comment --comment "{sp.ref} nodePort" -j {svc}')
-    filt = ["*filter", *drops, "COMMIT"] if drops else []
+    same_node = [f"-A FORWARD -i {bridge} -o {bridge} -j ACCEPT" for bridge in bridges]
+    filt = ["*filter", *drops, *same_node, "COMMIT"] if drops or same_node else []
     return "\n".join(nat + rules + ["COMMIT"] + filt + [""])
+
+
+def reject_routes(ports: list[ServicePort]) -> list[str]:
+    """`ip -batch` lines for the fabric: a ClusterIP with a port to REJECT must be routed (into the void,
+    where its other ports time out) for its packets to reach the filter table; the default is a blackhole."""
+    addresses = sorted({sp.cluster_ip for sp in ports if sp.cluster_ip and not sp.broken and not sp.endpoints})
+    return [f"route replace {address}/32 via {VOID}" for address in addresses]
+
+
+def _no_endpoint_rejects(ports: list[ServicePort], chains: tuple) -> list[str]:
+    """kube-proxy's REJECT (connection refused) for a ClusterIP whose Service port has no ready endpoint."""
+    lines = []
+    for sp in ports:
+        if sp.cluster_ip and not sp.broken and not sp.endpoints:
+            match = f"-d {sp.cluster_ip}/32 -p {sp.protocol.lower()} --dport {sp.port}"
+            lines += [f'-A {chain} {match} -m comment --comment "{sp.ref} has no endpoints" '
+                      f"-j REJECT --reject-with icmp-port-unreachable" for chain in chains]
+    return lines
 
 
 def _every_node(sp: ServicePort, ip: str, nodes: list[str], outside: str, nat: list) -> None:

@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SAME_NODE_TABLE, SAME_NODE_PREF = 202, 150  # before the shaper's rules (links.py, pref 200)
 
 
 class CommandError(RuntimeError):
@@ -57,13 +58,28 @@ def fabric_batch(nodes: list[NodeNet], pods: list[PodNet], local_ips: list[str])
                   f"link set {pod.veth} master {pod.node.bridge} up"]
         if pod.address.endswith("/32"):
             lines.append(f"route add {pod.address} dev {pod.node.bridge}")
+    lines += _same_node_lines(nodes)
     lines += [f"addr add {ip}/32 dev lo" for ip in local_ips]
     lines.append("route add blackhole default")
     return "\n".join(lines) + "\n"
 
 
+def _same_node_lines(nodes: list[NodeNet]) -> list[str]:
+    """Same-node traffic is routed by the fabric but stays as on a node's own bridge: looked up in its own
+    table before the link faults' rules (links.py) and with the full MTU, whatever the node bridge's is."""
+    lines = []
+    for node in nodes:
+        lines += [f"route add {node.cidr} dev {node.bridge} src {node.gateway.split('/')[0]} mtu 1500 table {SAME_NODE_TABLE}",
+                  f"rule add iif {node.bridge} to {node.cidr} lookup {SAME_NODE_TABLE} pref {SAME_NODE_PREF}"]
+    return lines
+
+
 def pod_batch(pod: PodNet) -> str:
-    return "\n".join(["link set lo up", f"addr add {pod.address} dev eth0", "link set eth0 up",
+    """The pod IP as a /32 with everything routed through the node gateway (as Calico does): every packet,
+    same-node ones too, crosses the fabric, whose conntrack undoes the Service DNAT on the replies."""
+    ip = pod.address.split("/")[0]
+    return "\n".join(["link set lo up", f"addr add {ip}/32 dev eth0", "link set eth0 up",
+                      f"route add {pod.gateway}/32 dev eth0 scope link",
                       f"route add default via {pod.gateway} dev eth0 onlink"]) + "\n"
 
 
