@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on big scenarios
+
 from .validate import problems
 
 PREFIX = "sim.netdebug.io/"
@@ -79,7 +81,7 @@ def _files(path: str) -> list[str]:
 def _documents(file: str) -> list[dict]:
     try:
         with open(file, encoding="utf-8") as stream:
-            docs = list(yaml.safe_load_all(stream))
+            docs = list(yaml.load_all(stream, Loader=SAFE_LOADER))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file

@@ -1,7 +1,7 @@
 """In-memory object store with resourceVersions and watch events (thread-safe)."""
 from __future__ import annotations
 
-import copy
+import pickle
 import threading
 import uuid
 from collections import deque
@@ -37,19 +37,23 @@ class Store:
 
     def add(self, obj: dict) -> dict:
         """Store a new object with server-filled metadata and defaults; ValueError if it exists."""
-        obj = copy.deepcopy(obj)
+        obj = _clone(obj)
         resource = lookup(obj["kind"])
         with self._lock:
             key = _key(resource, obj)
             if key in self._table(resource):
                 raise ValueError(f'{resource.plural} "{key[1]}" already exists in namespace {key[0]!r}')
             _fill_metadata(resource, obj)
-            apply_defaults(obj, Taken(self._values("Service")))
+            apply_defaults(obj, self._taken(obj))
             return self._commit(resource, key, obj, "ADDED")
+
+    def _taken(self, obj: dict) -> Taken | None:
+        """Only a Service allocates (ClusterIP, NodePorts): scanning every Service per add was quadratic."""
+        return Taken(self._values("Service")) if obj.get("kind") == "Service" else None
 
     def update(self, obj: dict) -> dict:
         """Replace a stored object (server-owned metadata kept); KeyError if missing."""
-        obj = copy.deepcopy(obj)
+        obj = _clone(obj)
         resource = lookup(obj["kind"])
         with self._lock:
             key = _key(resource, obj)
@@ -61,7 +65,7 @@ class Store:
             if "generation" in meta and obj.get("spec") != old.get("spec"):
                 meta["generation"] += 1
             obj.setdefault("apiVersion", resource.api_version)
-            apply_defaults(obj, Taken(self._values("Service")))
+            apply_defaults(obj, self._taken(obj))
             return self._commit(resource, key, obj, "MODIFIED")
 
     def delete(self, kind: str, namespace: str | None, name: str) -> dict | None:
@@ -72,16 +76,16 @@ class Store:
             if obj is None:
                 return None
             self._version += 1
-            obj = copy.deepcopy(obj)
+            obj = _clone(obj)
             obj["metadata"]["resourceVersion"] = str(self._version)
             self._publish(resource, "DELETED", obj)
-            return copy.deepcopy(obj)
+            return _clone(obj)
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict | None:
         resource = lookup(kind)
         with self._lock:
             obj = self._table(resource).get((namespace if resource.namespaced else None, name))
-            return copy.deepcopy(obj)
+            return _clone(obj)
 
     def list(self, kind: str, ns: str | None = None) -> list[dict]:
         """Objects of a kind sorted by namespace and name, optionally from one namespace."""
@@ -97,7 +101,7 @@ class Store:
         with self._lock:
             items = [o for (n, _), o in sorted(self._table(resource).items(), key=_sort_key)
                      if ns is None or n == ns]
-            return (items if shared else copy.deepcopy(items)), self.resource_version
+            return (items if shared else _clone(items)), self.resource_version
 
     def watch(self, kind: str, callback, since: str | None = None) -> tuple[list, callable]:
         """Subscribe `callback(type, obj)` to changes of a kind.
@@ -118,20 +122,20 @@ class Store:
         since_version = int(since)
         if since_version < self._version and (not self._history or self._history[0][0] > since_version + 1):
             raise Expired(f"too old resource version: {since} ({self._version})")
-        return [(t, copy.deepcopy(o)) for v, k, t, o in self._history if k == resource.kind and v > since_version]
+        return [(t, _clone(o)) for v, k, t, o in self._history if k == resource.kind and v > since_version]
 
     def _commit(self, resource: Resource, key: tuple, obj: dict, event: str) -> dict:
         self._version += 1
         obj["metadata"]["resourceVersion"] = str(self._version)
         self._table(resource)[key] = obj
         self._publish(resource, event, obj)
-        return copy.deepcopy(obj)
+        return _clone(obj)
 
     def _publish(self, resource: Resource, event: str, obj: dict) -> None:
-        self._history.append((self._version, resource.kind, event, copy.deepcopy(obj)))
+        self._history.append((self._version, resource.kind, event, _clone(obj)))
         for kind, callback in list(self._watchers.values()):
             if kind == resource.kind:
-                callback(event, copy.deepcopy(obj))
+                callback(event, _clone(obj))
 
     def _table(self, resource: Resource) -> dict:
         return self._objects.setdefault(resource.kind, {})
@@ -162,3 +166,8 @@ def _fill_metadata(resource: Resource, obj: dict) -> None:
     meta.pop("resourceVersion", None)
     if "spec" in obj or resource.kind in ("Pod", "Service", "Deployment"):
         meta.setdefault("generation", 1)
+
+
+def _clone(obj):
+    """A deep copy of JSON-like data; a pickle round trip is ~5x faster than copy.deepcopy."""
+    return pickle.loads(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
