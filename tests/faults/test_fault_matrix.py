@@ -155,3 +155,23 @@ def test_a_slow_server_within_the_timeout_changes_nothing(capsys, sim_cluster):
     finally:
         sim_cluster.server.set_faults([])
     assert got == {name: baseline(capsys, sim_cluster, name)[0] for name in names}
+
+
+@pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
+def test_a_namespace_scoped_role_still_answers_for_its_namespace(capsys, sim_cluster):
+    """RBAC that grants one namespace (a Role, not a ClusterRole): lists across namespaces are forbidden,
+    so netpolicy reads the namespace in question one by one and says what it could not see elsewhere."""
+    cluster_wide = [{"user": "admin", "verb": "list", "resource": kind, "namespace": "", "action": "forbid"}
+                    for kind in ("pods", "networkpolicies", "deployments", "statefulsets", "daemonsets", "replicasets")]
+    sim_cluster.server.set_faults(cluster_wide)
+    try:
+        check = run(capsys, "netpolicy", ["check", "-n", "shop", "deploy/frontend", "deploy/backend", "--port", "8080",
+                                          *cluster_args(sim_cluster)])
+        monitoring = run(capsys, "netpolicy", ["check", "-n", "shop", "monitoring/deploy/prometheus", "deploy/backend",
+                                               "--port", "8080", *cluster_args(sim_cluster)])
+    finally:
+        sim_cluster.server.set_faults([])
+    assert (check.code, check.stderr) == (0, ""), check.stderr
+    assert "ALLOWED" in check.stdout and "could not list pods outside namespace shop: forbidden" in check.stdout
+    assert monitoring.code == 3 and monitoring.stderr.startswith(
+        "error: could not list deployments outside namespace shop: forbidden — cannot resolve monitoring/deploy/prometheus")

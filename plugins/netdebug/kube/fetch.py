@@ -6,7 +6,9 @@ caller knows exactly which ones it needs. `-l` filters Pods only. Namespaces are
 whole when policies are asked for: a namespaceSelector can name any namespace's labels.
 """
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
+from ..model.gaps import FORBIDDEN
 from ..model.snapshot import Snapshot
 from .client import Cluster, connect
 from .resources import resource_for
@@ -25,12 +27,29 @@ def fetch_snapshot(options, kinds: tuple[str, ...], cluster: Cluster | None = No
     gaps_before = len(cluster.gaps)
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_LISTS, len(jobs) or 1)) as pool:
         pages = list(pool.map(lambda job: _list(cluster, job[0], job[1], options.selector), jobs))
+    pages += _namespace_by_namespace(cluster, gaps_before, (cluster.namespace, *(namespaces or ())), options.selector)
     snapshot = Snapshot(origin="live")
     for items in pages:
         for obj in items:
             snapshot.add(obj)
     snapshot.gaps.extend(cluster.gaps[gaps_before:])
     return snapshot
+
+
+def _namespace_by_namespace(cluster: Cluster, gaps_before: int, namespaces: tuple, selector: str | None) -> list:
+    """A list across namespaces that RBAC forbids, retried in the namespaces the question is about (a
+    Role grants one namespace): their objects are read, and the gap then covers only the others."""
+    pages = []
+    for index, gap in list(enumerate(cluster.gaps))[gaps_before:]:
+        if gap.reason != FORBIDDEN or gap.namespace is not None or not resource_for(gap.kind).namespaced:
+            continue
+        readable = []
+        for ns in dict.fromkeys(n for n in namespaces if n):
+            before = len(cluster.gaps)
+            pages.append(_list(cluster, gap.kind, ns, selector))
+            readable += [ns] if len(cluster.gaps) == before else []
+        cluster.gaps[index] = replace(gap, readable=tuple(readable))
+    return pages
 
 
 def _with_namespaces(kinds: tuple[str, ...]) -> tuple[str, ...]:

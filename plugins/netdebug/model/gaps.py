@@ -23,11 +23,14 @@ class Gap:
     resource: str = ""
     name: str | None = None
     detail: str = ""  # the API server's own message
+    readable: tuple = ()  # a forbidden list across namespaces: the namespaces read one by one instead
 
     @property
     def permission(self) -> str:
         """`list pods in namespace shop`, `get services backend in namespace shop`, `list nodes` (what RBAC must grant)."""
         what = " ".join(part for part in (self.verb, self.resource or self.kind, self.name) if part)
+        if self.readable:
+            return f"{what} outside namespace {', '.join(self.readable)}"
         return f"{what} in namespace {self.namespace}" if self.namespace else what
 
     @property
@@ -38,7 +41,9 @@ class Gap:
 
     def covers(self, kind: str, namespace: str | None) -> bool:
         """Could this gap hide objects of `kind` in `namespace` (None: in some namespace)?"""
-        return self.reason != IGNORED and self.kind == kind and (self.namespace is None or namespace is None or self.namespace == namespace)
+        if self.reason == IGNORED or self.kind != kind or (namespace is not None and namespace in self.readable):
+            return False
+        return self.namespace is None or namespace is None or self.namespace == namespace
 
 
 class Unanswerable(ClusterError):

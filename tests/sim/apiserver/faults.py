@@ -43,7 +43,7 @@ async def inject(request: web.Request, faults: list[dict], user: str, info: Requ
 def _matches(fault: dict, user: str, info: RequestInfo) -> bool:
     return (fault.get("user", "*") in ("*", user) and fault.get("verb", "*") in ("*", info.verb)
             and fault.get("resource", "*") in ("*", info.rbac_resource)
-            and fault.get("namespace") in (None, "*", info.namespace))
+            and fault.get("namespace") in (None, "*", info.namespace or ""))  # "": cluster-wide requests only
 
 
 def forbidden(user: str, info: RequestInfo) -> dict:
