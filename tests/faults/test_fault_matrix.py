@@ -19,12 +19,12 @@ from tests.support import run_plugin
 
 from .harness import reads
 
-SHOP, EXTERNAL = "examples/shop", "examples/external-access"
+SHOP, EXTERNAL, BROKEN = "examples/shop", "examples/external-access", "examples/broken-service"
 pytestmark = pytest.mark.sim
 
 REQUEST_TIMEOUT = 1.0
 ACTIONS = {"forbid": {}, "error": {}, "delay": {"seconds": REQUEST_TIMEOUT + 0.5}, "drop": {}}
-COMMANDS = {  # name: (plugin, arguments); the ones in EXTERNAL_COMMANDS run on examples/external-access
+COMMANDS = {  # name: (plugin, arguments); on examples/shop, or external-access/broken-service (below)
     "netpath-service": ("netpath", ["shop/deploy/frontend", "svc/backend", "--port", "8080", "--no-probe"]),
     "netpath-pods": ("netpath", ["shop/deploy/frontend", "shop/deploy/backend", "--port", "8080", "--no-probe"]),
     "netpath-dns": ("netpath", ["shop/deploy/frontend", "backend", "--port", "8080", "--no-probe"]),
@@ -39,9 +39,12 @@ COMMANDS = {  # name: (plugin, arguments); the ones in EXTERNAL_COMMANDS run on 
     "ingress": ("netpolicy", ["ingress", "-n", "store"]),
     "svcdebug": ("svcdebug", ["-n", "store", "site", "--no-probe"]),
     "svcdebug-lb": ("svcdebug", ["-n", "store", "site-lb", "--no-probe"]),
+    "svcdebug-not-ready": ("svcdebug", ["-n", "web", "worker", "--no-probe"]),
+    "netpath-not-ready": ("netpath", ["-n", "web", "toolbox", "svc/worker", "--no-probe"]),
     "svcdebug-probes": ("svcdebug", ["-n", "shop", "backend", "--timeout", "1"]),
 }
 EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug", "svcdebug-lb")
+BROKEN_COMMANDS = ("svcdebug-not-ready", "netpath-not-ready")  # not-ready backends: Events are read too
 # A probing variant: only the reads its --no-probe twin does not already cover (exec).
 TWINS = {"netpath-probes": "netpath-service"}
 _baselines: dict = {}
@@ -91,7 +94,7 @@ def names_the_request(text: str, verb: str, resource: str, namespace: str | None
 
 
 @pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
-@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS])
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS])
 def test_every_read_under_every_fault(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
@@ -99,6 +102,12 @@ def test_every_read_under_every_fault(capsys, sim_cluster, name):
 @pytest.mark.parametrize("sim_cluster", [EXTERNAL], indirect=True)
 @pytest.mark.parametrize("name", EXTERNAL_COMMANDS)
 def test_every_read_under_every_fault_outside_in(capsys, sim_cluster, name):
+    check_every_read(capsys, sim_cluster, name)
+
+
+@pytest.mark.parametrize("sim_cluster", [BROKEN], indirect=True)
+@pytest.mark.parametrize("name", BROKEN_COMMANDS)
+def test_every_read_under_every_fault_not_ready(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
 
