@@ -5,6 +5,8 @@ import tempfile
 import time
 
 from ..diagnose import capture as packets_verdict
+from ..diagnose.capture_dns import dns_exchanges, dns_findings
+from ..diagnose.capture_fold import fold, settle_udp
 from ..model import objects
 
 MAX_DESTINATIONS = 4  # destination pods captured at (the first endpoints)
@@ -120,9 +122,9 @@ def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float,
     flows, dns = [], []
     if source.error is None:
         findings, flows = packets_verdict.conclude(source, destinations, expected)
-        dns = packets_verdict.dns_exchanges(source)
-        packets_verdict.fold(report, findings + packets_verdict.dns_findings(dns, source) + _slow_dns(report, dns))
-        packets_verdict.settle_udp(report, flows)
+        dns = dns_exchanges(source)
+        fold(report, findings + dns_findings(dns, source) + _slow_dns(report, dns))
+        settle_udp(report, flows)
     return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
             "files": [_file(c) for c in captures], "flows": flows, "dns": dns}
 

@@ -26,7 +26,7 @@ def compare_fabric(cluster, snapshot, report, query, sections: dict, timeout: fl
         return {"error": attempts}
     slow_ms = quality.SLOW_MS if problem == "slow" else None
     results = [fabric.result(peer, tries, slow_ms) for peer, tries in zip(peers, attempts)]
-    from ..diagnose.capture import fold
+    from ..diagnose.capture_fold import fold
 
     found = fabric.conclude(report.source, source_node, destination, target_node, problem, results)
     section = {"problem": f"{report.source} -> {destination} {problem}", "comparison": [r.to_dict() for r in results]}

@@ -5,7 +5,7 @@ source, arrive at a destination pod, was it answered (SYN-ACK, RST, a reply, ICM
 did the answer get back. The verdict of each flow is one of VERDICTS; flows with the same verdict
 towards the same address make one finding, with the flows as evidence.
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..model.findings import Finding
 from ..model.packets import Packet
@@ -236,85 +236,3 @@ def _finding(verdict: str, flows: list[Flow], source: End, expected: Expected, f
 def summary(flow: Flow) -> dict:
     return {"protocol": flow.protocol, "sport": flow.sport, "dst": flow.dst, "dport": flow.dport,
             "verdict": flow.verdict, **({"pod": flow.pod} if flow.pod else {}), **flow.detail}
-
-
-UNEXPLAINED = ("dropped-unexplained",)
-
-
-def fold(report, found: list[Finding], replaceable=UNEXPLAINED, key: str = "packets") -> None:
-    """One cause, one error: new findings refine what a netpath report already concluded.
-
-    An error that only says *that* packets vanish (`replaceable`: the probes' `dropped-unexplained`)
-    is replaced by the new errors, which keep its evidence; another error keeps its place and gains
-    the new messages as evidence under `key`; new errors nothing else reported, and the
-    non-errors, are added as they are."""
-    errors = [f for f in found if f.severity == "error"]
-    holders = [h.findings for h in report.hops] + [report.observations]
-    vague = next(((lst, f) for lst in holders for f in lst if f.code in replaceable), None)
-    first_error = next(((lst, f) for lst in holders for f in lst if f.severity == "error"), None)
-    if errors and vague:
-        where, old = vague
-        where[where.index(old):where.index(old) + 1] = [replace(f, evidence={**f.evidence, "before": old.message,
-                                                                             **_evidence_of(old)}) for f in errors]
-        _recode(report, old.code, errors[0].code)
-    elif errors and first_error:
-        where, old = first_error
-        where[where.index(old)] = replace(old, evidence={**old.evidence, key: [f.message for f in errors]})
-    else:
-        destination = report.hop("destination")  # packets proven lost after SRC: the path fails there
-        for finding in errors:
-            destination.fail(finding) if destination is not None else report.observations.append(finding)
-    report.observations.extend(f for f in found if f.severity != "error")
-
-
-def settle_udp(report, flows: list[dict]) -> None:
-    """UDP silence "proves nothing" for a probe; once the packets judged the UDP flows, that note goes."""
-    if not any(flow["protocol"] == "UDP" and flow["verdict"] for flow in flows):
-        return
-    for holder in [h.findings for h in report.hops] + [report.observations]:
-        holder[:] = [f for f in holder if f.code != "udp-unverified"]
-
-
-def _evidence_of(old: Finding) -> dict:
-    return {k: v for k, v in old.evidence.items() if k not in ("before",)} if old.code.startswith("capture-") \
-        else {"probes": old.evidence}
-
-
-def _recode(report, old: str, new: str) -> None:
-    for hop in report.hops:
-        if hop.code == old:
-            hop.code = new
-
-
-def dns_exchanges(source: End) -> list[dict]:
-    """Every DNS query the source sent (id + name), when it left, and its answer: rcode, answers, time."""
-    queries: dict[tuple, dict] = {}
-    for packet in source.packets:
-        message = packet.dns
-        if message is None:
-            continue
-        key = (message.id, message.qname.lower())
-        if not message.response and packet.src == source.ip:
-            queries.setdefault(key, {"id": message.id, "name": message.qname, "server": packet.dst, "time": packet.time})
-        elif message.response and key in queries and "rcode" not in queries[key]:
-            entry = queries[key]
-            entry.update(rcode=RCODES.get(message.rcode, str(message.rcode)), answers=message.answers,
-                         ms=round((packet.time - entry["time"]) * 1000, 3))
-    return [{k: v for k, v in q.items() if k != "time"} for q in queries.values()]
-
-
-RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
-
-
-def dns_findings(exchanges: list[dict], source: End) -> list[Finding]:
-    """Queries that left and were never answered, per server (an answer of any rcode is an answer)."""
-    unanswered: dict[str, list] = {}
-    for entry in exchanges:
-        if "rcode" not in entry:
-            unanswered.setdefault(entry["server"], []).append(entry)
-    return [Finding("capture-dns-unanswered", "error",
-                    f"DNS {server}:53: {len(lost)} queries left {source.pod}, none was answered "
-                    f"({', '.join(sorted({q['name'] for q in lost}))})", {"queries": lost, "captures": [source.file]},
-                    "check the cluster DNS pods and Service endpoints, and egress policy for UDP/TCP 53",
-                    subject=f"Pod {source.pod}")
-            for server, lost in unanswered.items() if len(lost) == len([e for e in exchanges if e["server"] == server])]
