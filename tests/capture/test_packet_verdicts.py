@@ -58,6 +58,15 @@ def test_service_address_translated_to_an_address_that_is_no_endpoint():
     assert verdicts == ["dnat-unexpected"] and f"{OTHER}:8080" in findings[0].message and DST in findings[0].message
 
 
+def test_service_address_answered_but_no_endpoint_saw_it_was_translated_elsewhere():
+    expected = Expected({DST: "lab/dst"}, frozenset([80, 8080]), frozenset([SVC]))
+    to_service = tcp(SRC, SVC, 40003, 80, "S", 0, OUTGOING)
+    verdicts, findings = judge([to_service, tcp(SVC, SRC, 80, 40003, "SA", 0.001)], [], expected)
+    assert verdicts == ["dnat-unexpected"] and "none of the endpoints' captures saw" in findings[0].message
+    assert judge([to_service, tcp(SVC, SRC, 80, 40003, "SA", 0.001)], [], expected,
+                 destination_error="no tcpdump")[0] == ["answered"]  # an endpoint we could not watch may have it
+
+
 def test_service_address_seen_at_the_source_is_judged_at_every_endpoint():
     expected = Expected({DST: "lab/dst"}, frozenset([80, 8080]), frozenset([SVC]))
     to_service = tcp(SRC, SVC, 40002, 80, "S", 0, OUTGOING)

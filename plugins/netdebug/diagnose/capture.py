@@ -23,8 +23,8 @@ FINDINGS = {  # verdict -> (code, severity, message template)
                          "{to}: rejected on the way ({answer}) before it reached {pod}"),
     "unanswered": ("capture-unanswered", "error", "{to}: left {source}, no answer (no capture at the destination)"),
     "dnat-unexpected": ("capture-dnat-unexpected", "error",
-                        "traffic for the Service left {source} translated to {to}, which is not one of its "
-                        "endpoints ({expected})"),
+                        "traffic for the Service ({to}) went to {actual}, which is not one of its endpoints "
+                        "({expected})"),
 }
 MAX_LISTED = 5  # flows listed in a finding's evidence (all are in the capture section)
 FIXES = {
@@ -136,11 +136,16 @@ def judge(flow: Flow, source: End, destinations: list[End], expected: Expected) 
         flow.pod = expected.endpoints.get(flow.dst)
         return
     if expected.service_ips and flow.dst not in expected.endpoints and flow.dst not in expected.service_ips:
-        flow.verdict, flow.detail = "dnat-unexpected", {"actual": flow.dst}
+        flow.verdict, flow.detail = "dnat-unexpected", {"actual": f"{flow.dst}:{flow.dport}"}  # translated in the pod
         return
     seen = _at_destination(flow, source.ip, destinations)
     flow.pod = seen[0].pod if seen else expected.endpoints.get(flow.dst)
-    flow.verdict = _verdict(flow, seen, _watched(destinations, flow, expected))
+    watched = _watched(destinations, flow, expected)
+    if flow.dst in expected.service_ips and watched and not seen and _answer(flow.replies) is not None:
+        # answered, yet no endpoint's capture saw it arrive: translated (on the node) to someone else
+        flow.verdict, flow.detail = "dnat-unexpected", {"actual": "an address none of the endpoints' captures saw"}
+        return
+    flow.verdict = _verdict(flow, seen, watched)
     flow.detail.update(_numbers(flow, seen))
     if flow.verdict != "answered" and _answer_text(flow.replies):
         flow.detail["answer"] = _answer_text(flow.replies)
@@ -226,7 +231,7 @@ def _finding(verdict: str, flows: list[Flow], source: End, expected: Expected, f
     first = flows[0]
     answer = first.detail.get("answer") or ("SYN-ACK" if first.protocol == "TCP" else "a reply")
     words = {"to": first.to, "pod": first.pod or first.dst, "source": source.pod, "answer": answer,
-             "actual": first.dst, "expected": ", ".join(sorted(expected.endpoints)) or "none"}
+             "actual": first.detail.get("actual", first.dst), "expected": ", ".join(sorted(expected.endpoints)) or "none"}
     evidence = {"flows": [summary(f) for f in flows[:MAX_LISTED]], "captures": files}
     if len(flows) > MAX_LISTED:
         evidence["more flows"] = len(flows) - MAX_LISTED
