@@ -34,7 +34,10 @@ def test_no_ready_endpoints(sim_cluster):
 def test_wrong_target_port_refused(sim_cluster):
     code, report = live(sim_cluster, "shop/client", "svc/wrongport")
     assert (code, report["verdict"]) == (1, "blocked at destination")
-    assert "not-listening" in codes(report) and "target-port-not-exposed" in codes(report)
+    # one cause, one finding: the static "no container declares the port" warnings are its evidence
+    assert "not-listening" in codes(report) and not {"target-port-not-exposed", "port-not-declared"} & set(codes(report))
+    refused = next(f for f in report["findings"] if f["code"] == "not-listening")
+    assert any("targets port" in line for line in refused["evidence"]["declared"]), refused["evidence"]
 
 
 def test_clusterip_path_broken_while_pods_answer(sim_cluster):

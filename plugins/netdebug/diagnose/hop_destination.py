@@ -44,7 +44,7 @@ def _undeclared(facts: list[dict], protocol: str, container: str | None) -> Find
     where = f"container {container}" if container else "any container"
     return Finding("port-not-declared", "warning",
                    f"{protocol} port {facts[0]['port']} is not declared by {where} of {facts[0]['pod']}",
-                   {"pods": [f["pod"] for f in facts]},
+                   {"pods": [f["pod"] for f in facts], "port": facts[0]["port"]},
                    "declare the port in the container spec (ports: containerPort) if the app listens there; "
                    "otherwise use the port the app really listens on", f"Pod {facts[0]['pod']}")
 

@@ -6,6 +6,7 @@ svcdebug's probe_verdicts draw the expert's conclusions (clusterip-path-broken, 
 dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets the observed verdict.
 """
 from . import path_verdict, probe_verdicts
+from .root_cause import root_cause_folds
 from .hops import FAIL, OK
 from .path_verdict import GOOD, UNSEEN_POLICY
 from .service_policy import PolicyCheck
@@ -62,9 +63,23 @@ def conclude(report, results: list[dict]) -> None:
     verdicts = probe_verdicts.conclude([r["result"] for r in results if "result" in r], probe_facts(report, results))
     for finding in verdicts:
         _attach(report, finding)
+    _fold_root_causes(report)
     path_verdict.policy_not_enforced(report, by_role)
     report.observed = path_verdict.observed(report, by_role)
     path_verdict.agree_marks(report)
+
+
+def _fold_root_causes(report) -> None:
+    """The static port warnings of a port the probes saw refused become that refusal's evidence, on
+    whichever hop each stood."""
+    changes = root_cause_folds([f for hop in report.hops for f in hop.findings] + report.observations)
+    for hop in report.hops:
+        hop.findings = _applied(hop.findings, changes)
+    report.observations = _applied(report.observations, changes)
+
+
+def _applied(findings: list, changes: dict) -> list:
+    return [changes.get(id(f), f) for f in findings if changes.get(id(f), f) is not None]
 
 
 def probe_facts(report, results: list[dict]) -> probe_verdicts.ProbeFacts:

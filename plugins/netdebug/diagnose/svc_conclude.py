@@ -13,10 +13,9 @@ from dataclasses import replace
 
 from ..model.findings import Finding, has_errors
 from .probe_verdicts import ProbeFacts, client_of, conclude, direct_probes
+from .root_cause import fold_root_causes
 
 LISTED = 10
-CAUSES = ("not-listening", "listening-loopback-only")
-FOLDED = ("target-port-not-exposed",)
 
 
 def conclude_service(static: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
@@ -60,21 +59,6 @@ def _observed(finding: Finding, denied: list) -> Finding:
                                "denied connection(s) time out")
     return replace(finding, severity="info", evidence={**finding.evidence, "observed": lines[:LISTED]},
                    message=f"{finding.message}, declared only: the probes connected (policy-not-enforced)")
-
-
-def fold_root_causes(findings: list[Finding]) -> list[Finding]:
-    """A static port warning whose targetPort the probes saw refused becomes evidence of that refusal."""
-    causes = {f.evidence.get("targetPort"): f for f in findings if f.code in CAUSES}
-    folded = {id(f) for f in findings if f.code in FOLDED and f.evidence.get("targetPort") in causes}
-    result = []
-    for finding in findings:
-        if id(finding) in folded:
-            continue
-        absorbed = [f for f in findings if id(f) in folded and finding is causes.get(f.evidence.get("targetPort"))]
-        if absorbed:
-            finding = replace(finding, evidence={**finding.evidence, "declared": [f.message for f in absorbed]})
-        result.append(finding)
-    return result
 
 
 def client_outcome(findings: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
