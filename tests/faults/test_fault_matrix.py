@@ -20,6 +20,7 @@ from tests.support import run_plugin
 from .harness import reads
 
 SHOP, EXTERNAL, BROKEN = "examples/shop", "examples/external-access", "examples/broken-service"
+TIERS = "tests/scenarios/netpath/tiers"  # installs the admin-policy API
 pytestmark = pytest.mark.sim
 
 REQUEST_TIMEOUT = 2.0  # 1 s timed out a plain namespace list on a machine at load 16
@@ -41,10 +42,13 @@ COMMANDS = {  # name: (plugin, arguments); on examples/shop, or external-access/
     "svcdebug-lb": ("svcdebug", ["-n", "store", "site-lb", "--no-probe"]),
     "svcdebug-not-ready": ("svcdebug", ["-n", "web", "worker", "--no-probe"]),
     "netpath-not-ready": ("netpath", ["-n", "web", "toolbox", "svc/worker", "--no-probe"]),
+    "netpath-tiers": ("netpath", ["partners/client", "payments/ledger", "--no-probe"]),
+    "check-tiers": ("netpolicy", ["check", "partners/client", "payments/ledger"]),
     "svcdebug-probes": ("svcdebug", ["-n", "shop", "backend", "--timeout", "1"]),
 }
 EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug", "svcdebug-lb")
 BROKEN_COMMANDS = ("svcdebug-not-ready", "netpath-not-ready")  # not-ready backends: Events are read too
+TIERS_COMMANDS = ("netpath-tiers", "check-tiers")  # admin policies read too
 # A probing variant: only the reads its --no-probe twin does not already cover (exec).
 TWINS = {"netpath-probes": "netpath-service"}
 _baselines: dict = {}
@@ -94,7 +98,7 @@ def names_the_request(text: str, verb: str, resource: str, namespace: str | None
 
 
 @pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
-@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS])
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS + TIERS_COMMANDS])
 def test_every_read_under_every_fault(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
@@ -108,6 +112,12 @@ def test_every_read_under_every_fault_outside_in(capsys, sim_cluster, name):
 @pytest.mark.parametrize("sim_cluster", [BROKEN], indirect=True)
 @pytest.mark.parametrize("name", BROKEN_COMMANDS)
 def test_every_read_under_every_fault_not_ready(capsys, sim_cluster, name):
+    check_every_read(capsys, sim_cluster, name)
+
+
+@pytest.mark.parametrize("sim_cluster", [TIERS], indirect=True)
+@pytest.mark.parametrize("name", TIERS_COMMANDS)
+def test_every_read_under_every_fault_admin_tiers(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
 

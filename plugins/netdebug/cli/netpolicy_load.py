@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFoundError
 from ..model import objects
-from ..model.gaps import require
+from ..model.gaps import Unanswerable, require
 from ..model.kinds import ADMIN_POLICY_KINDS as ADMIN_KINDS, POD_CONTROLLER_KINDS
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
@@ -103,6 +103,11 @@ def require_policies(snapshot: Snapshot, namespaces, consequence: str) -> None:
 
     for kind in ADMIN_KINDS:
         require(without_unserved(snapshot.gaps), kind, None, consequence)
+    from ..policy.namespace_labels import unseen_namespace_labels
+
+    labels_gap = unseen_namespace_labels(snapshot)  # a namespaceSelector on other labels may match otherwise
+    if labels_gap is not None:
+        raise Unanswerable(labels_gap, f"{consequence}: policies select namespaces by their labels")
 
 
 def notes(snapshot: Snapshot, sides=(), pods=()) -> list[str]:

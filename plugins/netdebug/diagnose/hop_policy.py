@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 
 from ..model import objects
 from ..model.gaps import NOT_SERVED
-from ..model.kinds import ADMIN_POLICY_KINDS, NAMESPACE_NAME_LABEL
+from ..model.kinds import ADMIN_POLICY_KINDS
 from ..policy.engine import Endpoint, PolicyEngine
+from ..policy.namespace_labels import unseen_namespace_labels
 from ..model.findings import Finding
 from . import policy_fix
 from .hops import Hop
@@ -75,28 +76,8 @@ def _unseen(snapshot) -> list:
 
 
 def _unseen_namespace_labels(snapshot) -> str:
-    """Why namespaceSelectors cannot be trusted: Namespaces were unreadable and some selector needs a label
-    other than kubernetes.io/metadata.name (the one label every namespace has, known without reading it)."""
-    if snapshot.complete("Namespace"):
-        return ""
-    policies = [p for kind in ("NetworkPolicy", *ADMIN_POLICY_KINDS) for p in snapshot.of(kind)]
-    if not any(key != NAMESPACE_NAME_LABEL for p in policies for key in _namespace_selector_keys(objects.spec(p))):
-        return ""
-    gaps = "; ".join(g.sentence for g in snapshot.gaps_for("Namespace"))
-    return f"namespace labels could not be read ({gaps}): namespaceSelectors may match otherwise"
-
-
-def _namespace_selector_keys(node):
-    """Label keys of every namespaceSelector (NetworkPolicy) and `namespaces` selector (admin policies)."""
-    if isinstance(node, list):
-        for item in node:
-            yield from _namespace_selector_keys(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("namespaceSelector", "namespaces") and isinstance(value, dict):
-                yield from (value.get("matchLabels") or {})
-                yield from (e.get("key") for e in value.get("matchExpressions") or [] if isinstance(e, dict))
-            yield from _namespace_selector_keys(value)
+    gap = unseen_namespace_labels(snapshot)
+    return f"namespace labels could not be read ({gap.sentence}): namespaceSelectors may match otherwise" if gap else ""
 
 
 def localhost_policy_hop() -> Hop:
