@@ -17,6 +17,9 @@ from .nodes import internal_ip
 from .registry import ETC_NETNS, sweep
 
 PARALLEL = 32
+# where br_netfilter is loaded, bridged frames would meet iptables on the bridge and a Service DNAT to
+# a same-node pod would be bridged, never routed, its replies never un-DNAT'ed: pods are routed instead
+BRIDGE_NETFILTER_OFF = [f"net.bridge.bridge-nf-call-{tables}=0" for tables in ("iptables", "ip6tables", "arptables")]
 EGRESS_CHAINS = ("-A SIM-ADMIN-OUT ", "-A SIM-POLICY-OUT ", "-A SIM-BASELINE-OUT ")
 
 
@@ -81,8 +84,9 @@ class DataPlane:
                   netns.fabric_batch(list(self.nodes.values()), list(self.pods.values()), lb_ips)
                   + "\n".join(outside.fabric_lines(self.outside) + kubeproxy.reject_routes(ports)) + "\n")
         netns.run(["ip", "-n", self.outside, "-batch", "-"], outside.outside_batch())
-        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-qw", "net.ipv4.ip_forward=1",
-                   *[f"net.ipv4.conf.{key}.send_redirects=0" for key in ("all", *self._bridges())]])
+        netns.run(["ip", "netns", "exec", self.fabric, netns.binary("sysctl"), "-eqw", "net.ipv4.ip_forward=1",
+                   *[f"net.ipv4.conf.{key}.send_redirects=0" for key in ("all", *self._bridges())],
+                   *BRIDGE_NETFILTER_OFF])
         node_ips = {name: net.address for name, net in self.nodes.items()}
         netns.run(["ip", "netns", "exec", self.fabric, netns.binary("iptables-restore")],
                   kubeproxy.fabric_rules(ports, node_ips, outside.VETH, self._bridges())
@@ -130,8 +134,11 @@ class DataPlane:
     def _bridges(self) -> tuple:
         return tuple(node.bridge for node in self.nodes.values())
 
-    def _pod_rules(self, ports, pod: dict) -> str:
+    def _pod_rules(self, ports, pod: dict) -> str | None:
+        """The pod's iptables-restore text; None when nothing filters it (the fabric does its Services)."""
         drops, own_ip = self._drops(pod), pod["status"].get("podIP")
+        if not drops and not self.enforce_policies:
+            return None
         declared, lines = netpolicy.rules(pod, self.objects) if self.enforce_policies else ([], [])
         admin = [line for chain in adminpolicy.rules(pod, self.objects).values() for line in chain] \
             if self.enforce_policies else []

@@ -3,11 +3,11 @@
 The fabric (the nodes' network, which every pod's packets cross) holds each Service once: ClusterIP,
 NodePort and LoadBalancer-IP rules in nat PREROUTING (a KUBE-SVC chain per Service port that picks a
 ready endpoint with `statistic --mode random --probability 1/n`), REJECT for Services without ready
-endpoints, MASQUERADE for traffic from outside. A pod namespace carries ClusterIP rules only where
-the pod needs them before its packet leaves (`pod_service_ports`): the Services it backs (hairpin:
-a pod reaching itself through its Service stays inside it) and, when the pod's egress is filtered
-(drop rules, enforced policies), every Service, so its filters see the post-DNAT pod IP as with
-kube-proxy on the pod's node. Plus the pod's `sim.netdebug.io/drop` rules in filter.
+endpoints, MASQUERADE for traffic from outside and for a pod reaching itself through its Service
+(hairpin, as kube-proxy does). A pod without filters has no rules at all. A pod with filters (drop
+rules, enforced policies) DNATs in its own namespace what its filters must see (`pod_service_ports`):
+the Services it backs (hairpin stays inside it, never a policy matter) and, when its egress is
+filtered, every Service, so egress filters see the post-DNAT pod IP as on a kube-proxy node.
 """
 import hashlib
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from .scenario import annotation
 
 
 FROM_POD = "0x4000"  # fabric packet mark: came in from a pod (not masqueraded)
+HAIRPIN = "0x8000"  # fabric packet mark: a pod reaching itself through its Service (masqueraded)
 VOID = "192.0.2.1"  # routed out of a veth in the fabric whose other end drops everything (outside.py)
 
 
@@ -84,8 +85,9 @@ def _chain(kind: str, *parts) -> str:
     return f"KUBE-{kind}-" + hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()[:16].upper()
 
 
-def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
-    """Chain declarations and rules shared by pods and the fabric: KUBE-SVC-* -> KUBE-SEP-* (DNAT)."""
+def _svc_chains(ports: list[ServicePort], hairpin: bool = False) -> tuple[list[str], list[str]]:
+    """Chain declarations and rules shared by pods and the fabric: KUBE-SVC-* -> KUBE-SEP-* (DNAT).
+    `hairpin` marks a connection from the endpoint itself, to be masqueraded (as kube-proxy does)."""
     declared, rules = [], []
     for sp in ports:
         if not sp.endpoints:
@@ -98,12 +100,14 @@ def _svc_chains(ports: list[ServicePort]) -> tuple[list[str], list[str]]:
             remaining = len(sp.endpoints) - index
             chance = f"-m statistic --mode random --probability {1 / remaining:.11f} " if remaining > 1 else ""
             rules.append(f'-A {svc} -m comment --comment "{sp.ref} -> {ip}:{port}" {chance}-j {sep}')
+            if hairpin:
+                rules.append(f"-A {sep} -s {ip}/32 -j MARK --set-xmark {HAIRPIN}/{HAIRPIN}")
             rules.append(f"-A {sep} -p {sp.protocol.lower()} -j DNAT --to-destination {ip}:{port}")
     return declared, rules
 
 
 def pod_service_ports(ports: list[ServicePort], pod_ip: str | None, egress_filtered: bool) -> list[ServicePort]:
-    """The Service ports a pod namespace must DNAT itself (see the module docstring); the fabric does the rest."""
+    """The Service ports a pod namespace with filters must DNAT itself (see the module docstring)."""
     if egress_filtered:
         return ports
     return [sp for sp in ports if any(ip == pod_ip for ip, _ in sp.endpoints)]
@@ -160,11 +164,12 @@ def fabric_rules(ports: list[ServicePort], node_ips: dict | None = None, outside
     externalTrafficPolicy Local: a node forwards their NodePort traffic only to its own endpoints, and a
     node without one drops it (kube-proxy's "no local endpoints"); pod traffic may use any endpoint.
     Connections from pods (coming in on a node bridge of `bridges`) keep their source address."""
-    declared, rules = _svc_chains(ports)
+    declared, rules = _svc_chains(ports, hairpin=True)
     nat = ["*nat", ":KUBE-SERVICES - [0:0]", ":KUBE-NODEPORTS - [0:0]", *declared,
            *[f"-A PREROUTING -i {bridge} -j MARK --set-xmark {FROM_POD}/{FROM_POD}" for bridge in bridges],
            "-A PREROUTING -j KUBE-SERVICES", "-A OUTPUT -j KUBE-SERVICES",
            "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS",
+           f"-A POSTROUTING -m mark --mark {HAIRPIN}/{HAIRPIN} -j MASQUERADE",
            f"-A POSTROUTING -m mark --mark {FROM_POD}/{FROM_POD} -j RETURN",
            "-A POSTROUTING -m conntrack --ctstate DNAT -j MASQUERADE"]
     drops = _no_endpoint_rejects(ports, ("FORWARD", "OUTPUT"))

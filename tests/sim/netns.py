@@ -116,6 +116,7 @@ def add_namespaces(names: list[str]) -> None:
     run(["ip", "-batch", "-"], "".join(f"netns add {n}\n" for n in names))
 
 
-async def configure_pod(pod: PodNet, rules: str, limit: asyncio.Semaphore) -> None:
+async def configure_pod(pod: PodNet, rules: str | None, limit: asyncio.Semaphore) -> None:
     await run_async(["ip", "-n", pod.netns, "-batch", "-"], pod_batch(pod), limit)
-    await run_async(["ip", "netns", "exec", pod.netns, binary("iptables-restore")], rules, limit)
+    if rules:
+        await run_async(["ip", "netns", "exec", pod.netns, binary("iptables-restore")], rules, limit)
