@@ -34,11 +34,20 @@ _DEFERRED = {
     "multiprocessing": (), "multiprocessing.pool": ("ThreadPool",),
     "urllib3.http2": (),
 }
+
+
+def _cpu_count() -> int:
+    count = os.cpu_count()
+    if count is None:
+        raise NotImplementedError("cannot determine number of cpus")
+    return count
+
+
 # Names answered without running the module. The client calls multiprocessing.cpu_count() once per
 # Configuration, to size its connection pool; that function is os.cpu_count() (NotImplementedError
 # when unknown), while importing multiprocessing costs pickle, socket and its contexts (~65 M
 # instructions, 8% of a live check).
-_ANSWERED = {("multiprocessing", "cpu_count"): "_cpu_count"}
+_ANSWERED = {("multiprocessing", "cpu_count"): _cpu_count}
 _LOADING = threading.RLock()  # probe threads may reach the same deferred module at once
 _RUNNING: set[str] = set()  # deferred modules whose code is running (in the thread holding _LOADING)
 
@@ -50,7 +59,7 @@ class _DeferredModule(types.ModuleType):
         if attr.startswith("__"):
             raise AttributeError(attr)
         if (self.__name__, attr) in _ANSWERED:
-            return globals()[_ANSWERED[self.__name__, attr]]
+            return _ANSWERED[self.__name__, attr]
         if attr in _DEFERRED.get(self.__name__, ()):
             return _StandIn(self, attr)
         if hasattr(self, "__path__") and importlib.util.find_spec(f"{self.__name__}.{attr}"):
@@ -66,13 +75,6 @@ class _StandIn:
 
     def __call__(self, *args, **kwargs):
         return getattr(_run(self._module, self._name), self._name)(*args, **kwargs)
-
-
-def _cpu_count() -> int:
-    count = os.cpu_count()
-    if count is None:
-        raise NotImplementedError("cannot determine number of cpus")
-    return count
 
 
 def _run(module: types.ModuleType, wanted: str) -> types.ModuleType:
