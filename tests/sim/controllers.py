@@ -33,7 +33,8 @@ def reconcile(objects: list[dict], now: str | None = None) -> list[dict]:
     services.allocate(svcs)
     services.load_balancer_status(svcs)
     services.ingress_status(of(objects, "Ingress"), of(objects, "IngressClass"), svcs)
-    objects += endpoints.for_services([s for s in svcs if not _has_slices(objects, s)], pods)
+    sliced = _sliced_services(objects)
+    objects += endpoints.for_services([s for s in svcs if _ref(s) not in sliced], pods)
     workload_status.fill(objects, pods, workloads.APPS, now)
     objects += _missing_namespaces(objects)
     for namespace in of(objects, "Namespace"):
@@ -52,10 +53,14 @@ def _find(objects: list[dict], kind: str, namespace: str, name: str) -> dict | N
                  and o["metadata"]["name"] == name), None)
 
 
-def _has_slices(objects: list[dict], service: dict) -> bool:
-    return any(o["metadata"].get("namespace") == service["metadata"]["namespace"]
-               and (o["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == service["metadata"]["name"]
-               for o in of(objects, "EndpointSlice"))
+def _sliced_services(objects: list[dict]) -> set[tuple]:
+    """(namespace, name) of the Services the scenario brings EndpointSlices for."""
+    return {(o["metadata"].get("namespace"), (o["metadata"].get("labels") or {}).get("kubernetes.io/service-name"))
+            for o in of(objects, "EndpointSlice")}
+
+
+def _ref(service: dict) -> tuple:
+    return service["metadata"]["namespace"], service["metadata"]["name"]
 
 
 def _default_namespace(objects: list[dict]) -> None:

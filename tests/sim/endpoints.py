@@ -7,14 +7,16 @@ MANAGED_BY = "endpointslice-controller.k8s.io"
 
 
 def for_services(services: list[dict], pods: list[dict]) -> list[dict]:
-    created = []
+    created, by_namespace = [], {}
+    for pod in pods:
+        if _serving_candidate(pod):
+            by_namespace.setdefault(pod["metadata"]["namespace"], []).append(pod)
     for service in services:
         selector = (service.get("spec") or {}).get("selector")
         if not selector or service["spec"].get("type") == "ExternalName":
             continue
-        namespace = service["metadata"]["namespace"]
-        members = [p for p in pods if p["metadata"]["namespace"] == namespace and _serving_candidate(p)
-                   and matches({"matchLabels": selector}, p["metadata"].get("labels") or {})]
+        members = [p for p in by_namespace.get(service["metadata"]["namespace"], [])
+                   if matches({"matchLabels": selector}, p["metadata"].get("labels") or {})]
         created += _slices(service, members)
         created.append(_endpoints(service, members))
     return created
