@@ -32,14 +32,16 @@ EXAMPLES = [
     ("kubectl netpath toolbox https://shop.example.com/healthz", "a pod to a URL, with the HTTP status"),
     ("kubectl netpath external svc/web -n shop", "from outside: NodePort, LoadBalancer, Ingress"),
     ("kubectl netpath -f manifests/ shop/web-0 shop/db-0 --port 5432", "static walk from YAML files"),
+    ("kubectl netpath -n shop deploy/frontend svc/backend svc/cache db-0:5432", "several destinations, one probe batch"),
 ]
-EPILOG = epilog(EXAMPLES, {0: "reachable", 1: "blocked or unknown"}, NOTES)
+EPILOG = epilog(EXAMPLES, {0: "reachable (every DST)", 1: "blocked or unknown (some DST)"}, NOTES)
 
 
 @click.command(name="netpath", epilog=EPILOG, context_settings=CONTEXT_SETTINGS,
-               help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.")
+               help="Every hop between SRC and DST, the first broken one and why; proven with probes from SRC.\n\n"
+                    "Several DSTs share one read of the cluster and one probe batch from SRC.")
 @click.argument("src", shell_complete=completes("sources"))
-@click.argument("dst", shell_complete=completes("destinations"))
+@click.argument("dst", nargs=-1, required=True, shell_complete=completes("destinations"))
 @click.option("--port", default=None, type=PORT, shell_complete=completes("ports"),
               help="Destination port (number or name); default: the only one "
               "declared.")
@@ -69,7 +71,10 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
     from ..diagnose.target import parse_destination, parse_source
 
     options = make_cluster_options(kwargs)
-    source, destination = parse_source(src), parse_destination(dst)
+    source, destinations = parse_source(src), [parse_destination(d) for d in dst]
+    if len(destinations) > 1 and (capture or count):
+        raise InputError("--capture and --count follow one path: name one DST")
+    destination = destinations[0]
     if capture_dir and not capture:
         raise InputError("--capture-dir applies to --capture only")
     measured = [flag for flag, given in (("--capture", capture), ("--count", count)) if given]
@@ -80,7 +85,8 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         from .path_capture import checked_directory
 
         capture_dir = checked_directory(capture_dir)
-    http_path = http_path or (destination.path if destination.scheme == "http" else None)
+    http_paths = [http_path or (d.path if d.scheme == "http" else None) for d in destinations]
+    http_path = http_paths[0]
     if options.offline:
         from .snapshot import load_snapshot
 
@@ -95,8 +101,14 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
         namespace = cluster.namespace
         source = parse_source(qualify_live(cluster, src)) if options.all_namespaces else source
         snapshot = fetch(cluster, source, destination, namespace, explicit=bool(options.namespace))
-    query = resolved_query(cluster, snapshot, source, destination, namespace, bool(options.namespace), port=port,
-                           protocol=protocol.upper(), source_container=container, to_container=to_container)
+        for other in destinations[1:]:
+            snapshot.merge(fetch(cluster, source, other, namespace, explicit=bool(options.namespace)))
+    queries = [resolved_query(cluster, snapshot, source, d, namespace, bool(options.namespace), port=port,
+                              protocol=protocol.upper(), source_container=container, to_container=to_container)
+               for d in destinations]
+    if len(queries) > 1:
+        return _several(cluster, snapshot, queries, no_probe, timeout, http_paths, ephemeral, output, no_color)
+    query = queries[0]
     report, sections = walk(snapshot, query), {}
     if cluster is not None and not no_probe and report.hop("source").status != "fail":  # no exec into a dead pod
         from .path_probe import probe_path
@@ -121,6 +133,28 @@ def command(src, dst, port, protocol, container, to_container, http_path, no_pro
 
             render_sections(sections, sys.stdout, Style(use_color(no_color, sys.stdout)))
     return ExitCode.OK if report.verdict == "reachable" else ExitCode.PROBLEM
+
+
+def _several(cluster, snapshot, queries: list, no_probe: bool, timeout: float, http_paths: list,
+             ephemeral: str | None, output: str, no_color: bool) -> ExitCode:
+    """Several destinations from one SRC: one snapshot, one probe batch, one report per path."""
+    from ..diagnose.path import walk
+
+    reports = [walk(snapshot, query) for query in queries]
+    if cluster is not None and not no_probe and reports[0].hop("source").status != "fail":
+        from .path_probe import probe_paths
+
+        probe_paths(cluster, snapshot, list(zip(reports, queries)), timeout, http_paths, ephemeral)
+    documents = [{**report.to_dict(), "gaps": gap_notes(snapshot.gaps)} for report in reports]
+    if not write_structured(documents, output, sys.stdout):
+        from ..render.netpath_text import render
+
+        for index, document in enumerate(documents):
+            sys.stdout.write("\n" if index else "")
+            render(document, sys.stdout, Style(use_color(no_color, sys.stdout)))
+        reachable = sum(1 for report in reports if report.verdict == "reachable")
+        sys.stdout.write(f"\n{len(reports)} paths: {reachable} reachable, {len(reports) - reachable} not\n")
+    return ExitCode.OK if all(report.verdict == "reachable" for report in reports) else ExitCode.PROBLEM
 
 
 def _with_quality(run, sections: dict, cluster, report, query, count: int, timeout: float, after: bool = False):

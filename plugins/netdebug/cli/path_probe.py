@@ -24,6 +24,31 @@ def probe_path(cluster, snapshot, report, query, timeout: float, http_path: str 
     report.probes = [_public(r) for r in results]
 
 
+def probe_paths(cluster, snapshot, walked: list, timeout: float, http_paths: list, ephemeral: str | None,
+                stream=None) -> None:
+    """Several paths from one SRC: every path's probes go in ONE batch (one exec per container), then
+    each path concludes from its own results. `walked`: (report, query) pairs."""
+    stream = stream or sys.stderr
+    if walked[0][1].source is None:  # from this machine: nothing to batch
+        for (report, query), http_path in zip(walked, http_paths):
+            probe_path(cluster, snapshot, report, query, timeout, http_path, ephemeral, stream)
+        return
+    plans = [path_probes.plan(report, report.protocol, http_path, query.to_container)
+             for (report, query), http_path in zip(walked, http_paths)]
+    flat = [probe for plan in plans for probe in plan]
+    if not flat:
+        return
+    if stream.isatty():
+        stream.write(f"probing {len(flat)} target(s) of {len(walked)} paths from {walked[0][0].source} "
+                     f"(timeout {timeout:g}s)...\n")
+    results = iter(_run_in_pods(cluster, snapshot, walked[0][1], flat, timeout, ephemeral, stream))
+    for (report, _), plan in zip(walked, plans):
+        mine = [next(results) for _ in plan]
+        if mine:
+            path_probes.conclude(report, mine)
+            report.probes = [_public(r) for r in mine]
+
+
 def _run_in_pods(cluster, snapshot, query, planned, timeout, ephemeral, stream) -> list[dict]:
     """The planned probes as typed specs through the one batch runner; each planned dict gets its result."""
     from ..probe.batch import run_batch

@@ -4,7 +4,6 @@ then say what they skipped)."""
 from ..diagnose.svc_read_plan import around_reads, candidate_reads, second_reads
 from ..kube.policies import without_unserved
 from ..kube.queries import run_queries
-from ..model import objects
 from ..model.snapshot import Snapshot
 
 
@@ -12,23 +11,13 @@ def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple
     snapshot = Snapshot(origin="live")
     service = cluster.get("Service", namespace, name)
     if service is None:
-        add_new(snapshot, run_queries(cluster, candidate_reads(namespace, name)))
+        snapshot.add_missing(run_queries(cluster, candidate_reads(namespace, name)))
         service = snapshot.get("Service", namespace, name)  # RBAC may allow list but not get
     else:
         snapshot.add(service)
     if service is not None:
-        add_new(snapshot, run_queries(cluster, around_reads(service, client_ref)))
+        snapshot.add_missing(run_queries(cluster, around_reads(service, client_ref)))
         slices_forbidden = any(g.kind == "EndpointSlice" for g in cluster.gaps)
-        add_new(snapshot, run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))
+        snapshot.add_missing(run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot
-
-
-def add_new(snapshot: Snapshot, found: list[dict]) -> None:
-    """Add what the snapshot does not hold yet (a pod may come back from two reads)."""
-    seen = {(o.get("kind"), objects.ref(o)) for kind in snapshot.objects for o in snapshot.of(kind)}
-    for obj in found:
-        key = (obj.get("kind"), objects.ref(obj))
-        if key not in seen:
-            seen.add(key)
-            snapshot.add(obj)

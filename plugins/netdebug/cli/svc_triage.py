@@ -9,7 +9,6 @@ from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_fi
 from ..model.gaps import require
 from ..model.snapshot import Snapshot
 from .snapshot import load_files
-from .svc_fetch import add_new
 from .svc_offline import OFFLINE_NOTE
 from .svc_probes import Progress, run_service_probes
 
@@ -37,11 +36,11 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) 
     from ..kube.queries import run_queries
 
     snapshot = Snapshot(origin="live")
-    add_new(snapshot, run_queries(cluster, triage_reads(namespaces)))
+    snapshot.add_missing(run_queries(cluster, triage_reads(namespaces)))
     for ns in namespaces or [None]:
         require(cluster.gaps, "Service", ns, f"cannot list the Services {'in ' + ns if ns else 'of the cluster'}")
     services = services_in_scope(snapshot, namespaces, selector)
-    add_new(snapshot, run_queries(cluster, second_reads(snapshot, services, namespaces is None)))
+    snapshot.add_missing(run_queries(cluster, second_reads(snapshot, services, namespaces is None)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot, services
 

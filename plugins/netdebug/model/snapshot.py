@@ -23,6 +23,21 @@ class Snapshot:
     def add(self, obj: dict) -> None:
         self.objects.setdefault(obj.get("kind", ""), []).append(obj)
 
+    def add_missing(self, found: list[dict]) -> None:
+        """Add the objects this snapshot does not hold yet (by kind, namespace, name): several reads
+        may return the same object."""
+        seen = {(kind, objects.namespace(o), objects.name(o)) for kind, items in self.objects.items() for o in items}
+        for obj in found:
+            key = (obj.get("kind", ""), objects.namespace(obj), objects.name(obj))
+            if key not in seen:
+                seen.add(key)
+                self.add(obj)
+
+    def merge(self, other: "Snapshot") -> None:
+        """Another read of the same cluster: its new objects and gaps join this one."""
+        self.add_missing([o for items in other.objects.values() for o in items])
+        self.gaps.extend(g for g in other.gaps if g not in self.gaps)
+
     def replace(self, old: dict, new: dict) -> None:
         """Put `new` where `old` was (the same kind/namespace/name defined again)."""
         items = self.objects[old["kind"]]
