@@ -3,8 +3,8 @@
     python benchmarks/triage_cluster.py OUT_DIR [--services 1000] [--namespaces 50] [--seed 1]
 
 Writes OUT_DIR/cluster/ (00-cluster.yaml: nodes and cluster DNS; one file per namespace) and OUT_DIR/expected.json:
-for every Service its namespace/name and the finding code a correct diagnosis must report first (null
-for a healthy one). OUT_DIR/cluster works offline (`kubectl svcdebug -A -f OUT_DIR/cluster`) and as a
+for every Service its namespace/name and the finding code a correct diagnosis must report (null for a
+healthy one; `probedCode`: the code once probes ran, when they prove a deeper cause). OUT_DIR/cluster works offline (`kubectl svcdebug -A -f OUT_DIR/cluster`) and as a
 simulated-cluster scenario (`python -m tests.sim up OUT_DIR/cluster`). Every fault is one the Kubernetes
 "Debug Services" checklist names; which Service gets which fault comes from `random.Random(seed)`.
 """
@@ -15,7 +15,7 @@ import random
 
 import yaml
 
-FAULTS = {  # name -> (share of Services, the error finding that must be reported)
+FAULTS = {  # name -> (share of Services, the finding that must be reported statically)
     "selector-typo": (0.04, "selector-no-match"),
     "target-port-wrong": (0.04, "target-port-not-exposed"),
     "not-ready": (0.04, "endpoints-not-ready"),
@@ -24,6 +24,7 @@ FAULTS = {  # name -> (share of Services, the error finding that must be reporte
     "protocol-mismatch": (0.03, "port-protocol-mismatch"),
     "policy-blocks": (0.03, "policy-blocks-ingress"),
 }
+PROBED = {"target-port-not-exposed": "not-listening"}  # probes prove the cause; the warning becomes its evidence
 NODES = 6  # 254 pod IPs per node: room for 1,500 pods
 
 
@@ -122,7 +123,8 @@ def write(out: str, services: int, namespaces: int, seed: int) -> None:
     expected = []
     for ns, entries in plan(services, namespaces, seed).items():
         _dump(os.path.join(manifests, f"10-{ns}.yaml"), namespace_objects(ns, entries))
-        expected += [{"namespace": ns, "name": name, "fault": fault, "code": FAULTS[fault][1] if fault else None}
+        expected += [{"namespace": ns, "name": name, "fault": fault, "code": FAULTS[fault][1] if fault else None,
+                      "probedCode": PROBED.get(FAULTS[fault][1], FAULTS[fault][1]) if fault else None}
                      for name, fault in entries]
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)

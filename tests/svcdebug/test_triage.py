@@ -28,8 +28,9 @@ def generated(tmp_path_factory) -> Path:
     return out
 
 
-def expected(generated: Path) -> dict[str, str | None]:
-    return {f"{e['namespace']}/{e['name']}": e["code"] for e in json.loads((generated / "expected.json").read_text())}
+def expected(generated: Path, key: str = "code") -> dict[str, str | None]:
+    """Service -> the code a diagnosis must report: statically ("code"), or once probes ran ("probedCode")."""
+    return {f"{e['namespace']}/{e['name']}": e[key] for e in json.loads((generated / "expected.json").read_text())}
 
 
 def by_service(reports: list[dict]) -> dict[str, dict]:
@@ -124,6 +125,9 @@ class TestLive:
         code, out = svcdebug("-n", "team-00", "--timeout", "1", "--kubeconfig", cluster.kubeconfig, "-o", "json")
         reports = json.loads(out)
         assert code == 1 and reports[0]["verdict"] == "error"
+        for r in reports:
+            fault = expected(generated, "probedCode").get(r["service"])
+            assert fault is None or fault in [f["code"] for f in r["findings"]], (r["service"], fault, r["findings"])
         healthy = [r for r in reports if expected(generated).get(r["service"]) is None and r["service"].startswith("team-00/")]
         assert healthy and all(r["verdict"] == "ok" and r["probes"] for r in healthy), \
             [(r["service"], [f["code"] for f in r["findings"]]) for r in healthy if r["verdict"] != "ok"]
