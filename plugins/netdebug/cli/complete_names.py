@@ -124,7 +124,7 @@ def contexts(ctx, param, incomplete: str) -> list[CompletionItem]:
 def ports(ctx, param, incomplete: str) -> list[CompletionItem]:
     """Port names and numbers of the destination typed before --port (a Service, pod or workload)."""
     params = typed_params(ctx)
-    typed = next((params[key] for key in ("dst", "svc", "pod") if params.get(key)), None)
+    typed = next((_last(params[key]) for key in ("dst", "svc", "pod") if params.get(key)), None)
     if typed is None:
         return []
     ref = parse_ref(typed.split(":")[0], (*POD_KINDS, "Service") if "svc" not in params else ("Service",))
@@ -134,11 +134,16 @@ def ports(ctx, param, incomplete: str) -> list[CompletionItem]:
 def containers(ctx, param, incomplete: str) -> list[CompletionItem]:
     """-c: the containers of SRC (netpath) or POD (capture); --to-container: those of DST."""
     params = typed_params(ctx)
-    typed = params.get("dst") if param.name == "to_container" else params.get("src") or params.get("pod")
+    typed = _last(params.get("dst")) if param.name == "to_container" else params.get("src") or params.get("pod")
     if not typed or typed == "external":
         return []
     ref = parse_ref(typed.split(":")[0], POD_KINDS)
     return _items(Names(ctx).of(_containers, ref.kind, ref.namespace, ref.name), incomplete)
+
+
+def _last(value):
+    """netpath takes several DSTs: the one typed last is the one an option after it is about."""
+    return value[-1] if isinstance(value, (tuple, list)) and value else value or None
 
 
 def typed_params(ctx) -> dict:
