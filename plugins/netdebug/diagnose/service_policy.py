@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import objects
 from ..model.snapshot import Snapshot
-from ..policy.engine import Endpoint, PolicyEngine
+from ..policy.engine import PolicyEngine
 from ..model.findings import Finding
 from . import policy_fix
 from .ingress_controllers import controllers_for

@@ -7,7 +7,8 @@ from .. import decode
 from ..decode.values import describe
 from ..errors import InputError
 from ..model import objects
-from ..model.snapshot import CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS, Snapshot
+from ..model.kinds import CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS
+from ..model.snapshot import Snapshot
 from ..model.selectors import matches
 from . import locate
 from .yaml_loader import load_documents

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from . import objects
 from .gaps import Gap
 
-from .kinds import ADMIN_POLICY_KINDS, CLUSTER_SCOPED, KNOWN_KINDS, WORKLOAD_KINDS  # noqa: F401 (re-exported)
 
 
 @dataclass
