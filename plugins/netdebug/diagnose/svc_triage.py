@@ -33,13 +33,14 @@ def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool
     """Round 2, only when something calls for it: TLS Secrets named by Ingresses that route to a
     Service in scope, the ingress controller pods, and Warning Events of unready backends (one list
     across the cluster with -A, else per namespace)."""
-    reads, secrets, unready = [], set(), {}
+    reads, secrets, unready, routed = [], set(), {}, False
     for service in services:
         ns = objects.namespace(service)
         for ingress, _ in routing_ingresses(snapshot, service):
+            routed = True
             secrets |= {(ns, t["secretName"]) for t in objects.spec(ingress).get("tls") or [] if t.get("secretName")}
         unready.setdefault(ns, []).extend(p for p in selected_pods(snapshot, service) if not objects.pod_ready(p))
-    if secrets or any(routing_ingresses(snapshot, s) for s in services):
+    if routed:
         reads.append(Query("Pod", None, label_selector=f"app.kubernetes.io/name in ({','.join(CONTROLLER_NAMES)})"))
     reads += [Query("Secret", ns, name) for ns, name in sorted(secrets)]
     unready = {ns: pods for ns, pods in unready.items() if pods}
