@@ -61,8 +61,9 @@ def test_hairpin_failure_explained_by_policy_is_the_policy_finding():
     paths = [policy_to("shop/web-a", "shop/web-a", True),  # a pod reaching itself: never a policy matter
              policy_to("shop/web-a", "shop/web-b", False, "egress", ("shop/web-egress",))]
     found = conclude(HAIRPIN, facts(clusterip_policy={("shop/web-a", 80): paths}))
-    assert codes(found) == ["policy-blocks-egress"]
+    assert codes(found) == ["own-service-denied"]
     assert found[0].severity == "info" and "not a hairpin problem" in found[0].message
+    assert found[0].evidence["direction"] == "egress"
     assert found[0].evidence["policies"] == ["shop/web-egress"]
     assert found[0].evidence["denied"] == ["shop/web-a -> shop/web-b:8080/TCP"]
     assert found[0].evidence["probed"] == ["shop/web-a -> 10.96.0.20:80/TCP: timeout"]

@@ -5,7 +5,7 @@ timeout means the Service path is broken (clusterip-path-broken, or hairpin-brok
 reaching itself while other clients get through). A refusal through the ClusterIP proves the
 translation worked, and when some endpoint fails directly that endpoint's finding says why: so the
 answer does not depend on which endpoint the ClusterIP picked. NetworkPolicy denying the client some
-endpoint is no path problem (for a backend: policy-blocks-*, info).
+endpoint is no path problem (for a backend: own-service-denied, context at info).
 """
 from ..model.findings import Finding
 from .probe_dns_verdicts import client_of
@@ -81,10 +81,11 @@ def _policy_explains_hairpin(denied: list, facts: ProbeFacts) -> list[Finding]:
             continue
         policies = sorted({p for _, checks in pairs for c in checks for p in c.policies})
         paths = [f"{client_of(r)} -> {c.backend}:{c.port}/{c.protocol}" for r, checks in pairs for c in checks]
-        found.append(Finding(f"policy-blocks-{direction}", "info",
+        found.append(Finding("own-service-denied", "info",
                              f"NetworkPolicy ({direction}) denies a backend of {facts.subject} some endpoints of its "
                              "own Service: its calls through the Service fail when sent there (not a hairpin problem)",
-                             {"probed": [line_of(r) for r, _ in pairs[:LISTED]], "denied": paths[:LISTED],
+                             {"direction": direction, "probed": [line_of(r) for r, _ in pairs[:LISTED]],
+                              "denied": paths[:LISTED],
                               "policies": policies},
                              "nothing to do if the backends need not call their own Service; else "
                              + _first_fix(pairs, direction, policies), facts.subject))

@@ -28,7 +28,7 @@ def unenforced_context(found: list[Finding]) -> list[Finding]:
     if not any(f.code == "policy-not-enforced" for f in found):
         return found
     return [replace(f, message=f"{f.message}; declared only: the probes show NetworkPolicy is not enforced")
-            if f.code.startswith("policy-blocks-") and "probed" in f.evidence else f for f in found]
+            if f.code == "own-service-denied" else f for f in found]
 
 
 def client_probes(results: list, facts: ProbeFacts) -> list:

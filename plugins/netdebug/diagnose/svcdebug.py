@@ -23,7 +23,7 @@ CHECKLIST = (
     "dns-short-name-unresolved",
     "target-port-string-number", "named-port-unresolved", "port-protocol-mismatch", "target-port-not-exposed",
     "policy-blocks-ingress", "policy-blocks-egress", "not-listening", "dropped-unexplained", "policy-not-enforced",
-    "clusterip-path-broken", "hairpin-broken", "udp-unverified", "lb-pending", "etp-local-no-endpoints",
+    "clusterip-path-broken", "hairpin-broken", "own-service-denied", "udp-unverified", "lb-pending", "etp-local-no-endpoints",
     "nodeport-facts", "ingress-backend-port-missing", "ingress-class-missing", "ingress-tls-secret-missing",
     "ingress-no-address", "externaldns-no-target", "statefulset-service-not-headless", "headless-service",
     "mesh-sidecar", "backend-log-network-errors", "probe-no-tool", "probe-failed",

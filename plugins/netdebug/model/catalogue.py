@@ -90,6 +90,7 @@ _CODES = [
     ("policy-not-enforced", "probe", "policy denies, but the connection succeeded: the CNI does not enforce it"),
     ("clusterip-path-broken", "probe", "the pods answer directly, the ClusterIP does not"),
     ("hairpin-broken", "probe", "a backend cannot reach itself through its own Service"),
+    ("own-service-denied", "probe", "policy denies a backend some endpoints of its own Service (context, not hairpin)"),
     ("udp-unverified", "probe", "UDP silence proves nothing either way"),
     ("backend-log-network-errors", "probe", "backend logs show network errors"),
     ("probe-no-tool", "probe", "the probing container has no tool to probe with"),
