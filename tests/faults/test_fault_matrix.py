@@ -6,6 +6,10 @@ server records what it asked for; then each recorded (verb, resource, namespace)
 Each case must end with exit 3 and one error line naming the request, or with the fault-free exit
 code and a note naming the request in the output. Never a traceback, never "not found".
 
+Some commands run on a cluster that already lacks something (GIVEN: EndpointSlices not served or
+forbidden, so the v1 Endpoints fallback runs); those faults stay for every case of the command.
+Arguments may name an address the simulator chose (`{ip:ns/pod}`, `{clusterIP:ns/svc}`).
+
 A 403 is tried on every read of every command (what a gap does to the answer is each command's
 business). A 500, a timeout or a dropped connection stops a read before any command logic sees it,
 so those are tried once per plugin and read: the netpolicy subcommands share one loader.
@@ -21,6 +25,7 @@ from .harness import reads
 
 SHOP, EXTERNAL, BROKEN = "examples/shop", "examples/external-access", "examples/broken-service"
 TIERS = "tests/scenarios/netpath/tiers"  # installs the admin-policy API
+MESH = "tests/scenarios/netpath/mesh"  # Istio PeerAuthentications (a CRD) and Linkerd namespaces
 pytestmark = pytest.mark.sim
 
 REQUEST_TIMEOUT = 2.0  # 1 s timed out a plain namespace list on a machine at load 16
@@ -45,12 +50,30 @@ COMMANDS = {  # name: (plugin, arguments); on examples/shop, or external-access/
     "netpath-tiers": ("netpath", ["partners/client", "payments/ledger", "--no-probe"]),
     "check-tiers": ("netpolicy", ["check", "partners/client", "payments/ledger"]),
     "svcdebug-probes": ("svcdebug", ["-n", "shop", "backend", "--timeout", "1"]),
+    "svcdebug-no-slices": ("svcdebug", ["-n", "shop", "backend", "--no-probe"]),
+    "netpath-no-slices": ("netpath", ["shop/deploy/frontend", "svc/backend", "--port", "8080", "--no-probe"]),
+    "svcdebug-slices-forbidden": ("svcdebug", ["-n", "shop", "db", "--no-probe"]),
+    "netpath-pod-ip": ("netpath", ["shop/deploy/frontend", "{ip:shop/db-0}", "--port", "5432", "--no-probe"]),
+    "netpath-cluster-ip": ("netpath", ["shop/deploy/frontend", "{clusterIP:shop/backend}", "--port", "8080", "--no-probe"]),
+    "svcdebug-from-elsewhere": ("svcdebug", ["-n", "shop", "backend", "--from", "monitoring/deploy/prometheus", "--no-probe"]),
+    "svcdebug-from-elsewhere-probes": ("svcdebug", ["-n", "shop", "backend", "--from", "monitoring/deploy/prometheus",
+                                                    "--timeout", "1"]),
+    "netpath-istio": ("netpath", ["mesh/client", "svc/api", "--no-probe"]),
+    "netpath-istio-port": ("netpath", ["mesh/client", "open/web", "--port", "9090", "--no-probe"]),
+    "netpath-linkerd": ("netpath", ["mesh/client", "emojivoto/voting", "--no-probe"]),
 }
 EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug", "svcdebug-lb")
 BROKEN_COMMANDS = ("svcdebug-not-ready", "netpath-not-ready")  # not-ready backends: Events are read too
 TIERS_COMMANDS = ("netpath-tiers", "check-tiers")  # admin policies read too
+MESH_COMMANDS = ("netpath-istio", "netpath-istio-port", "netpath-linkerd")
 # A probing variant: only the reads its --no-probe twin does not already cover (exec).
-TWINS = {"netpath-probes": "netpath-service"}
+TWINS = {"netpath-probes": "netpath-service", "svcdebug-from-elsewhere-probes": "svcdebug-from-elsewhere"}
+NO_SLICES = {"verb": "list", "resource": "endpointslices", "action": "absent"}  # a cluster before discovery.k8s.io/v1
+GIVEN = {  # faults the cluster has before any case of the command
+    "svcdebug-no-slices": [NO_SLICES], "netpath-no-slices": [NO_SLICES],
+    "svcdebug-slices-forbidden": [{"verb": "list", "resource": "endpointslices", "namespace": "shop", "action": "forbid"}],
+}
+ADDRESS = re.compile(r"\{(ip|clusterIP):([^/}]+)/([^}]+)\}")
 _baselines: dict = {}
 _transport_tried: set = set()  # (cluster, plugin, action, read) already failed by an earlier command
 
@@ -69,13 +92,37 @@ def run(capsys, plugin: str, args: list[str]) -> Run:
 def baseline(capsys, sim, name: str):
     """(exit code, reads) of a command without faults, measured once per cluster."""
     if (sim.name, name) not in _baselines:
-        plugin, args = COMMANDS[name]
-        sim.server.set_faults([])
+        plugin, args = command(sim, name)
+        sim.server.set_faults(given(name))
         sim.server.take_requests()
-        done = run(capsys, plugin, [*args, *cluster_args(sim)])
+        try:
+            done = run(capsys, plugin, [*args, *cluster_args(sim)])
+        finally:
+            sim.server.set_faults([])
         assert not done.stderr, f"{name} without faults: {done.stderr}"
-        _baselines[sim.name, name] = (done.code, reads(sim.server.take_requests()))
+        made = [read for read in reads(sim.server.take_requests()) if not any(matches(f, *read) for f in given(name))]
+        _baselines[sim.name, name] = (done.code, made)
     return _baselines[sim.name, name]
+
+
+def given(name: str) -> list[dict]:
+    return [{"user": "admin", **fault} for fault in GIVEN.get(name, [])]
+
+
+def matches(fault: dict, verb: str, resource: str, namespace: str | None) -> bool:
+    return (fault["verb"], fault["resource"]) == (verb, resource) and fault.get("namespace", "*") in ("*", namespace or "")
+
+
+def command(sim, name: str) -> tuple[str, list[str]]:
+    """The plugin and its arguments, with the addresses the simulator chose filled in."""
+    plugin, args = COMMANDS[name]
+    return plugin, [ADDRESS.sub(lambda m: address(sim, *m.groups()), arg) for arg in args]
+
+
+def address(sim, field: str, namespace: str, name: str) -> str:
+    if field == "ip":
+        return sim.store.get("Pod", namespace, name)["status"]["podIP"]
+    return sim.store.get("Service", namespace, name)["spec"]["clusterIP"]
 
 
 def cluster_args(sim) -> list[str]:
@@ -98,7 +145,8 @@ def names_the_request(text: str, verb: str, resource: str, namespace: str | None
 
 
 @pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
-@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS + TIERS_COMMANDS])
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS + TIERS_COMMANDS
+                                  + MESH_COMMANDS])
 def test_every_read_under_every_fault(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
@@ -121,8 +169,14 @@ def test_every_read_under_every_fault_admin_tiers(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
 
+@pytest.mark.parametrize("sim_cluster", [MESH], indirect=True)
+@pytest.mark.parametrize("name", MESH_COMMANDS)
+def test_every_read_under_every_fault_service_mesh(capsys, sim_cluster, name):
+    check_every_read(capsys, sim_cluster, name)
+
+
 def check_every_read(capsys, sim_cluster, name):
-    plugin, args = COMMANDS[name]
+    plugin, args = command(sim_cluster, name)
     expected, _ = baseline(capsys, sim_cluster, name)
     failures = []
     for verb, resource, namespace in cases(capsys, sim_cluster, name):
@@ -133,7 +187,7 @@ def check_every_read(capsys, sim_cluster, name):
             _transport_tried.add(key)
             fault = {"user": "admin", "verb": verb, "resource": resource, "namespace": namespace or "*",
                      "action": action, **extra}
-            sim_cluster.server.set_faults([fault])
+            sim_cluster.server.set_faults([*given(name), fault])
             try:
                 done = run(capsys, plugin, [*args, *cluster_args(sim_cluster)])
             finally:

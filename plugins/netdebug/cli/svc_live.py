@@ -3,12 +3,23 @@ from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
 from ..errors import NotFoundError
+from ..model.findings import has_errors
+from ..model.kinds import ADMIN_POLICY_KINDS
 from ..model.gaps import require
 from ..kube.client import connect
 from ..kube.policies import without_unserved
 from .refs_live import pod_for
 from .svc_fetch import fetch_service_snapshot
 from .svc_probes import Progress, run_service_probes
+
+
+def _require_policy_view(snapshot, ns: str, service_ref: str, client_ref: tuple[str, str]) -> None:
+    """--from asks whether that client may connect: without the policies or the backends that decide it (and
+    no probe to tell), "no problem found" would be a guess."""
+    consequence = f"cannot tell whether --from {client_ref[0]}/{client_ref[1]} may reach Service {service_ref}"
+    scopes = [("Pod", ns), ("NetworkPolicy", ns), ("NetworkPolicy", client_ref[0])]
+    for kind, namespace in scopes + [(kind, None) for kind in ADMIN_POLICY_KINDS]:
+        require(snapshot.gaps, kind, namespace, consequence)
 
 
 def live_report(options, request, progress: Progress | None = None) -> dict:
@@ -26,6 +37,8 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
         require(snapshot.gaps, "Pod", client_ref[0], f"cannot probe --from {client_ref[0]}/{client_ref[1]}")
         raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
     findings, probes, notes = static_findings(facts, from_pod), [], []
+    if from_pod is not None and not request.probe and not has_errors(findings):
+        _require_policy_view(snapshot, ns, facts.ref, client_ref)
     if request.probe:
         findings, probes, notes = run_service_probes(cluster, facts, findings, from_pod, request.timeout,
                                                      request.ephemeral_image, progress or Progress())

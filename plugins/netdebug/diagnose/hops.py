@@ -3,7 +3,7 @@
 A hop is data: its facts (for the renderer and JSON), a status (ok / fail / unknown), the code
 of the finding that decided it, and the findings themselves. Pure: no API calls, no printing.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from ..model import objects
@@ -36,6 +36,12 @@ class Hop:
     def unknown(self, code: str, reason: str) -> "Hop":
         if self.status == OK:
             self.status, self.code, self.reason = UNKNOWN, code, reason
+        return self
+
+    def doubt(self, code: str, reason: str) -> "Hop":
+        """A gap hid what decides this hop: whatever it concluded becomes unknown, its errors warnings."""
+        self.findings = [replace(f, severity="warning") if f.severity == "error" else f for f in self.findings]
+        self.status, self.code, self.reason = UNKNOWN, code, reason
         return self
 
     def judge(self, findings: list[Finding]) -> "Hop":

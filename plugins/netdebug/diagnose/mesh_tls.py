@@ -4,10 +4,12 @@ Istio: the PeerAuthentication that applies to a pod (one selecting it in its nam
 namespace-wide one, else the mesh-wide one in the root namespace istio-system; `portLevelMtls` for
 the port; PERMISSIVE when none). Linkerd: `config.linkerd.io/default-inbound-policy` on the pod or
 its namespace (`all-authenticated`, `deny`). When the destination requires mutual TLS and SRC is not
-in that mesh, plain text is reset by the sidecar: expected, and said so instead of a drop.
+in that mesh, plain text is reset by the sidecar: expected, and said so instead of a drop. When RBAC
+hid what decides the mode (PeerAuthentications, the Namespace's annotation), `unseen` says so.
 """
 from ..model import objects
 from ..model.findings import Finding
+from ..model.gaps import unreadable
 from ..model.kinds import SIDECARS
 from .mesh import sidecar_mesh
 
@@ -29,6 +31,33 @@ def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict) 
         if mode and source_mesh != mesh:
             found.append(_mtls_required(pod, mesh, mode, decided_by, source))
     return found[:1] + [f for f in found[1:] if f.code != found[0].code]
+
+
+def unseen(snapshot, source: dict | None, pods: list[dict]) -> str | None:
+    """Why we cannot tell whether a meshed destination refuses SRC's plain text (a gap hid it), or None."""
+    source_mesh = sidecar_mesh(source) if source is not None else None
+    for pod in pods:
+        mesh = sidecar_mesh(pod)
+        if mesh is None or mesh == source_mesh:
+            continue
+        gap = _hidden_mode(snapshot, pod, mesh)
+        if gap is not None:
+            return f"{gap.sentence}: whether {objects.ref(pod)} accepts plain text from outside its {mesh} mesh is not known"
+    return None
+
+
+def _hidden_mode(snapshot, pod: dict, mesh: str):
+    """The gap that hides what decides the pod's mode, or None when what we saw decides it."""
+    ns = objects.namespace(pod)
+    if mesh == "Linkerd":
+        seen = LINKERD_POLICY in objects.annotations(pod) or snapshot.get("Namespace", None, ns) is not None
+        return None if seen else unreadable(snapshot.gaps, "Namespace")
+    if mesh != "Istio":
+        return None
+    policy = _peer_authentication(snapshot, pod) if not unreadable(snapshot.gaps, "PeerAuthentication", ns) else None
+    if policy is not None and objects.namespace(policy) == ns:
+        return None
+    return unreadable(snapshot.gaps, "PeerAuthentication", ns) or unreadable(snapshot.gaps, "PeerAuthentication", ISTIO_ROOT)
 
 
 def required_mtls(snapshot, pod: dict, port: int | None, mesh: str) -> tuple[str | None, str | None]:

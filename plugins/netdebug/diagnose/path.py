@@ -11,6 +11,7 @@ from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from ..model.findings import Finding, by_severity
+from ..model.gaps import unreadable
 from . import external, external_probes, mesh_tls
 from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
@@ -95,7 +96,8 @@ def _walk_to_name(snapshot, engine, query: PathQuery, report: PathReport) -> Non
         service = service_by_ip(snapshot, target.name)
         if service is not None:
             return _walk_to_service(snapshot, engine, query, report, service)
-        return _walk_outside(engine, query, report, target.name)
+        _walk_outside(engine, query, report, target.name)
+        return _doubt_unidentified(snapshot, report, target.name)
     answer = _resolve_name(snapshot, engine, query, report, target.name)
     if answer.kind == "pod":
         pods = [p for p in snapshot.of("Pod") if set(answer.addresses) & set(objects.pod_ips(p))]
@@ -142,6 +144,10 @@ def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, ser
     ports = hop.facts["port"]["targetPorts"]
     report.targets["service"] = service_target(service, svc_port)
     _walk_to_backends(snapshot, engine, query, report, backends, ports, svc_port.get("port"))
+    hidden = None if backends else unreadable(snapshot.gaps, "Pod", objects.namespace(service))
+    if hidden is not None:
+        for name in ("policy", "destination"):
+            report.hop(name).doubt("pods-not-visible", f"{hidden.sentence}: the Service's pods are not known")
 
 
 def _walk_to_pods(snapshot, engine, query: PathQuery, report: PathReport, pods: list[dict]) -> None:
@@ -165,13 +171,28 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
     destination = destination_hop(snapshot, pods, ports, report.protocol, query.to_container)
     entry = report.hop("entry")
     if entry is None or entry.facts.get("via") != "Ingress":
-        destination.judge(mesh_tls.path_findings(snapshot, query.source, pods, ports))
+        _judge_mesh(snapshot, destination, query.source, pods, ports)
     elif external.controller_pod(snapshot, entry.facts.get("controller")) is not None:  # the proxy is the client
-        client = external.controller_pod(snapshot, entry.facts["controller"])
-        destination.judge(mesh_tls.path_findings(snapshot, client, pods, ports))
+        _judge_mesh(snapshot, destination, external.controller_pod(snapshot, entry.facts["controller"]), pods, ports)
     report.hops.append(destination)
     report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
                                     "port": ports.get(objects.ref(p))} for p in pods]
+
+
+def _judge_mesh(snapshot, destination: Hop, client: dict | None, pods: list[dict], ports: dict) -> None:
+    destination.judge(mesh_tls.path_findings(snapshot, client, pods, ports))
+    hidden = mesh_tls.unseen(snapshot, client, pods)
+    if hidden:
+        destination.unknown("mesh-mode-not-visible", hidden)
+
+
+def _doubt_unidentified(snapshot, report: PathReport, address: str) -> None:
+    """An address of no Service or pod we saw is outside the cluster, unless RBAC hid the one it belongs to:
+    then what policy says about it (an ipBlock, not the pods behind it) may not apply."""
+    hidden = unreadable(snapshot.gaps, "Service") or unreadable(snapshot.gaps, "Pod")
+    if hidden is not None:
+        report.hop("policy").doubt("address-not-identified", f"{hidden.sentence}: {address} may be a Service's or a "
+                                   "pod's address, which policy judges by the pods behind it")
 
 
 def _walk_outside(engine, query: PathQuery, report: PathReport, address: str, known_ip: bool = True) -> None:

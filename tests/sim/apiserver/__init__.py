@@ -35,9 +35,9 @@ Runtime (see runtime.py) — its methods are called on the server's own event lo
 
 Faults: [{"user": "limited"|"*", "verb": "list"|"get"|"watch"|"create"|"patch"|"*",
           "resource": "events"|"pods/exec"|"*", "namespace": optional, "action":
-          "forbid"|"error"|"delay"|"drop", "seconds": 0.5, "message": for error}], applied to resource requests in order:
+          "forbid"|"error"|"delay"|"drop"|"absent", "seconds": 0.5, "message": for error}], applied to resource requests in order:
           delays add up, the first forbid (403 RBAC-like Status) / error (500) / drop (connection
-          closed, no answer) ends the request. Exec is verb "create" on "pods/exec".
+          closed, no answer) / absent (404: the resource is not served, as on an older cluster) ends the request. Exec is verb "create" on "pods/exec".
 """
 from .runtime import BinaryNotFound, ExecUnavailable, Runtime
 from .server import ServerHandle, start_server

@@ -12,12 +12,11 @@ from .faults import Dropped, inject
 from .listing import get_object, list_objects
 from .pods import pod_logs
 from .routing import RequestInfo, parse
-from .status import StatusError, internal_error, respond, status
+from .status import NOT_SERVED, StatusError, internal_error, respond, status
 from .watch import watch_objects
 
 LOG = logging.getLogger(__name__)
 PUBLIC = ("/version", "/healthz", "/readyz", "/livez")
-NOT_FOUND = "the server could not find the requested resource"
 USER = web.RequestKey("user", str)
 KIND = web.RequestKey("kind", str)
 DEPRECATED = {"Endpoints": '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"'}
@@ -41,7 +40,7 @@ async def _errors(request: web.Request, handler):
     except StatusError as error:
         return respond(error.body)
     except web.HTTPNotFound:
-        return respond(status(404, NOT_FOUND, details={}))
+        return respond(status(404, NOT_SERVED, details={}))
     except web.HTTPMethodNotAllowed:
         return respond(status(405, "the server does not allow this method on the requested resource"))
     except (web.HTTPException, asyncio.CancelledError, ConnectionError):
@@ -66,7 +65,7 @@ async def _authenticate(request: web.Request, handler):
 async def _resource(request: web.Request) -> web.StreamResponse:
     info = parse(request.method, request.path, request.query)
     if info.resource is None or info.group in context(request).hidden_groups:
-        raise StatusError(status(404, NOT_FOUND, details={}))
+        raise StatusError(status(404, NOT_SERVED, details={}))
     request[KIND] = info.resource.kind
     context(request).requests.append((request[USER], info.verb, info.rbac_resource, info.namespace))
     try:
@@ -90,7 +89,7 @@ async def _dispatch(request: web.Request, info: RequestInfo) -> web.StreamRespon
     if handler is not None:
         return await handler(request, info)
     if info.subresource and info.subresource not in dict(info.resource.subresources):
-        raise StatusError(status(404, NOT_FOUND, details={}))
+        raise StatusError(status(404, NOT_SERVED, details={}))
     raise StatusError(status(405, "the server does not allow this method on the requested resource"))
 
 

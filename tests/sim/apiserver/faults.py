@@ -1,12 +1,13 @@
-"""Injected faults: 403 for a user/verb/resource, 500s, added latency, dropped connections."""
+"""Injected faults: 403 for a user/verb/resource, 500s, added latency, dropped connections, and 404 for a
+resource this server does not serve (a cluster too old for it, an API group not installed)."""
 import asyncio
 
 from aiohttp import web
 
 from .routing import RequestInfo
-from .status import StatusError, internal_error, status
+from .status import NOT_SERVED, StatusError, internal_error, status
 
-ACTIONS = ("forbid", "error", "delay", "drop")
+ACTIONS = ("forbid", "error", "delay", "drop", "absent")
 FIELDS = {"user", "verb", "resource", "namespace", "action", "seconds", "message"}
 
 
@@ -24,7 +25,7 @@ def validate(faults: list[dict]) -> list[dict]:
 
 
 async def inject(request: web.Request, faults: list[dict], user: str, info: RequestInfo) -> None:
-    """Apply every matching fault in order: delays add up, the first forbid/error/drop answers."""
+    """Apply every matching fault in order: delays add up, the first forbid/error/drop/absent answers."""
     for fault in faults:
         if not _matches(fault, user, info):
             continue
@@ -35,6 +36,8 @@ async def inject(request: web.Request, faults: list[dict], user: str, info: Requ
             raise StatusError(forbidden(user, info))
         elif action == "error":
             raise StatusError(internal_error(fault.get("message", "injected fault")))
+        elif action == "absent":
+            raise StatusError(status(404, NOT_SERVED, details={}))
         else:
             request.transport.abort()
             raise Dropped()

@@ -6,6 +6,7 @@ from aiohttp import web
 REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
            405: "MethodNotAllowed", 406: "NotAcceptable", 409: "AlreadyExists", 410: "Expired",
            415: "UnsupportedMediaType", 422: "Invalid", 500: "InternalError"}
+NOT_SERVED = "the server could not find the requested resource"  # a path no API group serves
 
 
 def status(code: int, message: str, reason: str | None = None, details: dict | None = None) -> dict:
