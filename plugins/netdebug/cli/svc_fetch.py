@@ -7,7 +7,9 @@ from ..kube.queries import run_queries
 from ..model.snapshot import Snapshot
 
 
-def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple[str, str] | None = None) -> Snapshot:
+def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple[str, str] | None = None,
+                           dns: bool = False) -> Snapshot:
+    """dns: a client will resolve names (--from, or probes): read what the DNS policy check needs."""
     snapshot = Snapshot(origin="live")
     service = cluster.get("Service", namespace, name)
     if service is None:
@@ -16,7 +18,7 @@ def fetch_service_snapshot(cluster, namespace: str, name: str, client_ref: tuple
     else:
         snapshot.add(service)
     if service is not None:
-        snapshot.add_missing(run_queries(cluster, around_reads(service, client_ref)))
+        snapshot.add_missing(run_queries(cluster, around_reads(service, client_ref, dns)))
         slices_forbidden = any(g.kind == "EndpointSlice" for g in cluster.gaps)
         snapshot.add_missing(run_queries(cluster, second_reads(snapshot, service, slices_forbidden)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))

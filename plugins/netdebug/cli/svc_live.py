@@ -26,11 +26,11 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
     cluster = connect(options)
     ns, name = parse_service_ref(request.service, cluster.namespace)
     client_ref = pod_for(cluster, request.from_pod, ns, "--from") if request.from_pod else None
-    snapshot = fetch_service_snapshot(cluster, ns, name, client_ref)
+    snapshot = fetch_service_snapshot(cluster, ns, name, client_ref, dns=bool(client_ref) or request.probe)
     service = snapshot.get("Service", ns, name)
     if service is None:
         require(snapshot.gaps, "Service", ns, f"cannot check Service {ns}/{name}")
-        return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)], notes=gap_notes(snapshot))
+        return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)], notes=gap_notes(snapshot, ns))
     facts = ServiceFacts.gather(snapshot, service, select_ports(service, request.port))
     from_pod = snapshot.get("Pod", *client_ref) if client_ref else None
     if client_ref and from_pod is None:
@@ -43,5 +43,5 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
         findings, probes, notes = run_service_probes(cluster, facts, findings, from_pod, request.timeout,
                                                      request.ephemeral_image, progress or Progress())
     snapshot.gaps = without_unserved(dict.fromkeys(cluster.gaps))
-    return build_report(facts.ref, findings, facts, [r.to_dict() for r in probes], gap_notes(snapshot) + notes)
+    return build_report(facts.ref, findings, facts, [r.to_dict() for r in probes], gap_notes(snapshot, ns) + notes)
 

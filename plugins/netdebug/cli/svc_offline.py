@@ -17,7 +17,7 @@ def offline_report(options: ClusterOptions, request) -> dict:
         return build_report(f"{ns}/{name}", [not_found(snapshot, ns, name)])
     facts = ServiceFacts.gather(snapshot, service, select_ports(service, request.port))
     client = find_pod(snapshot, request.from_pod, ns) if request.from_pod else None
-    notes = gap_notes(snapshot) + ([OFFLINE_NOTE] if facts.view.source is None else [])
+    notes = gap_notes(snapshot, ns) + ([OFFLINE_NOTE] if facts.view.source is None else [])
     return build_report(facts.ref, static_findings(facts, client), facts, notes=notes)
 
 

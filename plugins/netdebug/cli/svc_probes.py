@@ -5,6 +5,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from ..diagnose.svc_conclude import conclude_service
+from ..diagnose.svc_dns import dns_policy_findings
 from ..diagnose.svc_probe_facts import cluster_domain, dns_failed, probe_facts
 from ..diagnose.svc_probe_plan import (Client, choose_client_pods, listening_specs, other_domain_specs,
                                        plan_probes)
@@ -56,6 +57,8 @@ def run_service_probes(cluster: ClusterRuntime, facts: ServiceFacts, static: lis
         log_findings = logs.result()
     progress.clear()
     notes = [note for source in sources if source.ephemeral for note in source.notes]  # no-tool: a finding
+    if from_pod is None:  # the first client looks the names up: may it ask the cluster DNS?
+        static = static + dns_policy_findings(facts, chosen[0][0], confirmed_later=True)
     dns_evidence = cluster_dns_facts(cluster) if dns_failed(facts, results) else {}
     findings = conclude_service(static, results, probe_facts(facts, clients, results, dns_evidence))
     return findings + log_findings, results, notes

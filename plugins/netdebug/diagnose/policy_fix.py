@@ -50,7 +50,7 @@ def _admin_denial(ref, side, source, destination, protocol, port) -> Denial:
     return Denial(f"{what} decides: no NetworkPolicy selects {side.pod} for {side.direction}",
                   f"a NetworkPolicy selecting it overrides the baseline: {_unlabelled(subject, other)}create one in "
                   f"{subject.namespace} with "
-                  f"podSelector {_flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
+                  f"podSelector {flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
                   f"{_port(protocol, port)} {_peer_text(side.direction, other, subject.namespace)} (it isolates the "
                   f"pod for {side.direction}: admit its other {side.direction} traffic there too)",
                   f"{ref.kind} {ref.policy}", evidence)
@@ -90,7 +90,7 @@ def _new_policy(side, source, destination, protocol, port) -> Denial:
     return Denial(f"{', '.join(side.policies)} select{'s' if len(side.policies) == 1 else ''} {side.pod} for "
                   f"{side.direction} and no rule admits it",
                   f"{_unlabelled(subject, other)}add a NetworkPolicy in {where} with podSelector "
-                  f"{_flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
+                  f"{flow(stable_labels(subject.labels))} and an {side.direction} rule admitting "
                   f"{_port(protocol, port)} {_peer_text(side.direction, other, where)}",
                   f"NetworkPolicy {side.policies[0]}" if side.policies else f"Pod {side.pod}", {})
 
@@ -107,7 +107,7 @@ def _peer_text(direction: str, peer, namespace: str) -> str:
     word = "to" if direction == "egress" else "from"
     if not peer.is_pod:
         return f"{word} ipBlock {peer.ref}/{128 if ':' in peer.ref else 32}"
-    return f"{word} {_flow(peer_entry(peer, namespace))}"
+    return f"{word} {flow(peer_entry(peer, namespace))}"
 
 
 def _port(protocol: str, port) -> str:
@@ -119,14 +119,14 @@ def describe_edit(edit) -> str:
     if edit.reason == "service-port":
         return f"{path}: {old} -> {new} (it admits the Service port {old}; packets arrive on the targetPort {new})"
     if edit.reason in ("add-peer", "add-port"):
-        return f"append to {field_path(edit.path[:-1])}: {_flow(new)}"
+        return f"append to {field_path(edit.path[:-1])}: {flow(new)}"
     if edit.reason == "namespace":
-        return f"add {path}: {_flow(new)} (the peer is in namespace {new['matchLabels'][NAMESPACE_NAME_LABEL]})"
+        return f"add {path}: {flow(new)} (the peer is in namespace {new['matchLabels'][NAMESPACE_NAME_LABEL]})"
     if edit.reason == "generated-label":
         return f"remove {path} (a label the controller generates; it changes with every rollout)"
     if edit.reason == "extra-term":
         return f"remove {path} (the peer does not carry it)"
-    return f"{path}: {_flow(old)} -> {_flow(new)}"
+    return f"{path}: {flow(old)} -> {flow(new)}"
 
 
 def field_path(path: tuple) -> str:
@@ -136,10 +136,10 @@ def field_path(path: tuple) -> str:
     return text
 
 
-def _flow(value) -> str:
+def flow(value) -> str:
     """YAML flow style: {podSelector: {matchLabels: {app: web}}}."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
+        return "[" + ", ".join(flow(v) for v in value) + "]"
     return str(value)

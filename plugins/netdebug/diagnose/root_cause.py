@@ -1,11 +1,15 @@
 """One cause, one error (pure): a static port warning about the port the probes saw refused becomes
-evidence of that refusal instead of a finding of its own. Shared by svcdebug and netpath."""
+evidence of that refusal instead of a finding of its own; DNS that "does not answer" while policy
+denies the pod the cluster DNS (an error: declared, or confirmed by the lookups) is that denial's
+evidence. Shared by svcdebug and netpath."""
 from dataclasses import replace
 
 from ..model.findings import Finding
 
 CAUSES = ("not-listening", "listening-loopback-only")
 FOLDED = ("target-port-not-exposed", "port-not-declared")
+DNS_CAUSE = "policy-blocks-dns"
+DNS_SYMPTOMS = ("dns-down", "dns-service-unresolved", "dns-short-name-unresolved")
 
 
 def _port(finding: Finding):
@@ -27,6 +31,16 @@ def root_cause_folds(findings: list[Finding]) -> dict[int, Finding | None]:
         if id(cause) in absorbed:
             declared = [f.message for f in absorbed[id(cause)]]
             changes[id(cause)] = replace(cause, evidence={**cause.evidence, "declared": declared})
+    return {**changes, **_dns_folds(findings)}
+
+
+def _dns_folds(findings: list[Finding]) -> dict[int, Finding | None]:
+    cause = next((f for f in findings if f.code == DNS_CAUSE and f.severity == "error"), None)
+    symptoms = [f for f in findings if f.code in DNS_SYMPTOMS]
+    if cause is None or not symptoms:
+        return {}
+    changes: dict[int, Finding | None] = {id(f): None for f in symptoms}
+    changes[id(cause)] = replace(cause, evidence={**cause.evidence, "symptoms": [f.message for f in symptoms]})
     return changes
 
 

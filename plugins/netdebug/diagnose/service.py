@@ -9,6 +9,7 @@ from ..model.refs import parse_ref
 from ..model.snapshot import Snapshot
 from .endpoints import EndpointView
 from ..model.findings import Finding
+from ..model.gaps import unreadable
 from .pod_state import not_ready_reason, pod_events
 
 LISTED = 10  # pods listed in evidence before "... and N more"
@@ -67,7 +68,7 @@ def selector_findings(snapshot: Snapshot, service: dict, view: EndpointView) -> 
     selector = selector_of(service)
     if not selector:
         return [] if view.endpoints else [_selectorless(service, view)]
-    if selected_pods(snapshot, service) or not snapshot.complete("Pod"):
+    if selected_pods(snapshot, service) or unreadable(snapshot.gaps, "Pod", objects.namespace(service)):
         return []  # pods we may not list cannot prove the selector wrong
     return [_no_match(snapshot, service, selector)]
 

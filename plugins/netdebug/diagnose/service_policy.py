@@ -9,6 +9,7 @@ from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import PolicyEngine
 from ..model.findings import Finding
+from ..model.gaps import unreadable
 from . import policy_fix
 from .ingress_controllers import controllers_for
 from .service import selected_pods, subject
@@ -47,6 +48,13 @@ def default_clients(snapshot: Snapshot, service: dict, ingresses: list[dict]) ->
     backends = {objects.ref(p) for p in selected_pods(snapshot, service)}
     others = [p for p in snapshot.in_namespace("Pod", objects.namespace(service)) if objects.ref(p) not in backends]
     return others, "same namespace"
+
+
+def policies_readable(snapshot: Snapshot, objs: list) -> bool:
+    """The NetworkPolicies of these objects' namespaces were read (None items skipped): a gap elsewhere,
+    e.g. in kube-system for the DNS check, does not stop the checks of the Service and its clients."""
+    namespaces = {objects.namespace(o) for o in objs if o is not None}
+    return not any(unreadable(snapshot.gaps, "NetworkPolicy", ns) for ns in namespaces)
 
 
 def check_pair(engine: PolicyEngine, client: dict, backend: dict, port: int, protocol: str,

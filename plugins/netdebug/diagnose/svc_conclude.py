@@ -14,12 +14,14 @@ from dataclasses import replace
 from ..model.findings import Finding, has_errors
 from .probe_verdicts import ProbeFacts, client_of, conclude, direct_probes
 from .root_cause import fold_root_causes
+from .svc_dns import reconcile_dns_policy
 
 LISTED = 10
 
 
 def conclude_service(static: list[Finding], results: list, facts: ProbeFacts) -> list[Finding]:
     found = reconcile_policy(static, results, facts) + unenforced_context(conclude(results, facts))
+    found = reconcile_dns_policy(found, results, facts.subject)
     return client_outcome(fold_root_causes(found), results, facts)
 
 

@@ -4,7 +4,7 @@ its endpoints, what NetworkPolicy says about each probed path, the cluster domai
 from ..model import objects
 from ..model.probes import NOT_RUN
 from .probe_facts import ProbeFacts
-from .service_policy import check_pair
+from .service_policy import check_pair, policies_readable
 from .service_ports import resolve_target_port
 from ..model.kinds import CLUSTER_DOMAIN
 from .svc_probe_plan import dns_names, endpoint_port
@@ -55,7 +55,7 @@ def dns_failed(facts, results: list) -> bool:
 
 def policy_map(facts, clients: list, results: list) -> dict:
     """(client, endpoint IP, port) -> PolicyCheck, for every direct endpoint probe (when policies are readable)."""
-    if not facts.snapshot.complete("NetworkPolicy"):
+    if not policies_readable(facts.snapshot, [facts.service, *(c.pod for c in clients)]):
         return {}
     pods = {c.ref: c.pod for c in clients}
     backends = {e.ip: facts.snapshot.get("Pod", *e.pod.split("/", 1)) for e in facts.view.endpoints if e.pod}
@@ -71,7 +71,7 @@ def policy_map(facts, clients: list, results: list) -> dict:
 def clusterip_policy(facts, clients: list, results: list) -> dict:
     """(client, Service port) -> the policy checks of that client reaching each ready endpoint (a backend:
     itself included), for every ClusterIP probe: the paths kube-proxy may give it."""
-    if not facts.snapshot.complete("NetworkPolicy"):
+    if not policies_readable(facts.snapshot, [facts.service, *(c.pod for c in clients)]):
         return {}
     pods, addresses = {c.ref: c.pod for c in clients}, cluster_ips(facts.service)
     ready = [p for p in (facts.snapshot.get("Pod", *e.pod.split("/", 1)) for e in facts.view.ready if e.pod) if p]

@@ -10,6 +10,8 @@ from ..model import objects
 from ..model.kinds import ADMIN_POLICY_KINDS, SERVICE_NAME_LABEL
 from ..model.objects import pod_ready
 from ..model.queries import Query
+from ..model.selectors import to_string
+from .dns_policy_fix import DNS_LABELS, DNS_NAMESPACE
 from .ingress import routing_ingresses
 from .ingress_controllers import CONTROLLER_NAMES
 from .service import selected_pods, service_type
@@ -22,12 +24,16 @@ def candidate_reads(namespace: str, name: str) -> list[Query]:
     return [Query("Service", namespace), Query("Service", None, field_selector=f"metadata.name={name}")]
 
 
-def around_reads(service: dict, client_ref: tuple[str, str] | None) -> list[Query]:
+def around_reads(service: dict, client_ref: tuple[str, str] | None, dns: bool = False) -> list[Query]:
+    """dns: a client will resolve names (--from, or probes): the cluster DNS pods, their namespace and its
+    policies too, for the DNS policy check."""
     ns, name = objects.namespace(service), objects.name(service)
-    namespaces = sorted({ns} | ({client_ref[0]} if client_ref else set()))
+    namespaces = sorted({ns} | ({client_ref[0]} if client_ref else set()) | ({DNS_NAMESPACE} if dns else set()))
     reads = [Query("EndpointSlice", ns, label_selector=f"{SERVICE_NAME_LABEL}={name}"), Query("Pod", ns),
              *policy_reads(namespaces), Query("Ingress", ns), Query("StatefulSet", ns)]
     reads += [Query("Namespace", None, other) for other in namespaces]
+    if dns and ns != DNS_NAMESPACE:
+        reads.append(Query("Pod", DNS_NAMESPACE, label_selector=to_string({"matchLabels": DNS_LABELS})))
     if client_ref and client_ref[0] != ns:
         reads.append(Query("Pod", client_ref[0], client_ref[1]))
     return reads

@@ -8,18 +8,20 @@ from dataclasses import dataclass, field
 from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import PolicyEngine
+from .dns_policy_fix import DNS_NAMESPACE
 from .endpoints import EndpointView, service_endpoints
 from ..model.findings import SEVERITIES, Finding, has_errors
 from .ingress import ingress_findings, routing_ingresses
 from .mesh import mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type
-from .service_policy import default_clients, policy_checks, policy_findings
+from .service_policy import default_clients, policies_readable, policy_checks, policy_findings
 from .service_ports import port_findings, port_label
 from .service_types import lb_addresses, type_findings
+from .svc_dns import dns_policy_findings
 
 CHECKLIST = (
     "service-not-found", "externalname-unresolvable", "selector-no-match", "selectorless-no-endpoints",
-    "no-endpoints", "endpoints-not-ready", "dns-down", "dns-service-unresolved", "dns-short-name-other-namespace",
+    "no-endpoints", "endpoints-not-ready", "policy-blocks-dns", "dns-down", "dns-service-unresolved", "dns-short-name-other-namespace",
     "dns-short-name-unresolved",
     "target-port-string-number", "named-port-unresolved", "port-protocol-mismatch", "target-port-not-exposed",
     "policy-blocks-ingress", "policy-blocks-egress", "not-listening", "dropped-unexplained", "policy-not-enforced",
@@ -38,6 +40,12 @@ GAP_EFFECTS = {
     "Node": "Nodes not readable: node facts and externalTrafficPolicy check incomplete",
     "Pod": "Pods not readable: selector and readiness checks incomplete",
     "PodLog": "container logs not readable: log scan incomplete",
+}
+
+DNS_GAP_EFFECTS = {
+    "Pod": "cluster DNS pods not readable: the DNS policy check skipped",
+    "NetworkPolicy": "NetworkPolicies in kube-system not readable: the cluster DNS pods' ingress not checked",
+    "Namespace": "Namespace kube-system not readable: its labels assumed (kubernetes.io/metadata.name only)",
 }
 
 
@@ -70,8 +78,9 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[F
     found += type_findings(snapshot, service, facts.view)
     if snapshot.complete("Ingress"):
         found += ingress_findings(snapshot, service)
-    if snapshot.complete("NetworkPolicy") and facts.backends:
+    if policies_readable(snapshot, [service, from_pod]) and facts.backends:
         found += _policy(facts, from_pod)
+    found += dns_policy_findings(facts, from_pod)
     found += mesh_findings(service, facts.backends)
     return found
 
@@ -94,10 +103,13 @@ def ordered(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def gap_notes(snapshot: Snapshot) -> list[str]:
+def gap_notes(snapshot: Snapshot, namespace: str | None = None) -> list[str]:
+    """namespace: the Service's; gaps in the cluster DNS's namespace (kube-system) elsewhere touch the DNS check only."""
     notes = []
     for gap in snapshot.gaps:
         effect = GAP_EFFECTS.get(gap.kind, f"{gap.kind} not readable")
+        if gap.namespace == DNS_NAMESPACE != namespace and gap.kind in DNS_GAP_EFFECTS:
+            effect = DNS_GAP_EFFECTS[gap.kind]
         notes.append(f"{effect} ({gap.sentence})")
     return notes
 
