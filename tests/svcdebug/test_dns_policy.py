@@ -5,7 +5,11 @@ import json
 
 import pytest
 
-from .conftest import codes, finding, offline_json, svcdebug
+from netdebug.cli import svc_live
+from netdebug.model.gaps import Gap
+from tests.fakeruntime import FakeRuntime
+
+from .conftest import SCENARIOS, codes, finding, offline_json, svcdebug
 
 SCENARIO = "composite/dns-blocked"
 LIVE = f"tests/scenarios/svcdebug/{SCENARIO}"
@@ -82,3 +86,36 @@ def test_not_enforced_lookups_resolve_so_the_denial_is_context(sim_cluster):
     assert unenforced["severity"] == "warning" and "lookups resolved" in unenforced["message"]
     assert "shop/client-egress" in unenforced["evidence"]["to allow it once policy is enforced"]
     assert all(p["outcome"] == "resolved" for p in _client_lookups(report))
+
+
+class Forbidding(FakeRuntime):
+    """The fake cluster with lists of some kinds in kube-system forbidden (a namespace-scoped role)."""
+
+    def __init__(self, path, forbidden: tuple):
+        super().__init__(path)
+        self.forbidden = forbidden
+
+    def list(self, kind: str, namespace: str | None = None, label_selector=None, field_selector=None) -> list:
+        if kind in self.forbidden and namespace == "kube-system":
+            self.gaps.append(Gap(kind, namespace, resource=f"{kind.lower()}s"))
+            return []
+        return super().list(kind, namespace, label_selector, field_selector)
+
+
+def _fake(monkeypatch, runtime: FakeRuntime, *args: str) -> tuple[int, dict]:
+    monkeypatch.setattr(svc_live, "connect", runtime.connect)
+    code, out = svcdebug(*args, "-n", "shop", "--no-probe", "-o", "json")
+    return code, json.loads(out)
+
+
+def test_kube_system_policies_unreadable_judges_the_egress_side_and_says_so(monkeypatch):
+    code, report = _fake(monkeypatch, Forbidding(SCENARIOS / SCENARIO, ("NetworkPolicy",)), "web", "--from", "deploy/client")
+    assert code == 1 and report["findings"][0]["code"] == "policy-blocks-dns"
+    assert any("the cluster DNS pods' ingress not checked" in note for note in report["notes"])
+
+
+def test_kube_system_gaps_do_not_stop_the_service_policy_checks(monkeypatch):
+    runtime = Forbidding(SCENARIOS / "composite" / "egress-denied-enforced", ("NetworkPolicy", "Pod"))
+    code, report = _fake(monkeypatch, runtime, "web", "--from", "deploy/client")
+    assert code == 1 and codes(report) == {"policy-blocks-egress"}  # this client's egress admits DNS anyway
+    assert any("cluster DNS pods not readable: the DNS policy check skipped" in note for note in report["notes"])
