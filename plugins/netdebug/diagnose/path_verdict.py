@@ -6,6 +6,7 @@ by property tests: an error finding means the verdict is not "reachable"; "reach
 failed; "blocked at X" (or "partly blocked at X") means hop X is not ok and no hop before it failed.
 """
 from ..model.findings import Finding
+from . import probe_verdicts
 from .hops import FAIL, OK, UNKNOWN
 
 GOOD = ("connected", "http")
@@ -71,14 +72,10 @@ def _reached(report, by_role: dict, denied: list[str]) -> set[str]:
 def _not_enforced(declared: Finding, by_role: dict, reached: list[str]) -> Finding:
     lines = [f"{p.get('from', '')} -> {p['target']}:{p.get('port')}: {p['outcome']}" for role in ("service", "endpoint")
              for p in by_role.get(role, []) if p["outcome"] in GOOD]
-    evidence = {"declared": declared.message, **declared.evidence, "connected although denied": lines[:LISTED]}
-    if declared.fix:
-        evidence["to allow it once policy is enforced"] = declared.fix
-    return Finding("policy-not-enforced", "warning",
-                   f"NetworkPolicy denies this traffic to {', '.join(reached[:LISTED])}, yet the probes connected: "
-                   "the network plugin does not enforce NetworkPolicy here", evidence,
-                   "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy support; "
-                   "until then the policies are documentation only and do not protect these pods", declared.subject)
+    return probe_verdicts.not_enforced(
+        f"NetworkPolicy denies this traffic to {', '.join(reached[:LISTED])}, yet the probes connected: the network "
+        "plugin does not enforce NetworkPolicy here", {**declared.evidence, "connected although denied": lines[:LISTED]},
+        declared.subject, declared, f"{probe_verdicts.ENFORCE_FIX} and do not protect these pods")
 
 
 def observed(report, by_role: dict) -> str | None:

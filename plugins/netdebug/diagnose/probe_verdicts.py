@@ -14,6 +14,8 @@ from .probe_facts import ProbeFacts
 
 LISTED = 10
 LOOPBACK = ("127.0.0.1", "::1")
+ENFORCE_FIX = ("use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy support; "
+               "until then policies are documentation only")
 
 __all__ = ["ProbeFacts", "conclude", "client_of"]
 
@@ -39,13 +41,21 @@ def endpoint_verdicts(results: list, facts: ProbeFacts) -> list[Finding]:
             found.append(_dropped(port[0], dropped, probes, facts))
     unenforced = [r for r in tcp if r.reached and facts.allowed(client_of(r), r.spec.target, r.spec.port) is False]
     if unenforced:
-        found.append(Finding("policy-not-enforced", "warning",
-                             f"NetworkPolicy denies {len(unenforced)} connection(s) to the pods of {facts.subject}, "
-                             "yet they connected: the network plugin does not enforce NetworkPolicy",
-                             {"connected although denied": [line_of(r) for r in unenforced[:LISTED]]},
-                             "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy "
-                             "support; until then policies are documentation only", facts.subject))
+        found.append(not_enforced(f"NetworkPolicy denies {len(unenforced)} connection(s) to the pods of {facts.subject}, "
+                                  "yet they connected: the network plugin does not enforce NetworkPolicy",
+                                  {"connected although denied": [line_of(r) for r in unenforced[:LISTED]]},
+                                  facts.subject))
     return found
+
+
+def not_enforced(message: str, observed: dict, subject: str, declared: Finding | None = None,
+                 fix: str = ENFORCE_FIX) -> Finding:
+    """policy-not-enforced: policy denies, the probes got through (`observed`); the declared denial and
+    the fix that admits it once policy is enforced are its evidence."""
+    evidence = {"declared": declared.message, **observed} if declared is not None else dict(observed)
+    if declared is not None and declared.fix:
+        evidence["to allow it once policy is enforced"] = declared.fix
+    return Finding("policy-not-enforced", "warning", message, evidence, fix, subject)
 
 
 def _by_port(probes: list) -> dict:

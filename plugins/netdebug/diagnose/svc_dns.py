@@ -14,6 +14,7 @@ from ..model.gaps import unreadable
 from ..model.probes import NOT_RUN
 from . import dns_policy
 from .probe_dns_verdicts import client_of
+from .probe_verdicts import not_enforced
 
 CODE = "policy-blocks-dns"
 LISTED = 10
@@ -59,11 +60,6 @@ def _confirmed(blocked: Finding, lookups: list, lines: list[str]) -> Finding:
 
 def _not_enforced(blocked: Finding, resolved: list, subject: str) -> Finding:
     lines = [f"{client_of(r)}: {r.spec.target} -> resolved {r.detail}".strip() for r in resolved][:LISTED]
-    evidence = {"declared": blocked.message, "resolved although denied": lines}
-    if blocked.fix:
-        evidence["to allow it once policy is enforced"] = blocked.fix
-    return Finding("policy-not-enforced", "warning",
-                   f"NetworkPolicy denies {blocked.evidence.get('client')} the cluster DNS, yet its lookups "
-                   "resolved: the network plugin does not enforce NetworkPolicy", evidence,
-                   "use a CNI that enforces NetworkPolicy (Calico, Cilium, ...) or enable its policy support; "
-                   "until then policies are documentation only", subject)
+    return not_enforced(f"NetworkPolicy denies {blocked.evidence.get('client')} the cluster DNS, yet its lookups "
+                        "resolved: the network plugin does not enforce NetworkPolicy",
+                        {"resolved although denied": lines}, subject, blocked)
