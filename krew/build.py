@@ -114,41 +114,69 @@ def _run(argv: list, **kwargs) -> None:
         raise BuildError(f"build failed ({done.returncode}): {' '.join(map(str, argv[:4]))} ...")
 
 
-# What a start, --help of each plugin and the live path import (the self-test imports every netdebug
-# module and the client pieces); a str host name goes through the idna codec when connecting.
-RECORD_HOT_MODULES = """
-import contextlib, io, sys
-from netdebug.cli import dispatch
-with contextlib.redirect_stdout(io.StringIO()):
-    dispatch.self_test()
-    for plugin in dispatch.PLUGINS:
-        sys.argv = [f"kubectl-{plugin}", "--help"]
+# Run while krew/build.py records: the self-test imports every netdebug module and the client pieces,
+# then each plugin's and subcommand's --help/-h (at 80 columns), and offline runs that read YAML. What
+# they compile goes into the start-up cache (netdebug/cli/startup_cache.py), the modules they load stay
+# plain files in the bundle; a str host name goes through the idna codec when connecting.
+RECORD_START = """
+import contextlib, io, os, sys
+os.environ["COLUMNS"] = str(80)
+from netdebug.cli import dispatch, netpolicy, startup_cache
+CACHE_PATH = sys.argv[1]
+HELP = {"netpath": [[], ["capture"]], "netpolicy": [[]] + [[name] for name in netpolicy.SUBCOMMANDS], "svcdebug": [[]]}
+OFFLINE = [["kubectl-netpolicy", "check", "-f", "examples/shop", "shop/frontend", "shop/backend", "--port", "8080"],
+           ["kubectl-svcdebug", "-f", "examples/shop", "-n", "shop", "backend"]]
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    sys.argv = argv
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             dispatch.main()
-        except SystemExit:
-            pass
+        except SystemExit as done:
+            return done.code or 0, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+with startup_cache.Recorder() as recorder:
+    with contextlib.redirect_stdout(io.StringIO()):
+        dispatch.self_test()
+    for plugin, prefixes in HELP.items():
+        for argv in ([*prefix, flag] for prefix in prefixes for flag in startup_cache.HELP_FLAGS):
+            code, out, err = run([f"kubectl-{plugin}", *argv])
+            if code != 0 or err or not out.startswith("Usage:"):
+                raise SystemExit(f"kubectl-{plugin} {' '.join(argv)}: exit {code}, stderr {err[:200]!r}")
+            recorder.help[(plugin, tuple(argv))] = out
+    for argv in OFFLINE:
+        run(argv)
+recorder.save(CACHE_PATH)
 import encodings.idna
 print("\\n".join(sorted(sys.modules)))
 """
 
 
-def record_hot_modules(python: Path, target: Path) -> Path:
-    """The modules the bundle keeps as plain files (krew/netdebug.spec puts the others in its PYZ)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    done = subprocess.run([python, "-c", RECORD_HOT_MODULES], env=env, capture_output=True, text=True)
+def record_start(python: Path, work: Path) -> tuple[Path, Path]:
+    """(hot modules, start-up cache): what the bundle keeps as plain files (krew/netdebug.spec puts the
+    other modules in its PYZ) and what it need not recompute at each start."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_COLOR="1")
+    cache = work / "startup.cache"
+    done = subprocess.run([python, "-c", RECORD_START, str(cache)], env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stderr)
-        raise BuildError("recording the modules the plugins import failed")
-    target.write_text(done.stdout)
-    return target
+        raise BuildError("recording what the plugins import and compile at start failed")
+    hot = work / "hot-modules.txt"
+    hot.write_text(done.stdout)
+    return hot, cache
 
 
 def freeze(python: Path, work: Path) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    hot = record_hot_modules(python, work / "hot-modules.txt")
+    hot, cache = record_start(python, work)
     # collect_submodules imports netdebug
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NETDEBUG_HOT_MODULES=str(hot))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NETDEBUG_HOT_MODULES=str(hot),
+               NETDEBUG_STARTUP_CACHE=str(cache))
     _run([python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
           "--workpath", str(work / "work"), str(SPEC)], cwd=work, env=env)
     return work / "dist" / BUNDLE

@@ -10,7 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CLI = REPO / "plugins" / "netdebug" / "cli"
 SHARED_CLI = {"__init__", "complete_cache", "complete_names", "completion", "dispatch", "errors", "options",
-              "refs_live", "snapshot", "usage"}
+              "refs_live", "snapshot", "startup_cache", "usage"}
 CROSS_PLUGIN_EXCEPTIONS: list[str] = []  # none left: the connect sweep moved to probe/ (issue 10)
 PLUGIN_PREFIXES = {"netpolicy": ("netpolicy",), "svcdebug": ("svcdebug", "svc_"), "netpath": ("netpath", "path_")}
 

@@ -1,6 +1,8 @@
 """Install the built archive the way krew does, then drive the frozen plugins through real kubectl."""
 import json
+import marshal
 import os
+import shutil
 import subprocess
 import sys
 
@@ -45,6 +47,29 @@ def test_help_through_kubectl(kubectl, plugin_env, name):
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith(f"Usage: kubectl {name}")  # kubectl's own spelling of a plugin
     assert shown.stdout == from_source([name, "--help"]).stdout
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "200"])
+@pytest.mark.parametrize("args", [["netpolicy", "check", "-h"], ["netpath", "capture", "--help"], ["svcdebug", "-h"]])
+def test_help_matches_the_source_at_any_terminal_width(kubectl, plugin_env, args, columns):
+    """80 columns and wider: the start-up cache's text; narrower: click formats it, as from source."""
+    env = dict(plugin_env, COLUMNS=columns)
+    shown = run([kubectl, *args], env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == from_source(args, env).stdout
+
+
+def test_help_comes_from_the_bundles_start_up_cache(krew_root, tmp_path):
+    """Proof the recorded text is what --help prints: a copy of the bundle with that text changed."""
+    bundle = tmp_path / "netdebug"
+    shutil.copytree(krew_root / "store" / "netpath" / f"v{netdebug.__version__}" / "netdebug", bundle)
+    path = bundle / "_internal" / "netdebug-startup.cache"
+    cache = marshal.loads(path.read_bytes())
+    assert set(cache["help"]) >= {(name, (flag,)) for name in PLUGINS for flag in ("--help", "-h")}
+    cache["help"]["netpath", ("--help",)] = "recorded\n"
+    path.write_bytes(marshal.dumps(cache))
+    shown = run([str(bundle / "netdebug"), "netpath", "--help"], dict(os.environ, COLUMNS="100"))
+    assert (shown.returncode, shown.stdout) == (0, "recorded\n")
 
 
 @pytest.mark.parametrize("name", PLUGINS)

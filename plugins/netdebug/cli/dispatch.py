@@ -10,6 +10,8 @@ import importlib
 import os
 import sys
 
+from netdebug.cli import startup_cache  # absolute: this file is also run as a script
+
 PLUGINS = ("netpath", "netpolicy", "svcdebug")
 COMPLETE_PREFIX = "kubectl_complete-"
 COMPLETE_ARG = "__complete"
@@ -77,9 +79,14 @@ def main() -> None:
         plugin, argv = argv[0], argv[1:]
     if argv[:1] == [COMPLETE_ARG]:
         completing, argv = True, argv[1:]
+    cache = startup_cache.load()
+    if cache is not None:
+        if not completing and startup_cache.replay_help(cache, plugin, argv):
+            sys.exit(0)
+        startup_cache.install(cache)
     module = importlib.import_module(f"netdebug.cli.{plugin}")
     if completing:
-        from netdebug.cli.completion import complete  # absolute: this file is also run as a script
+        from netdebug.cli.completion import complete
 
         command = module.command
         if plugin == "netpath" and argv[:1] == ["capture"]:  # `kubectl netpath capture POD`, its own command
