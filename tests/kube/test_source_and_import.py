@@ -65,3 +65,25 @@ def test_deferred_libraries_load_once_when_first_used_from_many_threads():
         "import requests\n"
         "print(requests.Session.__name__)\n")
     assert out.split() == ["_DeferredModule", "True", "module", "Session"]
+
+
+def test_the_client_reads_kubeconfigs_with_libyaml_into_the_same_objects():
+    """The kubeconfig loader's yaml.safe_load is libyaml's parser (when PyYAML has it), same objects."""
+    yaml = pytest.importorskip("yaml")
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml: the client keeps the pure-Python parser")
+    from netdebug.kube import library
+
+    text = ("clusters:\n- name: a\n  cluster: {server: 'https://h:6443', insecure-skip-tls-verify: yes}\n"
+            "users:\n- name: u\n  user: {token: 0123, exp: 2026-01-01, list: [on, off, ~, 1.5e3, 0x1f]}\n")
+    loader_yaml = library.load().kube_config.yaml
+    assert loader_yaml.safe_load(text) == yaml.safe_load(text)
+    assert loader_yaml.safe_dump is yaml.safe_dump  # everything else is PyYAML's own
+    parsed_by = []
+    original, yaml.CSafeLoader = yaml.CSafeLoader, type("Spy", (yaml.CSafeLoader,), {
+        "__init__": lambda self, stream: (parsed_by.append("libyaml"), original.__init__(self, stream))[1]})
+    try:
+        loader_yaml.safe_load(text)
+    finally:
+        yaml.CSafeLoader = original
+    assert parsed_by == ["libyaml"]

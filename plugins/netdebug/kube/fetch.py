@@ -13,7 +13,10 @@ from ..model.snapshot import Snapshot
 from .client import Cluster, connect
 from .resources import resource_for
 
-MAX_PARALLEL_LISTS = 8
+# Four connections: each costs a TLS handshake and a thread on both ends; measured on the simulated
+# cluster (11 lists), 4 was as fast as 1 and 8 was 40% slower, while a distant API server still gets
+# its round trips overlapped.
+MAX_PARALLEL_LISTS = 4
 NEEDS_NAMESPACE_LABELS = ("NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 
 

@@ -163,7 +163,30 @@ def load() -> _Pieces:
     )
     for name in _DEFERRED:  # deferred before their parent package was imported (urllib3.http2)
         _attach(name)
+    _parse_with_libyaml(pieces.kube_config)
     return pieces
+
+
+class _LibyamlParsing(types.ModuleType):
+    """PyYAML as the kubeconfig loader sees it, except that safe_load uses libyaml's parser."""
+
+    def __init__(self, yaml):
+        super().__init__(yaml.__name__)
+        self._yaml = yaml
+
+    def __getattr__(self, name):
+        return getattr(self._yaml, name)
+
+    def safe_load(self, stream):
+        return self._yaml.load(stream, Loader=self._yaml.CSafeLoader)
+
+
+def _parse_with_libyaml(kube_config: types.ModuleType) -> None:
+    """The loader reads kubeconfigs with yaml.safe_load, PyYAML's pure-Python parser (~1 ms per KB):
+    libyaml gives the same objects ~10x faster, which matters for kubeconfigs with many contexts."""
+    yaml = getattr(kube_config, "yaml", None)
+    if getattr(yaml, "__with_libyaml__", False) and not isinstance(yaml, _LibyamlParsing):
+        kube_config.yaml = _LibyamlParsing(yaml)
 
 
 def load_everything() -> _Pieces:
