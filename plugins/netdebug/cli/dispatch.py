@@ -35,8 +35,9 @@ def usage() -> None:
     sys.exit(2)
 
 
-def self_test() -> int:
-    """Import every netdebug module and the kubernetes client pieces the live mode loads lazily."""
+def self_test(deferred: bool = True) -> int:
+    """Import every netdebug module and the kubernetes client pieces the live mode loads lazily (with
+    `deferred`, also those only rare kubeconfigs need)."""
     import netdebug
 
     names = module_names(netdebug.__path__[0], "netdebug")
@@ -45,7 +46,7 @@ def self_test() -> int:
         return 1
     for name in names:
         importlib.import_module(name)
-    client = importlib.import_module("netdebug.kube.library").load_everything()
+    client = importlib.import_module("netdebug.kube.library").load_everything(deferred)
     print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, utf8 mode {sys.flags.utf8_mode}, "
           f"live client pieces: {', '.join(sorted(vars(client)))}")
     return 0

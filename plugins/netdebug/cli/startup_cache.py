@@ -12,6 +12,7 @@ import builtins
 import marshal
 import os
 import sys
+import zlib
 
 FILE_NAME = "netdebug-startup.cache"
 HELP_FLAGS = ("--help", "-h")
@@ -70,18 +71,18 @@ def install(cache: dict) -> None:
     import dataclasses
     from re import _compiler
 
-    programs, code_objects = marshal.loads(cache["compiled"])
+    programs, code_objects = marshal.loads(zlib.decompress(cache["compiled"]))
     compile_pattern = _compiler.compile
 
     def compile_cached(pattern, flags=0):
         program = programs.get((pattern, int(flags))) if isinstance(pattern, (str, bytes)) else None
         if program is None:
             return compile_pattern(pattern, flags)
-        return _compiler._sre.compile(pattern, *program)
+        return _compiler._sre.compile(pattern, *marshal.loads(program))
 
     def exec_cached(source, globals=None, locals=None):
         code = code_objects.get(source) if isinstance(source, str) else None
-        return builtins.exec(source if code is None else code, globals, locals)
+        return builtins.exec(source if code is None else marshal.loads(code), globals, locals)
 
     _compiler.compile = compile_cached
     dataclasses.exec = exec_cached  # a module global shadows the builtin for dataclasses' own calls
@@ -148,5 +149,7 @@ class Recorder:
 
     def save(self, path: str) -> None:
         with open(path, "wb") as handle:
-            compiled = marshal.dumps((self.regex, self.code))  # unpacked only when installed: --help skips it
+            # each entry stays marshalled until it is used; the whole is unpacked when installed (not for --help)
+            entries = tuple({key: marshal.dumps(value) for key, value in table.items()} for table in (self.regex, self.code))
+            compiled = zlib.compress(marshal.dumps(entries), 9)
             marshal.dump({"stamp": stamp(), "help": self.help, "compiled": compiled}, handle)

@@ -189,8 +189,15 @@ def _parse_with_libyaml(kube_config: types.ModuleType) -> None:
         kube_config.yaml = _LibyamlParsing(yaml)
 
 
-def load_everything() -> _Pieces:
-    """load() and the pieces it loads on first use (the frozen bundle's self-test)."""
+def load_everything(deferred: bool = True) -> _Pieces:
+    """load() and the pieces it loads on first use (the frozen bundle's self-test); with `deferred`, also
+    run the modules only rare kubeconfigs need (proxies, OIDC refresh, dateutil: decimal underneath)."""
     pieces = load()
     pieces.stream, pieces.websocket  # noqa: B018 - loading them is the point
+    for name in _DEFERRED if deferred else ():  # the client's package __init__s stay unrun (their models are left out)
+        module = sys.modules[name]
+        if name.startswith("kubernetes"):
+            continue
+        if isinstance(module, _DeferredModule):
+            _run(module, "(self-test)")
     return pieces
