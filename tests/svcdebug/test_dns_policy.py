@@ -6,6 +6,10 @@ import json
 import pytest
 
 from netdebug.cli import svc_live
+from netdebug.diagnose.root_cause import fold_root_causes
+from netdebug.diagnose.svc_dns import reconcile_dns_policy
+from netdebug.model.findings import Finding
+from netdebug.model.probes import ProbeResult, ProbeSpec
 from netdebug.model.gaps import Gap
 from tests.fakeruntime import FakeRuntime
 
@@ -119,3 +123,62 @@ def test_kube_system_gaps_do_not_stop_the_service_policy_checks(monkeypatch):
     code, report = _fake(monkeypatch, runtime, "web", "--from", "deploy/client")
     assert code == 1 and codes(report) == {"policy-blocks-egress"}  # this client's egress admits DNS anyway
     assert any("cluster DNS pods not readable: the DNS policy check skipped" in note for note in report["notes"])
+
+
+def test_only_a_default_deny_isolates_the_client_so_a_new_policy_is_suggested(tmp_path):
+    (tmp_path / "deny.yaml").write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\n"
+        "spec: {podSelector: {}, policyTypes: [Egress]}\n")
+    code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / "composite" / "egress-denied-enforced"),
+                         "-f", str(tmp_path / "deny.yaml"), "--from", "deploy/client", "-o", "json")
+    item = json.loads(out)["findings"]
+    assert code == 1 and [f["code"] for f in item] == ["policy-blocks-egress"]  # client-dns-only admits DNS
+    code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / SCENARIO), "-f", str(tmp_path / "deny.yaml"),
+                         "--from", "deploy/web", "-o", "json")
+    item = finding(json.loads(out), "policy-blocks-dns")
+    assert item["fix"].startswith("add a NetworkPolicy in shop (leaving shop/default-deny as it is): "
+                                  "{podSelector: {matchLabels: {app: web}}, policyTypes: [Egress], egress: [{to:")
+    assert item["evidence"]["verified"] == "the new policy admits UDP and TCP 53"
+
+
+def test_a_second_dns_pod_denied_by_its_ingress_is_named_and_the_first_still_answers(tmp_path):
+    pods = [f"apiVersion: v1\nkind: Pod\nmetadata: {{name: coredns-{slot}, namespace: kube-system, labels: "
+            f"{{k8s-app: kube-dns, slot: {slot}}}}}\nspec: {{containers: [{{name: coredns, image: coredns:1.11}}]}}\n---\n"
+            for slot in "ab"]  # pods given: the coredns Deployment adds none
+    (tmp_path / "dns-b.yaml").write_text(
+        "".join(pods) +
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b-closed, namespace: kube-system}\n"
+        "spec: {podSelector: {matchLabels: {slot: b}}, policyTypes: [Ingress]}\n")
+    code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / SCENARIO), "-f", str(tmp_path / "dns-b.yaml"),
+                         "--from", "tools/toolbox", "-o", "json")
+    item = finding(json.loads(out), "policy-blocks-dns")
+    assert code == 1 and "(1 of 2 pods: kube-system/coredns-b)" in item["message"]
+    assert item["evidence"]["UDP 53 allowed to"] == ["kube-system/coredns-a"] and item["subject"].endswith("b-closed")
+
+
+def _lookup(outcome: str, client=("shop", "client")) -> ProbeResult:
+    return ProbeResult(ProbeSpec("dns", *client, "c", "web.shop"), outcome, "", 5.0, "python3")
+
+
+BLOCKED = Finding("policy-blocks-dns", "warning", "egress UDP 53 from shop/client ... is denied",
+                  {"client": "shop/client"}, "edit NetworkPolicy shop/client-egress: ...", "NetworkPolicy shop/p")
+
+
+def test_lookups_that_fail_confirm_it_and_dns_down_folds_into_it():
+    down = Finding("dns-down", "error", "cluster DNS does not answer from shop/client")
+    found = fold_root_causes(reconcile_dns_policy([BLOCKED, down], [_lookup("dns-error")], "Service shop/web"))
+    assert [(f.code, f.severity) for f in found] == [("policy-blocks-dns", "error")]
+    assert found[0].evidence["symptoms"] == [down.message] and "confirm it: 1 of 1" in found[0].message
+
+
+def test_a_lookup_that_resolves_makes_it_context_beside_policy_not_enforced():
+    found = reconcile_dns_policy([BLOCKED], [_lookup("dns-error"), _lookup("resolved")], "Service shop/web")
+    assert [(f.code, f.severity) for f in found] == [("policy-blocks-dns", "info"), ("policy-not-enforced", "warning")]
+    assert found[1].evidence["to allow it once policy is enforced"] == BLOCKED.fix
+
+
+def test_answers_prove_nothing_when_some_dns_pods_are_allowed_or_lookups_ran_elsewhere():
+    partial = Finding(**{**BLOCKED.__dict__, "evidence": {"client": "shop/client", "UDP 53 allowed to": ["x"]}})
+    assert reconcile_dns_policy([partial], [_lookup("resolved")], "s")[0].severity == "warning"
+    assert reconcile_dns_policy([BLOCKED], [_lookup("resolved", ("shop", "other"))], "s") == [BLOCKED]
+    assert reconcile_dns_policy([BLOCKED], [_lookup("no-tool")], "s") == [BLOCKED]
