@@ -14,6 +14,10 @@ def destination_hop(snapshot, pods: list[dict], ports: dict, protocol: str, cont
         facts["declaredBy"] = declaring_container(pod, facts["port"], protocol, container)
         hop.facts["pods"].append(facts)
     _judge_ready(snapshot, hop, pods)
+    leaving = [f for f in hop.facts["pods"] if f.get("terminating")]
+    if leaving and len(leaving) == len(pods):
+        hop.unknown("destination-terminating", f"{leaving[0]['pod']} is being deleted (since {leaving[0]['terminating']}): "
+                    "it answers only until its containers stop (a probe tells)")
     undeclared = [f for f in hop.facts["pods"] if f["port"] and not f["declaredBy"]]
     if undeclared and hop.status != FAIL:
         hop.findings.append(_undeclared(undeclared, protocol, container))

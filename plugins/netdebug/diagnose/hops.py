@@ -67,7 +67,7 @@ def pod_facts(pod: dict) -> dict:
     st, spec = objects.status(pod), objects.spec(pod)
     facts = {"pod": objects.ref(pod), "phase": st.get("phase"), "ready": objects.pod_ready(pod) if st else None,
              "ip": (objects.pod_ips(pod) or [None])[0], "node": spec.get("nodeName"),
-             "hostNetwork": bool(spec.get("hostNetwork"))}
+             "hostNetwork": bool(spec.get("hostNetwork")), "terminating": objects.meta(pod).get("deletionTimestamp")}
     if not st:
         facts["declared"] = True  # from manifests: no runtime state
     return {k: v for k, v in facts.items() if v is not None}

@@ -79,13 +79,19 @@ def nodeport_facts(snapshot: Snapshot, service: dict, view: EndpointView | None 
              for p in objects.spec(service).get("ports") or []]
     local = objects.spec(service).get("externalTrafficPolicy") == "Local" and view is not None and view.source
     serving = {e.node for e in view.ready} if local else None
-    addresses = [f"{objects.name(n)} {a.get('address')}" for n in snapshot.of("Node")
-                 if serving is None or objects.name(n) in serving
-                 for a in objects.status(n).get("addresses") or [] if a.get("type") in ("InternalIP", "ExternalIP")]
+    nodes = [n for n in snapshot.of("Node") if serving is None or objects.name(n) in serving]
+    addresses = [line for node in nodes for line in _node_address_lines(node)]
     evidence = {"node ports": ports, "node addresses": addresses or ["<nodes not visible>"]}
     where = "on the nodes with a ready endpoint (externalTrafficPolicy Local)" if local else "on every node's address"
     return Finding("nodeport-facts", "info", f"{subject(service)} is reachable {where} at its node port(s)",
                    evidence, "", subject(service))
+
+
+def _node_address_lines(node: dict) -> list[str]:
+    """`node-1 172.18.0.2` per InternalIP/ExternalIP; a node that publishes neither says so (it has no address here)."""
+    found = [a.get("address") for a in objects.status(node).get("addresses") or []
+             if a.get("type") in ("InternalIP", "ExternalIP")]
+    return [f"{objects.name(node)} {address}" for address in found] or [f"{objects.name(node)} <no InternalIP or ExternalIP>"]
 
 
 def externalname_invalid(service: dict) -> list[Finding]:

@@ -139,7 +139,7 @@ def summary(findings: list[Finding], facts: ServiceFacts | None) -> str:
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         return f"broken: {errors[0].message}{more}"
     endpoints = ""
-    if facts is not None and facts.view.source is not None:
+    if facts is not None and facts.view.source is not None and service_type(facts.service) != "ExternalName":
         endpoints = f"; {len(facts.view.ready)}/{len(facts.view.endpoints)} endpoints ready"
     if warnings:
         return f"works, with {len(warnings)} warning(s){endpoints}"

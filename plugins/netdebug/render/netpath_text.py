@@ -49,6 +49,8 @@ def _pod_state(facts: dict) -> str:
     if facts.get("declared"):
         return "declared in manifests (no runtime state)"
     state = [facts.get("phase") or "no phase", facts.get("state") or ("ready" if facts.get("ready") else "not ready")]
+    if facts.get("terminating"):
+        state.append(f"Terminating since {facts['terminating']}")
     where = f"{facts.get('ip', 'no IP')} on {facts.get('node', '<unscheduled>')}"
     host = " · hostNetwork (policy is CNI-defined)" if facts.get("hostNetwork") else ""
     return f"{', '.join(state)} · {where}{host}"
