@@ -1,5 +1,6 @@
 """The shape of every kind netdebug reads: what decode() checks before anything else sees an object."""
 from . import values as v
+from .mesh_kinds import MESH_BODIES
 from .pods import CONDITION, LABELS, OBJECT_REFERENCE, POD, POD_TEMPLATE, SELECTOR, STRINGS, metadata
 from .shapes import ANY_OBJECT, ListOf, MapOf, Obj
 
@@ -69,7 +70,7 @@ BODIES = {
     "Deployment": WORKLOAD, "StatefulSet": WORKLOAD, "DaemonSet": WORKLOAD, "ReplicaSet": WORKLOAD,
     "Job": WORKLOAD, "CronJob": CRON_JOB, "ReplicationController": REPLICATION_CONTROLLER,
     "NetworkPolicy": NETWORK_POLICY, "AdminNetworkPolicy": ADMIN_POLICY, "BaselineAdminNetworkPolicy": ADMIN_POLICY,
-    "ClusterNetworkPolicy": ADMIN_POLICY, "Event": EVENT, "Secret": DATA, "ConfigMap": DATA,
+    "ClusterNetworkPolicy": ADMIN_POLICY, "Event": EVENT, "Secret": DATA, "ConfigMap": DATA, **MESH_BODIES,
 }
 NAME_RULES = {"Namespace": v.dns_label, "Service": v.dns1035_label}
 

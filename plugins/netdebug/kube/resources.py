@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..errors import InputError
+from ..model.kinds import LINKERD_AUTHORIZATION_POLICY, LINKERD_SERVER_V1BETA1
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ _TABLE = (
     Resource("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", "baselineadminnetworkpolicies", False),
     Resource("ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", "clusternetworkpolicies", False),
     Resource("PeerAuthentication", "security.istio.io/v1beta1", "peerauthentications"),
+    # v1beta1: served by every Istio release, also those that serve v1 (the same objects)
+    Resource("AuthorizationPolicy", "security.istio.io/v1beta1", "authorizationpolicies"),
+    Resource("Server", "policy.linkerd.io/v1beta3", "servers"),
+    Resource(LINKERD_SERVER_V1BETA1, "policy.linkerd.io/v1beta1", "servers"),
+    Resource("ServerAuthorization", "policy.linkerd.io/v1beta1", "serverauthorizations"),
+    Resource(LINKERD_AUTHORIZATION_POLICY, "policy.linkerd.io/v1alpha1", "authorizationpolicies"),
+    Resource("MeshTLSAuthentication", "policy.linkerd.io/v1alpha1", "meshtlsauthentications"),
+    Resource("NetworkAuthentication", "policy.linkerd.io/v1alpha1", "networkauthentications"),
 )
 RESOURCES = {resource.kind: resource for resource in _TABLE}
 

@@ -6,7 +6,13 @@ CLUSTER_DOMAIN = "cluster.local"  # the default; a pod's resolv.conf search list
 POD_CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 WORKLOAD_KINDS = (*POD_CONTROLLER_KINDS, "Job", "CronJob", "ReplicationController")
 ADMIN_POLICY_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
-MESH_POLICY_KINDS = ("PeerAuthentication",)  # Istio's mutual-TLS mode per workload, namespace or mesh
+# Service-mesh policies. Istio's and Linkerd's AuthorizationPolicy share a kind name (the API group tells
+# them apart); live reads name Linkerd's, and the older Server version, in kubectl's kind.version.group form.
+ISTIO_POLICY_KINDS = ("PeerAuthentication", "AuthorizationPolicy")
+LINKERD_POLICY_KINDS = ("Server", "ServerAuthorization", "MeshTLSAuthentication", "NetworkAuthentication")
+LINKERD_AUTHORIZATION_POLICY = "AuthorizationPolicy.policy.linkerd.io"
+LINKERD_SERVER_V1BETA1 = "Server.v1beta1.policy.linkerd.io"  # Linkerd before 2.17 serves no v1beta3
+MESH_POLICY_KINDS = (*ISTIO_POLICY_KINDS, *LINKERD_POLICY_KINDS, LINKERD_AUTHORIZATION_POLICY, LINKERD_SERVER_V1BETA1)
 KNOWN_KINDS = (
     "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
     "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,

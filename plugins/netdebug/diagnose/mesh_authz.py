@@ -1,0 +1,86 @@
+"""Service-mesh authorization on a path: Istio AuthorizationPolicy and Linkerd Server authorization
+turned into findings for netpath (SRC -> DST) and svcdebug (--from). Pure.
+
+A mesh denial happens after the TCP handshake (the proxy accepts, then answers HTTP 403 "RBAC: access
+denied" or resets the connection), so NetworkPolicy may allow a path that still fails. The client's
+identity counts only when it is in the same mesh (a sidecar, or Istio ambient) with mutual TLS.
+"""
+from ..model import objects
+from ..model.findings import Finding
+from ..policy import istio_authz, linkerd_authz
+from ..policy.mesh_match import Decision, MeshClient
+from .mesh import sidecar_mesh
+from .mesh_authz_text import describe
+
+AMBIENT_LABEL = "istio.io/dataplane-mode"
+
+
+def mesh_of(snapshot, pod: dict) -> str | None:
+    """The mesh whose proxy handles the pod's traffic: its sidecar, or Istio ambient (pod label, else namespace)."""
+    mode = objects.labels(pod).get(AMBIENT_LABEL) or snapshot.namespace_labels(objects.namespace(pod)).get(AMBIENT_LABEL)
+    return sidecar_mesh(pod) or ("Istio" if mode == "ambient" else None)
+
+
+def mesh_client(snapshot, pod: dict | None) -> MeshClient:
+    if pod is None:
+        return MeshClient(None, None, None, None, None)
+    return MeshClient(objects.ref(pod), (objects.pod_ips(pod) or [None])[0], objects.namespace(pod),
+                      objects.spec(pod).get("serviceAccountName") or "default", mesh_of(snapshot, pod))
+
+
+def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decision | None:
+    """What the destination's mesh does with the client's requests to pod:port (None: no mesh, or no
+    authorization policy applies)."""
+    mesh = mesh_of(snapshot, pod)
+    if mesh == "Istio":
+        return istio_authz.evaluate(snapshot.of("AuthorizationPolicy"), pod, port, client)
+    if mesh == "Linkerd":
+        return linkerd_authz.evaluate(snapshot, pod, port, _port_name(pod, port), client)
+    return None
+
+
+def _port_name(pod: dict, port: int | None) -> str | None:
+    return next((p.get("name") for c in objects.pod_containers(pod) for p in c.get("ports") or []
+                 if p.get("containerPort") == port and p.get("name")), None)
+
+
+def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict, skip=()) -> list[Finding]:
+    """One finding per decision (the pods it covers in the evidence); pods in `skip` are explained
+    already (mutual TLS refuses the client)."""
+    client, grouped = mesh_client(snapshot, source), {}
+    for pod in pods:
+        if objects.ref(pod) in skip:
+            continue
+        port = ports.get(objects.ref(pod))
+        decision = decide(snapshot, pod, port, client)
+        if decision is not None and _worth_saying(decision):
+            grouped.setdefault((decision.outcome, decision.decided_by, decision.rule, port), (decision, []))[1].append(pod)
+    return [finding(decision, pods_, port, client) for (_, _, _, port), (decision, pods_) in grouped.items()]
+
+
+def _worth_saying(decision: Decision) -> bool:
+    """Denials and unknowns always; an allow only when an allow list is in force (others are denied)."""
+    return decision.outcome != "allowed" or bool(decision.allow_lists)
+
+
+def finding(decision: Decision, pods: list[dict], port: int | None, client: MeshClient) -> Finding:
+    code = {"denied": "mesh-authz-denied", "allowed": "mesh-authz-allowed", "unknown": "mesh-authz-unknown"}[
+        decision.outcome]
+    severity = {"denied": "error", "allowed": "info", "unknown": "warning"}[decision.outcome]
+    message, fix = describe(decision, [objects.ref(p) for p in pods], port, client)
+    evidence = {"mesh": decision.mesh, "decided by": decision.decided_by or "no policy", "client": _identity(client),
+                "pods": [objects.ref(p) for p in pods][:10], "port": port}
+    if decision.rule is not None:
+        evidence["rule"] = decision.rule
+    if decision.allow_lists:
+        evidence["allowed by"] = list(decision.allow_lists)
+    if decision.unknown:
+        evidence["not evaluated"] = sorted(set(decision.unknown))
+    return Finding(code, severity, message, evidence, fix, decision.decided_by or f"Pod {objects.ref(pods[0])}")
+
+
+def _identity(client: MeshClient) -> str:
+    principal = client.istio_principal() or client.linkerd_identity()
+    if client.ref is None:
+        return "a client outside the cluster (no mesh identity)"
+    return f"{client.ref} ({principal})" if principal else f"{client.ref} (not in a mesh: no identity)"

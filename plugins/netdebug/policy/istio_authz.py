@@ -1,0 +1,170 @@
+"""Istio AuthorizationPolicy (security.istio.io v1 and v1beta1): may this client's requests reach a
+workload's port? Pure.
+
+Which policies apply: those in the workload's namespace and in the root namespace (istio-system),
+without a selector (namespace- or mesh-wide) or whose selector matches the pod's labels. Policies with
+targetRef(s) bind to a gateway or waypoint, not to the workload's own proxy. Order, as documented:
+CUSTOM (an external authorizer: netdebug cannot say what it answers), then DENY (any matching rule
+denies), then ALLOW (no ALLOW policy: allowed; some ALLOW rule matches: allowed; else denied). AUDIT
+decides nothing. A policy matches when one of its rules does; a policy without rules matches nothing
+(so `spec: {}` as ALLOW denies every request) and a rule `{}` matches everything.
+"""
+from ..model import objects
+from .mesh_match import (TRUE, Decision, MeshClient, all_of, any_of, in_network, negate, of,
+                         unknown, wildcard)
+
+GROUP = "security.istio.io"
+ROOT_NAMESPACE = "istio-system"
+HTTP_FIELDS = ("hosts", "methods", "paths")
+
+
+def is_istio(policy: dict) -> bool:
+    return str(policy.get("apiVersion", "")).split("/")[0] == GROUP
+
+
+def applicable(policies: list[dict], pod: dict) -> tuple[list[dict], list[dict]]:
+    """(the policies the pod's own proxy enforces, the ones bound by targetRef(s) to a gateway/waypoint)."""
+    ns, labels = objects.namespace(pod), objects.labels(pod)
+    enforced, elsewhere = [], []
+    for policy in policies:
+        if not is_istio(policy) or objects.namespace(policy) not in (ns, ROOT_NAMESPACE):
+            continue
+        spec = objects.spec(policy)
+        if spec.get("targetRef") or spec.get("targetRefs"):
+            if objects.namespace(policy) == ns:
+                elsewhere.append(policy)
+            continue
+        wanted = (spec.get("selector") or {}).get("matchLabels") or {}
+        if all(labels.get(k) == v for k, v in wanted.items()):
+            enforced.append(policy)
+    return enforced, elsewhere
+
+
+def action(policy: dict) -> str:
+    return objects.spec(policy).get("action") or "ALLOW"
+
+
+def evaluate(policies: list[dict], pod: dict, port: int | None, client: MeshClient) -> Decision | None:
+    """The decision for the client's requests to pod:port; None when no AuthorizationPolicy applies."""
+    enforced, _ = applicable(policies, pod)
+    if not enforced:
+        return None
+    for policy in (p for p in enforced if action(p) == "CUSTOM"):
+        match = policy_match(policy, port, client)[0]
+        if match.value is not False:
+            provider = (objects.spec(policy).get("provider") or {}).get("name", "")
+            return _decision("unknown", policy, None, "custom-authorizer", (f"the CUSTOM provider {provider!r}",))
+    return _deny_then_allow(enforced, port, client)
+
+
+def _deny_then_allow(enforced: list[dict], port: int | None, client: MeshClient) -> Decision:
+    pending = ()
+    for policy in (p for p in enforced if action(p) == "DENY"):
+        match, index = policy_match(policy, port, client)
+        if match.value is True:
+            return _decision("denied", policy, index, "deny-rule-matches")
+        pending += match.unknown
+    allows = [p for p in enforced if action(p) == "ALLOW"]
+    lists = tuple(f"AuthorizationPolicy {objects.ref(p)}" for p in allows)
+    if not allows:
+        return Decision("Istio", "unknown" if pending else "allowed", why="deny-rule-may-match" if pending else
+                        "no-allow-policy", unknown=pending)
+    for policy in allows:
+        match, index = policy_match(policy, port, client)
+        if match.value is True:
+            outcome, why = ("unknown", "deny-rule-may-match") if pending else ("allowed", "allow-rule-matches")
+            return _decision(outcome, policy, index, why, pending, lists)
+        pending += match.unknown
+    if pending:
+        return Decision("Istio", "unknown", lists[0], why="allow-rule-may-match", unknown=pending, allow_lists=lists)
+    return Decision("Istio", "denied", lists[0], why="no-allow-rule-matches", allow_lists=lists)
+
+
+def _decision(outcome, policy, index, why, unknown_fields=(), lists=()) -> Decision:
+    return Decision("Istio", outcome, f"AuthorizationPolicy {objects.ref(policy)}", index, why, tuple(unknown_fields),
+                    lists)
+
+
+def policy_match(policy: dict, port: int | None, client: MeshClient):
+    """(whether some rule matches, the index of the first rule that surely does)."""
+    matches = [rule_match(rule, port, client) for rule in objects.spec(policy).get("rules") or []]
+    index = next((i for i, m in enumerate(matches) if m.value is True), None)
+    return any_of(matches), index
+
+
+def rule_match(rule: dict, port: int | None, client: MeshClient):
+    sources = [entry.get("source") or {} for entry in rule.get("from") or []]
+    operations = [entry.get("operation") or {} for entry in rule.get("to") or []]
+    return all_of([any_of(source_match(s, client) for s in sources) if sources else TRUE,
+                   any_of(operation_match(o, port) for o in operations) if operations else TRUE,
+                   all_of(condition_match(c, port, client) for c in rule.get("when") or [])])
+
+
+def _split(key: str) -> tuple[str, bool]:
+    """`notPrincipals` -> ("principals", True)."""
+    if key.startswith("not") and key[3:4].isupper():
+        return key[3].lower() + key[4:], True
+    return key, False
+
+
+def source_match(source: dict, client: MeshClient):
+    checks = []
+    for key, values in source.items():
+        field, negative = _split(key)
+        match = _source_field(field, values or [], client)
+        checks.append(negate(match) if negative else match)
+    return all_of(checks)
+
+
+def _source_field(field: str, values: list, client: MeshClient):
+    principal = client.istio_principal()  # None: no mutual TLS, so no identity and no namespace
+    if field == "principals":
+        return of(principal is not None and any(wildcard(v, principal) for v in values))
+    if field == "namespaces":
+        return of(principal is not None and any(wildcard(v, client.namespace) for v in values))
+    if field in ("ipBlocks", "remoteIpBlocks"):
+        return any_of(in_network(client.ip, block) for block in values)
+    if field == "requestPrincipals":
+        return unknown("from.source.requestPrincipals (the request's JWT)")
+    return unknown(f"from.source.{field}")
+
+
+def operation_match(operation: dict, port: int | None):
+    checks = []
+    for key, values in operation.items():
+        field, negative = _split(key)
+        if field == "ports" and port is not None:
+            match = of(str(port) in [str(v) for v in values or []])
+        elif field in HTTP_FIELDS:
+            match = unknown(f"to.operation.{key} (the HTTP request)")
+        else:
+            match = unknown(f"to.operation.{key}")
+        checks.append(negate(match) if negative else match)
+    return all_of(checks)
+
+
+def condition_match(condition: dict, port: int | None, client: MeshClient):
+    key = condition.get("key", "")
+    actual = _attribute(key, port, client)
+    if actual is None:
+        return unknown(f"when {key}")
+
+    def hit(value: str):
+        if key in ("source.ip", "remote.ip"):
+            return in_network(client.ip, value)
+        return of(actual != "" and wildcard(value, actual))
+
+    wanted = condition.get("values") or []
+    unwanted = condition.get("notValues") or []
+    return all_of([any_of(hit(v) for v in wanted) if wanted else TRUE,
+                   negate(any_of(hit(v) for v in unwanted)) if unwanted else TRUE])
+
+
+def _attribute(key: str, port: int | None, client: MeshClient) -> str | None:
+    """The value of a `when` key netdebug knows for this connection ("" when absent); None: unknown."""
+    principal = client.istio_principal()
+    known = {"source.principal": principal or "", "source.namespace": client.namespace if principal else "",
+             "destination.port": str(port) if port is not None else None,
+             "source.ip": client.ip, "remote.ip": client.ip}
+    return known.get(key)
+

@@ -1,0 +1,165 @@
+"""Linkerd authorization (policy.linkerd.io): may this client reach a meshed pod's port? Pure.
+
+A Server selects pods (podSelector) and one port (number or container port name). Without a Server
+the default inbound policy decides (`config.linkerd.io/default-inbound-policy` on the pod, else its
+namespace, else the cluster-wide install value, `all-unauthenticated` unless changed). With a
+Server, traffic is allowed only by an authorization: a ServerAuthorization naming or selecting the
+Server, or an AuthorizationPolicy whose targetRef is the Server (or its Namespace) and whose
+requiredAuthenticationRefs (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) all hold;
+nothing authorizes: the Server's accessPolicy (default `deny`). An AuthorizationPolicy targeting an
+HTTPRoute authorizes only the requests of that route, which netdebug cannot know.
+"""
+from ..model import objects
+from ..model.gaps import unreadable
+from ..model.selectors import matches
+from .mesh_match import TRUE, FALSE, Decision, MeshClient, all_of, any_of, in_network, of, unknown, wildcard
+
+GROUP = "policy.linkerd.io"
+DEFAULT_POLICY = "config.linkerd.io/default-inbound-policy"
+INSTALL_DEFAULT = "all-unauthenticated"
+
+
+def is_linkerd(obj: dict) -> bool:
+    return str(obj.get("apiVersion", "")).split("/")[0] == GROUP
+
+
+def evaluate(snapshot, pod: dict, port: int | None, port_name: str | None, client: MeshClient) -> Decision:
+    server = server_for(snapshot, pod, port, port_name)
+    if server is None:
+        policy, said_by = default_policy(snapshot, pod)
+        match = by_default(policy, client)
+        return Decision("Linkerd", outcome(match), said_by, why=f"default-{policy}", unknown=match.unknown)
+    return _by_server(snapshot, server, client)
+
+
+def server_for(snapshot, pod: dict, port: int | None, port_name: str | None) -> dict | None:
+    """The Server that selects this pod and port (Linkerd's admission refuses overlapping ones; the
+    oldest wins otherwise)."""
+    found = [s for s in snapshot.in_namespace("Server", objects.namespace(pod)) if is_linkerd(s)
+             and matches(objects.spec(s).get("podSelector") or {}, objects.labels(pod))
+             and objects.spec(s).get("port") in (port, port_name) and objects.spec(s).get("port") is not None]
+    found.sort(key=lambda s: (objects.meta(s).get("creationTimestamp") or "", objects.name(s)))
+    return found[0] if found else None
+
+
+def default_policy(snapshot, pod: dict) -> tuple[str, str]:
+    """(the default inbound policy, what says so)."""
+    namespace = snapshot.get("Namespace", None, objects.namespace(pod)) or {}
+    for obj, what in ((pod, f"Pod {objects.ref(pod)}"), (namespace, f"Namespace {objects.namespace(pod)}")):
+        value = objects.annotations(obj).get(DEFAULT_POLICY)
+        if value:
+            return value, f"annotation {DEFAULT_POLICY} on {what}"
+    return INSTALL_DEFAULT, "the install default (proxy.defaultInboundPolicy; the cluster may set another)"
+
+
+def outcome(match) -> str:
+    return {True: "allowed", False: "denied", None: "unknown"}[match.value]
+
+
+def by_default(policy: str, client: MeshClient):
+    """Whether a default policy (or a Server's accessPolicy) admits the client."""
+    if policy in ("all-unauthenticated", "audit"):
+        return TRUE
+    if policy == "cluster-unauthenticated":
+        return TRUE if client.ref else unknown("the cluster networks (clusterNetworks)")
+    if policy in ("all-authenticated", "cluster-authenticated"):
+        return of(client.mesh == "Linkerd")
+    if policy == "deny":
+        return FALSE
+    return unknown(f"the default policy {policy!r}")
+
+
+def _by_server(snapshot, server: dict, client: MeshClient) -> Decision:
+    ref = f"Server {objects.ref(server)}"
+    authorizations = [(f"{a['kind']} {objects.ref(a)}", match) for a, match in _authorizations(snapshot, server, client)]
+    names = tuple(name for name, _ in authorizations)
+    allowed = next((name for name, match in authorizations if match.value is True), None)
+    if allowed:
+        return Decision("Linkerd", "allowed", allowed, why="authorization-matches", allow_lists=names, facts={"server": ref})
+    pending = tuple(r for _, match in authorizations for r in match.unknown)
+    if pending:
+        return Decision("Linkerd", "unknown", ref, why="authorization-may-match", unknown=pending, allow_lists=names)
+    access = objects.spec(server).get("accessPolicy") or "deny"
+    if access != "deny":
+        match = by_default(access, client)
+        return Decision("Linkerd", outcome(match), ref, why=f"access-policy-{access}", unknown=match.unknown,
+                        allow_lists=names)
+    return Decision("Linkerd", "denied", ref, why="no-authorization-matches" if names else "no-authorization",
+                    allow_lists=names)
+
+
+def _authorizations(snapshot, server: dict, client: MeshClient):
+    ns = objects.namespace(server)
+    for auth in snapshot.in_namespace("ServerAuthorization", ns):
+        target = objects.spec(auth).get("server") or {}
+        if is_linkerd(auth) and (target.get("name") == objects.name(server) or (
+                target.get("selector") and matches(target["selector"], objects.labels(server)))):
+            yield auth, server_authorization_match(auth, client)
+    for policy in snapshot.in_namespace("AuthorizationPolicy", ns):
+        target = objects.spec(policy).get("targetRef") or {}
+        kind = target.get("kind")
+        if not is_linkerd(policy) or not ((kind == "Server" and target.get("name") == objects.name(server))
+                                          or (kind == "Namespace" and target.get("name") in (ns, None))
+                                          or kind == "HTTPRoute"):
+            continue
+        if kind == "HTTPRoute":
+            yield policy, unknown(f"the HTTPRoute {target.get('name')} (route-level authorization)")
+        else:
+            yield policy, authorization_policy_match(snapshot, policy, client)
+
+
+def server_authorization_match(auth: dict, client: MeshClient):
+    spec = objects.spec(auth).get("client") or {}
+    networks = spec.get("networks") or []
+    in_networks = any_of(in_network(client.ip, n.get("cidr", ""), n.get("except") or []) for n in networks) \
+        if networks else TRUE
+    if spec.get("unauthenticated"):
+        return in_networks
+    mesh_tls = spec.get("meshTLS")
+    if mesh_tls is None or client.mesh != "Linkerd":
+        return FALSE
+    identity = client.linkerd_identity()
+    accounts = [(a.get("name"), a.get("namespace") or objects.namespace(auth)) for a in mesh_tls.get("serviceAccounts") or []]
+    wanted = mesh_tls.get("identities") or []
+    if mesh_tls.get("unauthenticatedTLS") or not (wanted or accounts):
+        return in_networks
+    known = any(wildcard(w, identity) for w in wanted) or (client.service_account or "default", client.namespace) in accounts
+    return all_of([in_networks, of(known)])
+
+
+def authorization_policy_match(snapshot, policy: dict, client: MeshClient):
+    refs = objects.spec(policy).get("requiredAuthenticationRefs") or []
+    return all_of(_reference_match(snapshot, ref, objects.namespace(policy), client) for ref in refs)
+
+
+def _reference_match(snapshot, ref: dict, namespace: str, client: MeshClient):
+    kind, name, ns = ref.get("kind"), ref.get("name"), ref.get("namespace") or namespace
+    if kind == "ServiceAccount":
+        return of(client.mesh == "Linkerd" and (client.service_account or "default", client.namespace) == (name, ns))
+    if kind not in ("MeshTLSAuthentication", "NetworkAuthentication"):
+        return unknown(f"requiredAuthenticationRefs kind {kind}")
+    obj = snapshot.get(kind, ns, name)
+    if obj is None:
+        return unknown(f"{kind} {ns}/{name} (not readable)") if unreadable(snapshot.gaps, kind, ns) else FALSE
+    if kind == "NetworkAuthentication":
+        return any_of(in_network(client.ip, n.get("cidr", ""), n.get("except") or [])
+                      for n in objects.spec(obj).get("networks") or [])
+    return mesh_tls_match(obj, client)
+
+
+def mesh_tls_match(authentication: dict, client: MeshClient):
+    if client.mesh != "Linkerd":
+        return FALSE
+    spec, identity = objects.spec(authentication), client.linkerd_identity()
+    if any(wildcard(w, identity) for w in spec.get("identities") or []):
+        return TRUE
+    for ref in spec.get("identityRefs") or []:
+        name, kind = ref.get("name"), ref.get("kind")
+        ns = ref.get("namespace") or objects.namespace(authentication)
+        if kind == "ServiceAccount" and name in ("*", client.service_account or "default") and ns == client.namespace:
+            return TRUE
+        if kind == "Namespace" and name in ("*", client.namespace):
+            return TRUE
+        if kind == "*":
+            return TRUE
+    return FALSE
