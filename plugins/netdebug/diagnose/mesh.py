@@ -4,6 +4,8 @@ from ..model.findings import Finding
 
 from ..model.kinds import MESH_ANNOTATIONS, SIDECARS
 
+AMBIENT_LABEL = "istio.io/dataplane-mode"  # "ambient" on a namespace or pod (a pod's "none" opts out)
+
 
 def sidecar_mesh(pod: dict) -> str | None:
     """The mesh whose proxy runs in this pod (a container or a native sidecar init container), if any."""
@@ -15,6 +17,12 @@ def sidecar_mesh(pod: dict) -> str | None:
         if key in objects.annotations(pod):
             return mesh
     return None
+
+
+def mesh_of(snapshot, pod: dict) -> str | None:
+    """The mesh whose proxy handles the pod's traffic: its sidecar, or Istio ambient (pod label, else namespace)."""
+    mode = objects.labels(pod).get(AMBIENT_LABEL) or snapshot.namespace_labels(objects.namespace(pod)).get(AMBIENT_LABEL)
+    return sidecar_mesh(pod) or ("Istio" if mode == "ambient" else None)
 
 
 def mesh_findings(service: dict, backends: list[dict]) -> list[Finding]:

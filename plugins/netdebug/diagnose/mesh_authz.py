@@ -9,16 +9,15 @@ from ..model import objects
 from ..model.findings import Finding
 from ..policy import istio_authz, linkerd_authz
 from ..policy.mesh_match import Decision, MeshClient
-from .mesh import sidecar_mesh
+from . import mesh_tls
+from .mesh import mesh_of
 from .mesh_authz_text import describe
 
-AMBIENT_LABEL = "istio.io/dataplane-mode"
 
-
-def mesh_of(snapshot, pod: dict) -> str | None:
-    """The mesh whose proxy handles the pod's traffic: its sidecar, or Istio ambient (pod label, else namespace)."""
-    mode = objects.labels(pod).get(AMBIENT_LABEL) or snapshot.namespace_labels(objects.namespace(pod)).get(AMBIENT_LABEL)
-    return sidecar_mesh(pod) or ("Istio" if mode == "ambient" else None)
+def mesh_findings(snapshot, client: dict | None, pods: list[dict], ports: dict) -> list[Finding]:
+    """Mutual TLS first (a client it refuses never gets as far as authorization), then authorization."""
+    refused = {objects.ref(p) for p in pods if mesh_tls.refuses(snapshot, client, p, ports.get(objects.ref(p)))}
+    return mesh_tls.path_findings(snapshot, client, pods, ports) + path_findings(snapshot, client, pods, ports, refused)
 
 
 def mesh_client(snapshot, pod: dict | None) -> MeshClient:
@@ -73,7 +72,7 @@ def finding(decision: Decision, pods: list[dict], port: int | None, client: Mesh
     if decision.rule is not None:
         evidence["rule"] = decision.rule
     if decision.allow_lists:
-        evidence["allowed by"] = list(decision.allow_lists)
+        evidence["allow lists in force" if decision.mesh == "Istio" else "authorizations"] = list(decision.allow_lists)
     if decision.unknown:
         evidence["not evaluated"] = sorted(set(decision.unknown))
     return Finding(code, severity, message, evidence, fix, decision.decided_by or f"Pod {objects.ref(pods[0])}")

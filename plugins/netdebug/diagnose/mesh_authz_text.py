@@ -1,8 +1,12 @@
 """What a mesh authorization decision means, in words: the message and the fix of its finding. Pure."""
 from ..policy.mesh_match import Decision, MeshClient
 
-AFTER_HANDSHAKE = ("the TCP connection opens, then the proxy answers HTTP requests with 403 "
-                   "(\"RBAC: access denied\") and resets other TCP traffic")
+AFTER_HANDSHAKE = {  # how the refusal looks to the client: never a timeout
+    "Istio": "the TCP connection opens, then the sidecar answers HTTP requests with 403 (\"RBAC: access denied\") "
+             "and resets other TCP traffic",
+    "Linkerd": "the TCP connection opens, then the proxy answers HTTP requests with 403 (gRPC: PERMISSION_DENIED) "
+               "and closes other TCP connections",
+}
 
 
 def describe(decision: Decision, pods: list[str], port: int | None, client: MeshClient) -> tuple[str, str]:
@@ -16,7 +20,7 @@ def describe(decision: Decision, pods: list[str], port: int | None, client: Mesh
                 f"{'; '.join(sorted(set(decision.unknown)))} ({_rule(decision) or 'no rule decides'})",
                 "compare those fields with the real request (method, path, headers, JWT); the proxy's access log "
                 "shows the decision")
-    return f"{decision.mesh} denies {who} -> {where}: {_why_denied(decision)}; {AFTER_HANDSHAKE}", _fix(decision, client, port)
+    return f"{decision.mesh} denies {who} -> {where}: {_why_denied(decision)}; {AFTER_HANDSHAKE[decision.mesh]}", _fix(decision, client, port)
 
 
 def _rule(decision: Decision) -> str:
@@ -29,6 +33,8 @@ def _why_denied(decision: Decision) -> str:
     why = decision.why
     if why == "deny-rule-matches":
         return f"{_rule(decision)} (action DENY) matches"
+    if why == "allow-nothing":
+        return f"{decision.decided_by} (action ALLOW, no rules) allows nothing: every request is denied"
     if why == "no-allow-rule-matches":
         return f"{', '.join(decision.allow_lists)} allow{'s' if len(decision.allow_lists) == 1 else ''} only " \
                "listed clients (action ALLOW) and no rule matches this one"
@@ -51,7 +57,14 @@ def _fix(decision: Decision, client: MeshClient, port: int | None) -> str:
 def _istio_fix(decision: Decision, client: MeshClient, port: int | None) -> str:
     if decision.why == "deny-rule-matches":
         return f"narrow or remove rule {decision.rule} of {decision.decided_by} (its from/to/when match this client)"
+    edit = decision.facts.get("edit")
+    if edit:
+        return f"edit {decision.decided_by}: add \"{edit['add']}\" to {edit['field']}"
     principal = client.istio_principal()
+    if principal and decision.why == "allow-nothing":
+        return (f"keep {decision.decided_by} (deny by default) and add an ALLOW AuthorizationPolicy selecting the "
+                f"destination with rules: [{{from: [{{source: {{principals: [\"{principal}\"]}}}}], "
+                f"to: [{{operation: {{ports: [\"{port}\"]}}}}]}}]")
     if principal:
         return (f"add a rule to {decision.decided_by}: from: [{{source: {{principals: [\"{principal}\"]}}}}], "
                 f"to: [{{operation: {{ports: [\"{port}\"]}}}}]")
@@ -61,7 +74,7 @@ def _istio_fix(decision: Decision, client: MeshClient, port: int | None) -> str:
     return (f"{client.ref} is not in the Istio mesh, so rules on principals or namespaces cannot match it: inject "
             f"a sidecar (or enrol its namespace in ambient) and allow principal cluster.local/ns/{client.namespace}/sa/"
             f"{client.service_account} in {decision.decided_by}, or allow its address: from.source.ipBlocks: "
-            f"[\"{client.ip}\"]")
+            f"[\"{client.ip or '<its pod IP>'}\"]")
 
 
 def _linkerd_fix(decision: Decision, client: MeshClient) -> str:
@@ -70,6 +83,10 @@ def _linkerd_fix(decision: Decision, client: MeshClient) -> str:
                 "config.linkerd.io/default-inbound-policy")
     server = decision.facts.get("server") or decision.decided_by
     target = server.split()[-1].split("/")[-1]
+    identities = decision.facts.get("identities") or []
+    if client.mesh == "Linkerd" and identities:
+        return (f"add {{kind: ServiceAccount, name: {client.service_account}, namespace: {client.namespace}}} to "
+                f"identityRefs of MeshTLSAuthentication {identities[0]} (the authorization of {server} requires it)")
     if client.mesh == "Linkerd":
         return (f"create an AuthorizationPolicy with targetRef Server {target} and requiredAuthenticationRefs naming "
                 f"a MeshTLSAuthentication with identity {client.linkerd_identity()} (or kind ServiceAccount "

@@ -11,7 +11,7 @@ from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
 from ..model.kinds import SIDECARS
-from .mesh import sidecar_mesh
+from .mesh import mesh_of
 
 ISTIO_ROOT = "istio-system"
 LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
@@ -20,9 +20,9 @@ LINKERD_STRICT = ("all-authenticated", "deny")
 
 def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict) -> list[Finding]:
     found = []
-    source_mesh = sidecar_mesh(source) if source is not None else None
+    source_mesh = mesh_of(snapshot, source) if source is not None else None
     for pod in pods:
-        mesh = sidecar_mesh(pod)
+        mesh = mesh_of(snapshot, pod)
         if mesh is None:
             continue
         if _sidecar_ready(pod) is False:
@@ -35,9 +35,9 @@ def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict) 
 
 def unseen(snapshot, source: dict | None, pods: list[dict]) -> str | None:
     """Why we cannot tell whether a meshed destination refuses SRC's plain text (a gap hid it), or None."""
-    source_mesh = sidecar_mesh(source) if source is not None else None
+    source_mesh = mesh_of(snapshot, source) if source is not None else None
     for pod in pods:
-        mesh = sidecar_mesh(pod)
+        mesh = mesh_of(snapshot, pod)
         if mesh is None or mesh == source_mesh:
             continue
         gap = _hidden_mode(snapshot, pod, mesh)
@@ -58,6 +58,13 @@ def _hidden_mode(snapshot, pod: dict, mesh: str):
     if policy is not None and objects.namespace(policy) == ns:
         return None
     return unreadable(snapshot.gaps, "PeerAuthentication", ns) or unreadable(snapshot.gaps, "PeerAuthentication", ISTIO_ROOT)
+
+
+def refuses(snapshot, source: dict | None, pod: dict, port: int | None) -> bool:
+    """Does the pod's mesh refuse this client's plain text (mutual TLS required, client not in that mesh)?"""
+    mesh = mesh_of(snapshot, pod)
+    source_mesh = mesh_of(snapshot, source) if source is not None else None
+    return mesh is not None and source_mesh != mesh and required_mtls(snapshot, pod, port, mesh)[0] is not None
 
 
 def required_mtls(snapshot, pod: dict, port: int | None, mesh: str) -> tuple[str | None, str | None]:

@@ -12,7 +12,7 @@ from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from ..model.findings import Finding, by_severity
 from ..model.gaps import unreadable
-from . import external, external_probes, mesh_tls
+from . import external, external_probes, mesh_authz, mesh_tls
 from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
 from .hop_destination import destination_hop, outside_destination_hop
@@ -180,7 +180,7 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
 
 
 def _judge_mesh(snapshot, destination: Hop, client: dict | None, pods: list[dict], ports: dict) -> None:
-    destination.judge(mesh_tls.path_findings(snapshot, client, pods, ports))
+    destination.judge(mesh_authz.mesh_findings(snapshot, client, pods, ports))
     hidden = mesh_tls.unseen(snapshot, client, pods)
     if hidden:
         destination.unknown("mesh-mode-not-visible", hidden)

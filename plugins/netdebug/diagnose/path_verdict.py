@@ -84,8 +84,8 @@ def observed(report, by_role: dict) -> str | None:
     if dns is not None and dns.status == FAIL:
         return "blocked at dns"  # the name the user asked for does not work, whatever the IPs do
     destination = report.hop("destination")
-    if destination is not None and destination.code == "mesh-mtls-required":
-        return "blocked at destination"  # the sidecar completes the TCP handshake, then resets plain text
+    if destination is not None and destination.code in ("mesh-mtls-required", "mesh-authz-denied"):
+        return "blocked at destination"  # the proxy completes the TCP handshake, then refuses the client
     service = next(iter(by_role.get("service", [])), None)
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
     if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):

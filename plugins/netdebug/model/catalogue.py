@@ -65,6 +65,9 @@ _CODES = [
     ("mesh-sidecar", "mesh", "the pods carry a service-mesh sidecar"),
     ("mesh-mtls-required", "mesh", "the destination accepts only mesh mutual TLS and SRC is outside that mesh"),
     ("mesh-sidecar-not-ready", "mesh", "the destination's service-mesh sidecar is not ready"),
+    ("mesh-authz-denied", "mesh", "the mesh's authorization policy denies this client after the TCP handshake"),
+    ("mesh-authz-allowed", "mesh", "an authorization allow list is in force and admits this client"),
+    ("mesh-authz-unknown", "mesh", "whether the mesh admits this client depends on what netdebug cannot evaluate"),
     # DNS
     ("dns-down", "dns", "cluster DNS does not answer at all"),
     ("dns-service-unresolved", "dns", "the Service name does not resolve although DNS works"),

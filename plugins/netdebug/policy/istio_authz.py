@@ -9,6 +9,8 @@ denies), then ALLOW (no ALLOW policy: allowed; some ALLOW rule matches: allowed;
 decides nothing. A policy matches when one of its rules does; a policy without rules matches nothing
 (so `spec: {}` as ALLOW denies every request) and a rule `{}` matches everything.
 """
+import copy
+
 from ..model import objects
 from .mesh_match import (TRUE, Decision, MeshClient, all_of, any_of, in_network, negate, of,
                          unknown, wildcard)
@@ -77,7 +79,31 @@ def _deny_then_allow(enforced: list[dict], port: int | None, client: MeshClient)
         pending += match.unknown
     if pending:
         return Decision("Istio", "unknown", lists[0], why="allow-rule-may-match", unknown=pending, allow_lists=lists)
-    return Decision("Istio", "denied", lists[0], why="no-allow-rule-matches", allow_lists=lists)
+    if not any(objects.spec(p).get("rules") for p in allows):
+        return Decision("Istio", "denied", lists[0], why="allow-nothing", allow_lists=lists)
+    edit = near_rule(allows, port, client)
+    decided_by = f"AuthorizationPolicy {objects.ref(edit[0])}" if edit else lists[0]
+    return Decision("Istio", "denied", decided_by, edit[1] if edit else None, "no-allow-rule-matches",
+                    allow_lists=lists, facts={"edit": {"field": edit[2], "add": edit[3]}} if edit else {})
+
+
+def near_rule(allows: list[dict], port: int | None, client: MeshClient):
+    """The smallest verified edit that admits the client: (policy, rule index, field path, value to add) for
+    a rule that would match once the client's principal (else namespace) is added to one of its sources."""
+    principal = client.istio_principal()
+    if principal is None:
+        return None
+    for field, value in (("principals", principal), ("namespaces", client.namespace)):
+        for policy in allows:
+            for index, rule in enumerate(objects.spec(policy).get("rules") or []):
+                for place, entry in enumerate(rule.get("from") or []):
+                    if field not in (entry.get("source") or {}):
+                        continue
+                    edited = copy.deepcopy(rule)
+                    edited["from"][place]["source"][field] = list(entry["source"][field]) + [value]
+                    if rule_match(edited, port, client).value is True:
+                        return policy, index, f"rules[{index}].from[{place}].source.{field}", value
+    return None
 
 
 def _decision(outcome, policy, index, why, unknown_fields=(), lists=()) -> Decision:

@@ -85,7 +85,19 @@ def _by_server(snapshot, server: dict, client: MeshClient) -> Decision:
         return Decision("Linkerd", outcome(match), ref, why=f"access-policy-{access}", unknown=match.unknown,
                         allow_lists=names)
     return Decision("Linkerd", "denied", ref, why="no-authorization-matches" if names else "no-authorization",
-                    allow_lists=names)
+                    allow_lists=names, facts={"server": ref, "identities": _sole_identity_lists(snapshot, server)})
+
+
+def _sole_identity_lists(snapshot, server: dict) -> list[str]:
+    """The MeshTLSAuthentications that are the only requirement of an AuthorizationPolicy on this Server:
+    adding the client's identity to one of them admits it."""
+    found = []
+    for policy in snapshot.in_namespace("AuthorizationPolicy", objects.namespace(server)):
+        target, refs = objects.spec(policy).get("targetRef") or {}, objects.spec(policy).get("requiredAuthenticationRefs") or []
+        if is_linkerd(policy) and target.get("kind") == "Server" and target.get("name") == objects.name(server) \
+                and len(refs) == 1 and refs[0].get("kind") == "MeshTLSAuthentication":
+            found.append(f"{refs[0].get('namespace') or objects.namespace(policy)}/{refs[0].get('name')}")
+    return found
 
 
 def _authorizations(snapshot, server: dict, client: MeshClient):

@@ -1,0 +1,72 @@
+"""Mesh authorization on netpath's path, offline (tests/scenarios/netpath/mesh-authz): NetworkPolicy
+allows everything there, Istio AuthorizationPolicies and a Linkerd Server decide."""
+import pytest
+
+from .conftest import codes, hop, offline
+
+SCENARIO = "mesh-authz"
+
+
+def mesh_finding(report):
+    return next(f for f in report["findings"] if f["code"].startswith("mesh-authz"))
+
+
+@pytest.mark.parametrize("args,verdict,code,decided_by", [
+    (("shop/web", "svc/api:http"), "reachable", "mesh-authz-allowed", "AuthorizationPolicy shop/api-callers"),
+    (("shop/orders", "svc/api:http"), "blocked at destination", "mesh-authz-denied", "AuthorizationPolicy shop/api-callers"),
+    (("shop/batch", "svc/api:http"), "blocked at destination", "mesh-authz-denied", "AuthorizationPolicy shop/api-callers"),
+    (("shop/web", "svc/api:admin"), "blocked at destination", "mesh-authz-denied", "AuthorizationPolicy shop/admin-only-ops"),
+    (("ops/oncall", "shop/api", "--port", "9090"), "reachable", "mesh-authz-allowed", "AuthorizationPolicy shop/api-callers"),
+    (("shop/web", "vault/secrets"), "blocked at destination", "mesh-authz-denied", "AuthorizationPolicy vault/deny-all"),
+    (("shop/web", "shop/reports"), "reachable", "mesh-authz-unknown", "AuthorizationPolicy shop/reports-read-only"),
+    (("emoji/web", "emoji/voting"), "reachable", "mesh-authz-allowed", "AuthorizationPolicy emoji/voting-from-web"),
+    (("emoji/vote-bot", "svc/voting", "-n", "emoji"), "blocked at destination", "mesh-authz-denied",
+     "Server emoji/voting-grpc"),
+])
+def test_decisions(args, verdict, code, decided_by):
+    exit_code, report = offline(SCENARIO, *args)
+    found = mesh_finding(report)
+    assert (report["verdict"], found["code"], found["evidence"]["decided by"]) == (verdict, code, decided_by)
+    assert exit_code == (1 if code == "mesh-authz-denied" else 0)
+    if code == "mesh-authz-denied":
+        assert hop(report, "destination")["code"] == "mesh-authz-denied"
+        assert hop(report, "policy")["status"] == "ok"  # NetworkPolicy allows it: the mesh is the one that denies
+
+
+def test_fix_is_the_verified_near_rule_edit():
+    found = mesh_finding(offline(SCENARIO, "shop/orders", "svc/api:http")[1])
+    assert found["fix"] == ('edit AuthorizationPolicy shop/api-callers: add "cluster.local/ns/shop/sa/orders" '
+                            "to rules[0].from[0].source.principals")
+    assert found["evidence"]["client"] == "shop/orders (cluster.local/ns/shop/sa/orders)"
+
+
+def test_a_client_outside_the_mesh_has_no_principal():
+    found = mesh_finding(offline(SCENARIO, "shop/batch", "svc/api:http")[1])
+    assert "not in a mesh" in found["evidence"]["client"]
+    assert "is not in the Istio mesh" in found["fix"] and "ipBlocks" in found["fix"]
+
+
+def test_deny_rule_named_with_its_index():
+    found = mesh_finding(offline(SCENARIO, "shop/web", "svc/api:admin")[1])
+    assert found["evidence"]["rule"] == 0 and "action DENY" in found["message"]
+    assert "narrow or remove rule 0 of AuthorizationPolicy shop/admin-only-ops" in found["fix"]
+
+
+def test_unknown_names_what_was_not_evaluated():
+    found = mesh_finding(offline(SCENARIO, "shop/web", "shop/reports")[1])
+    assert found["severity"] == "warning"
+    assert found["evidence"]["not evaluated"] == ["to.operation.methods (the HTTP request)"]
+
+
+def test_linkerd_fix_extends_the_identity_list():
+    found = mesh_finding(offline(SCENARIO, "emoji/vote-bot", "emoji/voting")[1])
+    assert "identityRefs of MeshTLSAuthentication emoji/web-only" in found["fix"]
+    assert "vote-bot.emoji.serviceaccount.identity.linkerd.cluster.local" in found["evidence"]["client"]
+
+
+def test_mutual_tls_refusal_comes_first():
+    """The existing mesh scenario: STRICT mTLS refuses a client outside the mesh; no authorization finding is
+    added for the same pod (one cause, one error)."""
+    _, report = offline("mesh", "mesh/client", "svc/api")
+    assert "mesh-mtls-required" in codes(report)
+    assert not [c for c in codes(report) if c.startswith("mesh-authz")]
