@@ -70,3 +70,18 @@ def test_mutual_tls_refusal_comes_first():
     _, report = offline("mesh", "mesh/client", "svc/api")
     assert "mesh-mtls-required" in codes(report)
     assert not [c for c in codes(report) if c.startswith("mesh-authz")]
+
+
+def test_forbidden_policies_make_the_answer_unknown_except_a_visible_deny():
+    from netdebug.diagnose import mesh_authz
+    from netdebug.manifests.loader import load
+    from netdebug.model.gaps import Gap
+
+    from .conftest import SCENARIOS
+    snapshot = load([str(SCENARIOS / SCENARIO)])
+    snapshot.gaps.append(Gap("AuthorizationPolicy", "istio-system"))
+    web, api = snapshot.get("Pod", "shop", "web"), snapshot.get("Pod", "shop", "api")
+    hidden = mesh_authz.path_findings(snapshot, web, [api], {"shop/api": 8080})
+    assert [f.code for f in hidden] == ["mesh-authz-unknown"]
+    assert "could not list AuthorizationPolicy in namespace istio-system: forbidden" in hidden[0].evidence["not evaluated"]
+    assert [f.code for f in mesh_authz.path_findings(snapshot, web, [api], {"shop/api": 9090})] == ["mesh-authz-denied"]

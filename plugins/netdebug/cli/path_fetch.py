@@ -2,7 +2,7 @@
 
 Typically 9-12 API calls, made by independent threads: Namespaces (labels for namespaceSelectors),
 every policy that can decide the connection (NetworkPolicies and the admin tiers, kube/policies),
-the source and the destination.
+the source and the destination; then, where pods run in a mesh, its policies (diagnose/mesh_reads).
 """
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,9 +13,9 @@ from ..model import objects
 from ..model.refs import parse_ref
 from ..model.selectors import to_string
 from ..model.snapshot import Snapshot
-from ..diagnose.mesh import sidecar_mesh
-from ..diagnose.mesh_tls import ISTIO_ROOT
+from ..diagnose.mesh_reads import mesh_reads, reference_reads
 from ..kube.policies import policy_reads, without_unserved
+from ..kube.queries import run_queries
 
 DNS_LABELS = "k8s-app=kube-dns"
 
@@ -40,16 +40,10 @@ def fetch(cluster, source: Target, destination: Target, namespace: str, explicit
         if key not in seen:
             seen.add(key)
             snapshot.add(obj)
-    for obj in _mesh_policies(cluster, snapshot):
-        snapshot.add(obj)
+    snapshot.add_missing(run_queries(cluster, mesh_reads(snapshot, snapshot.of("Pod"))))
+    snapshot.add_missing(run_queries(cluster, reference_reads(snapshot)))
     snapshot.gaps.extend(without_unserved(cluster.gaps[gaps_before:]))
     return snapshot
-
-
-def _mesh_policies(cluster, snapshot: Snapshot) -> list[dict]:
-    """Istio PeerAuthentications where a pod of the path has an Istio sidecar (and the mesh-wide ones)."""
-    meshed = {objects.namespace(p) for p in snapshot.of("Pod") if sidecar_mesh(p) == "Istio"}
-    return [obj for ns in sorted(meshed | {ISTIO_ROOT}) if meshed for obj in cluster.list("PeerAuthentication", ns)]
 
 
 def _split_ref(text: str, default: str) -> tuple[str, str | None, str]:

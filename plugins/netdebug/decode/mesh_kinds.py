@@ -2,6 +2,7 @@
 AuthorizationPolicy (security.istio.io), Linkerd's Server, ServerAuthorization, AuthorizationPolicy,
 MeshTLSAuthentication and NetworkAuthentication (policy.linkerd.io). Istio's and Linkerd's
 AuthorizationPolicy share a kind name: one shape holds the fields of both (targetRef is common)."""
+from ..model.kinds import READ_AS
 from . import values as v
 from .pods import LABELS, SELECTOR, STRINGS
 from .shapes import ANY_OBJECT, ListOf, MapOf, Obj
@@ -48,3 +49,4 @@ MESH_BODIES = {
     "Server": SERVER, "ServerAuthorization": SERVER_AUTHORIZATION,
     "MeshTLSAuthentication": MESH_TLS_AUTHENTICATION, "NetworkAuthentication": NETWORK_AUTHENTICATION,
 }
+MESH_BODIES.update({alias: MESH_BODIES[kind] for alias, kind in READ_AS.items()})  # list items read without a kind

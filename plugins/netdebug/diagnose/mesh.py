@@ -35,5 +35,5 @@ def mesh_findings(service: dict, backends: list[dict]) -> list[Finding]:
                     f"{len(meshed)} of {len(backends)} backends run a service-mesh sidecar ({', '.join(meshes)}): "
                     "probes from outside the mesh may be refused or reset by mutual TLS",
                     {"pods": sorted(meshed)[:10], "mesh": meshes},
-                    "probe from a pod inside the mesh (--from), and check the mesh's policies "
-                    "(e.g. PeerAuthentication, AuthorizationPolicy) too", f"Service {objects.ref(service)}")]
+                    "probe from a pod inside the mesh (--from): its mutual TLS and authorization policies "
+                    "(PeerAuthentication, AuthorizationPolicy, Linkerd Server) are then checked for that client", f"Service {objects.ref(service)}")]

@@ -7,17 +7,31 @@ identity counts only when it is in the same mesh (a sidecar, or Istio ambient) w
 """
 from ..model import objects
 from ..model.findings import Finding
+from ..model.gaps import unreadable
+from ..model.kinds import LINKERD_AUTHORIZATION_POLICY, LINKERD_POLICY_KINDS
 from ..policy import istio_authz, linkerd_authz
 from ..policy.mesh_match import Decision, MeshClient
 from . import mesh_tls
 from .mesh import mesh_of
 from .mesh_authz_text import describe
+from .service_ports import resolve_target_port
+
+LINKERD_KINDS = (*LINKERD_POLICY_KINDS, LINKERD_AUTHORIZATION_POLICY)
 
 
 def mesh_findings(snapshot, client: dict | None, pods: list[dict], ports: dict) -> list[Finding]:
     """Mutual TLS first (a client it refuses never gets as far as authorization), then authorization."""
     refused = {objects.ref(p) for p in pods if mesh_tls.refuses(snapshot, client, p, ports.get(objects.ref(p)))}
     return mesh_tls.path_findings(snapshot, client, pods, ports) + path_findings(snapshot, client, pods, ports, refused)
+
+
+def service_mesh_findings(snapshot, client: dict, service_ports: list[dict], backends: list[dict]) -> list[Finding]:
+    """svcdebug --from: the same checks for every Service port, on the port each backend serves it at."""
+    found = []
+    for port in service_ports:
+        targets = {objects.ref(p): resolve_target_port(port, p) for p in backends}
+        found += [f for f in mesh_findings(snapshot, client, backends, targets) if f not in found]
+    return found
 
 
 def mesh_client(snapshot, pod: dict | None) -> MeshClient:
@@ -29,13 +43,28 @@ def mesh_client(snapshot, pod: dict | None) -> MeshClient:
 
 def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decision | None:
     """What the destination's mesh does with the client's requests to pod:port (None: no mesh, or no
-    authorization policy applies)."""
+    authorization policy applies). Policies a forbidden read hid make any answer but a DENY unknown."""
     mesh = mesh_of(snapshot, pod)
     if mesh == "Istio":
-        return istio_authz.evaluate(snapshot.of("AuthorizationPolicy"), pod, port, client)
-    if mesh == "Linkerd":
-        return linkerd_authz.evaluate(snapshot, pod, port, _port_name(pod, port), client)
-    return None
+        decision = istio_authz.evaluate(snapshot.of("AuthorizationPolicy"), pod, port, client)
+    elif mesh == "Linkerd":
+        decision = linkerd_authz.evaluate(snapshot, pod, port, _port_name(pod, port), client)
+    else:
+        return None
+    hidden = _hidden(snapshot, pod, mesh)
+    if not hidden or (decision is not None and decision.why == "deny-rule-matches"):
+        return decision
+    return Decision(mesh, "unknown", decision.decided_by if decision else "", why="policies-hidden",
+                    unknown=tuple(hidden) + (decision.unknown if decision else ()))
+
+
+def _hidden(snapshot, pod: dict, mesh: str) -> list[str]:
+    """What forbidden reads hid from the pod's authorization (gap sentences)."""
+    if mesh == "Istio":
+        places = [("AuthorizationPolicy", objects.namespace(pod)), ("AuthorizationPolicy", istio_authz.ROOT_NAMESPACE)]
+    else:
+        places = [(kind, objects.namespace(pod)) for kind in LINKERD_KINDS]
+    return list(dict.fromkeys(gap.sentence for kind, ns in places if (gap := unreadable(snapshot.gaps, kind, ns))))
 
 
 def _port_name(pod: dict, port: int | None) -> str | None:

@@ -39,7 +39,7 @@ def _why_denied(decision: Decision) -> str:
         return f"{', '.join(decision.allow_lists)} allow{'s' if len(decision.allow_lists) == 1 else ''} only " \
                "listed clients (action ALLOW) and no rule matches this one"
     if why in ("no-authorization", "no-authorization-matches"):
-        listed = f" ({', '.join(decision.allow_lists)} match none)" if decision.allow_lists else ""
+        listed = f" (none of {', '.join(decision.allow_lists)} matches)" if decision.allow_lists else ""
         return f"{decision.decided_by} selects this port and no authorization admits the client{listed}, so its " \
                "accessPolicy deny applies"
     if why.startswith("access-policy-"):

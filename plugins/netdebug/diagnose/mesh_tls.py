@@ -11,9 +11,9 @@ from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
 from ..model.kinds import SIDECARS
+from ..policy.istio_authz import ROOT_NAMESPACE
 from .mesh import mesh_of
 
-ISTIO_ROOT = "istio-system"
 LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
 LINKERD_STRICT = ("all-authenticated", "deny")
 
@@ -90,7 +90,7 @@ def _peer_authentication(snapshot, pod: dict) -> dict | None:
         if wanted and all(labels.get(k) == v for k, v in wanted.items()):
             return policy
     wide = [p for p in here if not (objects.spec(p).get("selector") or {}).get("matchLabels")]
-    wide = wide or [p for p in snapshot.in_namespace("PeerAuthentication", ISTIO_ROOT)
+    wide = wide or [p for p in snapshot.in_namespace("PeerAuthentication", ROOT_NAMESPACE)
                     if not (objects.spec(p).get("selector") or {}).get("matchLabels")]
     return wide[0] if wide else None
 

@@ -13,6 +13,7 @@ from .endpoints import EndpointView, service_endpoints
 from ..model.findings import SEVERITIES, Finding, has_errors
 from .ingress import ingress_findings, routing_ingresses
 from .mesh import mesh_findings
+from .mesh_authz import service_mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type
 from .service_policy import default_clients, policies_readable, policy_checks, policy_findings
 from .service_ports import port_findings, port_label
@@ -28,7 +29,8 @@ CHECKLIST = (
     "clusterip-path-broken", "hairpin-broken", "own-service-denied", "udp-unverified", "lb-pending", "etp-local-no-endpoints",
     "nodeport-facts", "ingress-backend-port-missing", "ingress-class-missing", "ingress-tls-secret-missing",
     "ingress-no-address", "externaldns-no-target", "statefulset-service-not-headless", "headless-service",
-    "mesh-sidecar", "backend-log-network-errors", "probe-no-tool", "probe-failed",
+    "mesh-mtls-required", "mesh-authz-denied", "mesh-authz-unknown", "mesh-sidecar", "mesh-authz-allowed",
+    "backend-log-network-errors", "probe-no-tool", "probe-failed",
 )
 GAP_EFFECTS = {
     "Event": "readiness-probe Events not read (not-ready reasons come from pod status only)",
@@ -82,6 +84,8 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[F
         found += _policy(facts, from_pod)
     found += dns_policy_findings(facts, from_pod)
     found += mesh_findings(service, facts.backends)
+    if from_pod is not None and facts.backends:
+        found += service_mesh_findings(snapshot, from_pod, facts.ports, facts.backends)
     return found
 
 

@@ -13,6 +13,7 @@ LINKERD_POLICY_KINDS = ("Server", "ServerAuthorization", "MeshTLSAuthentication"
 LINKERD_AUTHORIZATION_POLICY = "AuthorizationPolicy.policy.linkerd.io"
 LINKERD_SERVER_V1BETA1 = "Server.v1beta1.policy.linkerd.io"  # Linkerd before 2.17 serves no v1beta3
 MESH_POLICY_KINDS = (*ISTIO_POLICY_KINDS, *LINKERD_POLICY_KINDS, LINKERD_AUTHORIZATION_POLICY, LINKERD_SERVER_V1BETA1)
+READ_AS = {LINKERD_AUTHORIZATION_POLICY: "AuthorizationPolicy", LINKERD_SERVER_V1BETA1: "Server"}  # the real kind
 KNOWN_KINDS = (
     "Namespace", "Node", "Pod", "Service", "EndpointSlice", "Endpoints", "NetworkPolicy",
     "Ingress", "IngressClass", "Secret", "ConfigMap", "Event", *WORKLOAD_KINDS, *ADMIN_POLICY_KINDS,
