@@ -57,7 +57,7 @@ def _hidden_mode(snapshot, pod: dict, mesh: str):
     policy = _peer_authentication(snapshot, pod) if not unreadable(snapshot.gaps, "PeerAuthentication", ns) else None
     if policy is not None and objects.namespace(policy) == ns:
         return None
-    return unreadable(snapshot.gaps, "PeerAuthentication", ns) or unreadable(snapshot.gaps, "PeerAuthentication", ISTIO_ROOT)
+    return unreadable(snapshot.gaps, "PeerAuthentication", ns) or unreadable(snapshot.gaps, "PeerAuthentication", ROOT_NAMESPACE)
 
 
 def refuses(snapshot, source: dict | None, pod: dict, port: int | None) -> bool:
