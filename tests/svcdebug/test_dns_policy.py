@@ -168,7 +168,7 @@ def test_lookups_that_fail_confirm_it_and_dns_down_folds_into_it():
     down = Finding("dns-down", "error", "cluster DNS does not answer from shop/client")
     found = fold_root_causes(reconcile_dns_policy([BLOCKED, down], [_lookup("dns-error")], "Service shop/web"))
     assert [(f.code, f.severity) for f in found] == [("policy-blocks-dns", "error")]
-    assert found[0].evidence["symptoms"] == [down.message] and "confirm it: 1 of 1" in found[0].message
+    assert found[0].evidence["symptoms"] == [down.message] and "confirm it: 1 of 1 lookup(s) fail" in found[0].message
 
 
 def test_a_lookup_that_resolves_makes_it_context_beside_policy_not_enforced():
@@ -182,3 +182,12 @@ def test_answers_prove_nothing_when_some_dns_pods_are_allowed_or_lookups_ran_els
     assert reconcile_dns_policy([partial], [_lookup("resolved")], "s")[0].severity == "warning"
     assert reconcile_dns_policy([BLOCKED], [_lookup("resolved", ("shop", "other"))], "s") == [BLOCKED]
     assert reconcile_dns_policy([BLOCKED], [_lookup("no-tool")], "s") == [BLOCKED]
+
+
+def test_a_pod_that_never_asks_the_cluster_dns_is_not_blocked_from_it(tmp_path):
+    (tmp_path / "node-dns.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: batch, namespace: shop, labels: {app: client}}\n"
+        "spec: {dnsPolicy: Default, containers: [{name: batch, image: busybox:1.36}]}\n")
+    code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / SCENARIO), "-f", str(tmp_path / "node-dns.yaml"),
+                         "--from", "batch", "-o", "json")
+    assert code == 0 and "policy-blocks-dns" not in codes(json.loads(out))  # dnsPolicy Default: the node's resolver

@@ -10,6 +10,7 @@ from dataclasses import replace
 from ..model import objects
 from ..model.findings import Finding
 from . import dns_policy_fix, policy_fix
+from .dns import resolver_config
 
 DNS_PORT = 53
 DNS_LABELS = dns_policy_fix.DNS_LABELS
@@ -26,6 +27,8 @@ def dns_pods(snapshot) -> list[dict]:
 def blocked(snapshot, engine, client_pod: dict) -> Finding | None:
     """policy-blocks-dns when policy denies the pod UDP 53 to a cluster DNS pod (lookups time out), else None.
     TCP 53 (large answers) is evaluated too: the evidence says, and the fix admits both."""
+    if not resolver_config(client_pod, objects.namespace(client_pod)).cluster_dns:
+        return None  # dnsPolicy Default/None (or hostNetwork without ClusterFirstWithHostNet): it never asks
     found = dns_pods(snapshot)
     client = engine.endpoint(client_pod)
     checks = [(dns, protocol, _denying(engine.check(client, dns, DNS_PORT, protocol)))

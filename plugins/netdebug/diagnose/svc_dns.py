@@ -55,7 +55,7 @@ def reconcile_dns_policy(findings: list[Finding], results: list, subject: str) -
 def _confirmed(blocked: Finding, lookups: list, lines: list[str]) -> Finding:
     return replace(blocked, severity="error", evidence={**blocked.evidence, "observed": lines},
                    message=f"{blocked.message}; the probes confirm it: {len(lookups)} of {len(lookups)} "
-                           f"lookup(s) from {blocked.evidence.get('client')} fail")
+                           "lookup(s) fail")
 
 
 def _not_enforced(blocked: Finding, resolved: list, subject: str) -> Finding:
