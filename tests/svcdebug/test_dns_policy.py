@@ -12,6 +12,7 @@ from netdebug.model.findings import Finding
 from netdebug.model.probes import ProbeResult, ProbeSpec
 from netdebug.model.gaps import Gap
 from tests.fakeruntime import FakeRuntime
+from tests.netpath.conftest import netpath
 
 from .conftest import SCENARIOS, codes, finding, offline_json, svcdebug
 
@@ -75,6 +76,13 @@ class TestEnforced:
         assert all(p["outcome"] == "resolved" for p in report["probes"] if p["kind"] == "dns"
                    and p["target"] != "web")  # the short name resolves only in namespace shop
 
+    def test_netpath_agrees_blocked_at_dns(self, sim_cluster):
+        code, out = netpath("-n", "shop", "deploy/client", "web", "--kubeconfig", sim_cluster.kubeconfig,
+                            "--timeout", "1", "-o", "json")
+        report = json.loads(out)
+        assert code == 1 and report["verdict"] == "blocked at dns"
+        assert next(h for h in report["hops"] if h["name"] == "dns")["code"] == "policy-blocks-dns"
+
     def test_no_probe_still_names_the_policy_for_the_from_pod(self, sim_cluster):
         code, report = _live(sim_cluster.kubeconfig, "--from", "deploy/client", "--no-probe")
         assert code == 1 and report["findings"][0]["code"] == "policy-blocks-dns"
@@ -90,6 +98,19 @@ def test_not_enforced_lookups_resolve_so_the_denial_is_context(sim_cluster):
     assert unenforced["severity"] == "warning" and "lookups resolved" in unenforced["message"]
     assert "shop/client-egress" in unenforced["evidence"]["to allow it once policy is enforced"]
     assert all(p["outcome"] == "resolved" for p in _client_lookups(report))
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim_cluster", [LIVE], indirect=True)
+def test_netpath_not_enforced_dns_hop_stands_with_the_denial_as_context(sim_cluster):
+    code, out = netpath("-n", "shop", "deploy/client", "web", "--kubeconfig", sim_cluster.kubeconfig, "--timeout", "1",
+                        "-o", "json")
+    report = json.loads(out)
+    dns = next(h for h in report["hops"] if h["name"] == "dns")
+    assert code == 0 and report["verdict"] == "reachable", report["verdict"]
+    assert dns["status"] == "ok" and dns["facts"]["enforced"] is False
+    assert [f["code"] for f in report["findings"]] == ["policy-not-enforced"]
+    assert "shop/client-egress" in report["findings"][0]["evidence"]["to allow it once policy is enforced"]
 
 
 class Forbidding(FakeRuntime):

@@ -65,6 +65,7 @@ def conclude(report, results: list[dict]) -> None:
         _attach(report, finding)
     _fold_root_causes(report)
     path_verdict.policy_not_enforced(report, by_role)
+    path_verdict.dns_policy_not_enforced(report, by_role)
     report.observed = path_verdict.observed(report, by_role)
     path_verdict.agree_marks(report)
 

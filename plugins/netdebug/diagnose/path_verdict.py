@@ -58,6 +58,25 @@ def policy_not_enforced(report, by_role: dict) -> None:
     hop.findings.append(_not_enforced(declared, by_role, sorted(reached)))
 
 
+def dns_policy_not_enforced(report, by_role: dict) -> None:
+    """Policy denies the source the cluster DNS, yet its lookups resolved: the dns hop stands, the denial
+    is context (unless some DNS pods are allowed: their answers prove nothing about the denied ones)."""
+    hop = report.hop("dns")
+    declared = next((f for f in hop.findings if f.code == "policy-blocks-dns"), None) if hop is not None else None
+    resolved = [p for role in ("dns", "dns-cluster") for p in by_role.get(role, []) if p["outcome"] == "resolved"]
+    others = [f for f in hop.findings if f.severity == "error" and f is not declared] if hop is not None else []
+    if declared is None or not resolved or others or declared.evidence.get("UDP 53 allowed to"):
+        return
+    lines = [f"{p.get('from', '')}: {p['target']} -> resolved" for p in resolved]
+    hop.findings = [f for f in hop.findings if f is not declared]
+    hop.status, hop.code, hop.reason = OK, None, ""
+    hop.facts["enforced"] = False
+    hop.findings.append(probe_verdicts.not_enforced(
+        f"NetworkPolicy denies {declared.evidence.get('client')} the cluster DNS, yet its lookups resolved: the "
+        "network plugin does not enforce NetworkPolicy here", {**declared.evidence, "resolved although denied": lines},
+        declared.subject, declared))
+
+
 def _reached(report, by_role: dict, denied: list[str]) -> set[str]:
     """The denied pods some probe reached: directly, or through a Service that only balances to them."""
     reached = {p.get("of") for p in by_role.get("endpoint", []) + by_role.get("localhost", [])
