@@ -58,6 +58,8 @@ COMMANDS = {  # name: (plugin, arguments); on examples/shop, or external-access/
     "svcdebug-from-elsewhere": ("svcdebug", ["-n", "shop", "backend", "--from", "monitoring/deploy/prometheus", "--no-probe"]),
     "svcdebug-from-elsewhere-probes": ("svcdebug", ["-n", "shop", "backend", "--from", "monitoring/deploy/prometheus",
                                                     "--timeout", "1"]),
+    "svcdebug-triage": ("svcdebug", ["-n", "shop", "--no-probe"]),
+    "svcdebug-triage-no-slices": ("svcdebug", ["-n", "shop", "--no-probe"]),
     "netpath-istio": ("netpath", ["mesh/client", "svc/api", "--no-probe"]),
     "netpath-istio-port": ("netpath", ["mesh/client", "open/web", "--port", "9090", "--no-probe"]),
     "netpath-linkerd": ("netpath", ["mesh/client", "emojivoto/voting", "--no-probe"]),
@@ -70,7 +72,7 @@ MESH_COMMANDS = ("netpath-istio", "netpath-istio-port", "netpath-linkerd")
 TWINS = {"netpath-probes": "netpath-service", "svcdebug-from-elsewhere-probes": "svcdebug-from-elsewhere"}
 NO_SLICES = {"verb": "list", "resource": "endpointslices", "action": "absent"}  # a cluster before discovery.k8s.io/v1
 GIVEN = {  # faults the cluster has before any case of the command
-    "svcdebug-no-slices": [NO_SLICES], "netpath-no-slices": [NO_SLICES],
+    "svcdebug-no-slices": [NO_SLICES], "netpath-no-slices": [NO_SLICES], "svcdebug-triage-no-slices": [NO_SLICES],
     "svcdebug-slices-forbidden": [{"verb": "list", "resource": "endpointslices", "namespace": "shop", "action": "forbid"}],
 }
 ADDRESS = re.compile(r"\{(ip|clusterIP):([^/}]+)/([^}]+)\}")

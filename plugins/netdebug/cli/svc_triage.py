@@ -40,7 +40,8 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) 
     for ns in namespaces or [None]:
         require(cluster.gaps, "Service", ns, f"cannot list the Services {'in ' + ns if ns else 'of the cluster'}")
     services = services_in_scope(snapshot, namespaces, selector)
-    snapshot.add_missing(run_queries(cluster, second_reads(snapshot, services, namespaces is None)))
+    slices_hidden = list(dict.fromkeys(g.namespace for g in cluster.gaps if g.kind == "EndpointSlice"))
+    snapshot.add_missing(run_queries(cluster, second_reads(snapshot, services, namespaces is None, slices_hidden)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot, services
 

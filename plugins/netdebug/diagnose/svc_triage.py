@@ -29,11 +29,13 @@ def triage_reads(namespaces: list[str] | None) -> list[Query]:
     return reads + [Query("Namespace"), Query("Node"), Query("IngressClass"), *(Query(k) for k in ADMIN_POLICY_KINDS)]
 
 
-def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool = False) -> list[Query]:
-    """Round 2, only when something calls for it: TLS Secrets named by Ingresses that route to a
-    Service in scope, the ingress controller pods, and Warning Events of unready backends (one list
-    across the cluster with -A, else per namespace)."""
-    reads, secrets, unready, routed = [], set(), {}, False
+def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool = False,
+                 slices_hidden: list[str | None] = ()) -> list[Query]:
+    """Round 2, only when something calls for it: the v1 Endpoints where EndpointSlices could not be read
+    (`slices_hidden`: namespaces, None for all; forbidden, or a cluster without them), TLS Secrets named
+    by Ingresses that route to a Service in scope, the ingress controller pods, and Warning Events of
+    unready backends (one list across the cluster with -A, else per namespace)."""
+    reads, secrets, unready, routed = [Query("Endpoints", ns) for ns in slices_hidden], set(), {}, False
     for service in services:
         ns = objects.namespace(service)
         for ingress, _ in routing_ingresses(snapshot, service):
