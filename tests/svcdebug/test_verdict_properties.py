@@ -13,6 +13,9 @@ refusing pods listen on. For every combination (thousands), the invariants of th
   confirmed (a denied connection timed out) is;
 - evidence is per port: a not-listening finding speaks of one target port only;
 - a refused ClusterIP connect is never clusterip-path-broken / hairpin-broken evidence;
+- policy that denies the probe client the cluster DNS is an error iff its lookups ran and none resolved
+  (then no "DNS down" beside it: one cause, one error), context beside policy-not-enforced when one
+  resolved, a warning when none could run;
 - same input -> same answer, whichever endpoint the ClusterIP picked (checked where every endpoint was
   probed directly; where one could not be, the ClusterIP's answer is the only evidence about it and may
   rightly differ).
@@ -24,6 +27,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from netdebug.diagnose.service_ports import select_ports
 from netdebug.diagnose.svc_conclude import client_probes, conclude_service
+from netdebug.diagnose.svc_dns import dns_policy_findings
 from netdebug.diagnose.svc_probe_facts import probe_facts
 from netdebug.diagnose.svc_probe_plan import Client, choose_client_pods, plan_probes
 from netdebug.diagnose.svcdebug import ServiceFacts, build_report, static_findings
@@ -63,7 +67,8 @@ def _case(index):
     clients = [Client(pod, "c", role) for pod, role in chosen]
     specs = plan_probes(service, facts.ports, facts.view, clients, {objects.ref(p): p for p in snapshot.of("Pod")})
     placeholder = [ProbeResult(spec, "connected", "", 1.0, "test") for spec in specs]
-    return facts, clients, specs, probe_facts(facts, clients, placeholder), static_findings(facts)
+    static = static_findings(facts) + dns_policy_findings(facts, chosen[0][0], confirmed_later=True)  # as svc_probes
+    return facts, clients, specs, probe_facts(facts, clients, placeholder), static
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Shape:
     ports: tuple  # per Service port: "declared" | "undeclared"
     odd_pod: bool
     policy: str  # "none" | "deny-all" | "admit-first-port" | "admit-other-label"
+    client_dns: bool = True  # False: the client's egress admits only the backends (not the cluster DNS)
 
     def snapshot(self):
         objs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
@@ -88,7 +94,12 @@ class Shape:
                 "name": "web-odd", "namespace": "shop", "labels": {"app": "web", "track": "odd"},
                 "annotations": {"sim.netdebug.io/listen": "none"}},
                 "spec": {"containers": [{"name": "web", "image": "web:rc", "ports": [{"containerPort": 8080}]}]}})
-        objs += _policies(self.policy)
+        objs += _policies(self.policy) + [_deployment("coredns", 1, {"k8s-app": "kube-dns"}, [53], "kube-system")]
+        if not self.client_dns:
+            objs.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                         "metadata": {"name": "client-egress", "namespace": "shop"},
+                         "spec": {"podSelector": {"matchLabels": {"app": "client"}}, "policyTypes": ["Egress"],
+                                  "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "web"}}}]}]}})
         from tests.sim import controllers
         snapshot = Snapshot(origin="live")
         for obj in controllers.reconcile(objs):
@@ -96,8 +107,8 @@ class Shape:
         return snapshot
 
 
-def _deployment(name: str, replicas: int, labels: dict, ports: list[int]) -> dict:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
+def _deployment(name: str, replicas: int, labels: dict, ports: list[int], namespace: str = "shop") -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace},
             "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels}, "spec": {"containers": [
                          {"name": name, "image": f"{name}:1", "ports": [{"containerPort": p} for p in ports]}]}}}}
@@ -121,7 +132,8 @@ def _policies(kind: str) -> list[dict]:
 
 SHAPES = st.builds(Shape, st.integers(1, 3),
                    st.lists(st.sampled_from(["declared", "undeclared"]), min_size=1, max_size=2).map(tuple),
-                   st.booleans(), st.sampled_from(["none", "deny-all", "admit-first-port", "admit-other-label"]))
+                   st.booleans(), st.sampled_from(["none", "deny-all", "admit-first-port", "admit-other-label"]),
+                   st.booleans())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,7 +203,9 @@ def check_invariants(findings, results, known, report) -> None:
     if ran and all(r.failed for r in ran):
         assert errors, [(r.spec.target, r.spec.port, r.outcome) for r in ran]
     for finding in findings:
-        if finding.code.startswith("policy-blocks-") and "observed" in finding.evidence:
+        if finding.code == "policy-blocks-dns":
+            check_dns_policy(finding, findings, results)
+        elif finding.code.startswith("policy-blocks-") and "observed" in finding.evidence:
             timed_out = any(line.endswith(": timeout") for line in finding.evidence["observed"])
             assert (finding.severity == "error") == timed_out, finding
         if finding.code in ("not-listening", "listening-loopback-only"):
@@ -200,6 +214,18 @@ def check_invariants(findings, results, known, report) -> None:
         if finding.code in ("clusterip-path-broken", "hairpin-broken"):
             lines = finding.evidence.get("ClusterIP") or finding.evidence.get("failed") or []
             assert not any(line.endswith(": refused") for line in lines), finding.evidence
+
+
+def check_dns_policy(finding, findings, results) -> None:
+    lookups = [r for r in results if r.spec.kind == "dns" and f"{r.spec.namespace}/{r.spec.pod}" ==
+               finding.evidence["client"] and r.outcome not in ("no-tool", "exec-failed")]
+    codes = {f.code for f in findings}
+    if not lookups:
+        assert finding.severity == "warning", finding
+    elif any(r.outcome == "resolved" for r in lookups):
+        assert finding.severity == "info" and "policy-not-enforced" in codes, finding
+    else:
+        assert finding.severity == "error" and not codes & {"dns-down", "dns-service-unresolved"}, codes
 
 
 def _answer(findings) -> tuple:
@@ -251,3 +277,6 @@ def test_generated_services_are_what_they_say():
     assert len(facts.view.endpoints) == 3 and [c.role for c in clients] == ["namespace pod", "backend"]
     assert sum(1 for s in specs if s.role == "endpoint") == 6  # 3 endpoints x 2 ports
     assert {f.code for f in static} >= {"target-port-not-exposed", "policy-blocks-ingress"}
+    assert "policy-blocks-dns" not in {f.code for f in static}
+    _, _, _, _, static = _case(Shape(1, ("declared",), False, "none", client_dns=False))
+    assert [(f.code, f.severity) for f in static] == [("policy-blocks-dns", "warning")]
