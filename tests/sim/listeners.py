@@ -59,11 +59,29 @@ class Answer(asyncio.Protocol):
 
     def data_received(self, data: bytes):
         self.buffer += data
+        if self._refused():
+            return
         if self.buffer.split(b" ", 1)[0] not in HTTP_METHODS:
             self.transport.write(data)
         elif b"\r\n\r\n" in self.buffer:
             self.transport.write(http_response(self.entry, head=self.buffer.startswith(b"HEAD")))
             self.transport.close()
+
+
+    def _refused(self) -> bool:
+        """The mesh's authorization refuses this peer (mesh_authz.py): HTTP 403 "RBAC: access denied", else a reset."""
+        refused = self.entry.get("mesh_refused")
+        peer = (self.transport.get_extra_info("peername") or ("",))[0]
+        if not refused or not (peer in refused["peers"] or (refused["others"] and peer not in refused["known"])):
+            return False
+        if self.buffer.split(b" ", 1)[0] not in HTTP_METHODS:
+            self.transport.abort()
+        elif b"\r\n\r\n" in self.buffer:
+            body = b"RBAC: access denied"
+            self.transport.write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+                                 b"Connection: close\r\n\r\n%s" % (len(body), body))
+            self.transport.close()
+        return True
 
 
 def http_response(entry: dict, head: bool = False) -> bytes:

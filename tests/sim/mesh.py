@@ -8,6 +8,8 @@ There the pod's listeners accept only peers of the same mesh (none for `deny`): 
 is reset right after the handshake, as the proxy does with plain text. Written from the meshes'
 documented rules, independently of netdebug's mesh checks.
 """
+from .mesh_authz import refused_peers
+
 ROOT_NAMESPACE = "istio-system"
 SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd"}
 LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
@@ -48,11 +50,14 @@ def mesh_peers(objects: list[dict], mesh: str) -> list[str]:
 
 
 def attach(sockets: list[dict], objects: list[dict]) -> None:
-    """Mark the TCP listeners that require mutual TLS with the addresses allowed to talk to them."""
+    """Mark the TCP listeners that require mutual TLS with the addresses allowed to talk to them, and
+    those whose authorization policy refuses some peers (mesh_authz.py)."""
     pods = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in objects if p["kind"] == "Pod"}
     for entry in sockets:
         pod = pods.get(entry["pod"])
         mesh = mesh_of(pod) if pod is not None and entry["protocol"] == "TCP" else None
+        if mesh is not None:
+            entry["mesh_refused"] = refused_peers(pod, objects, mesh, entry["port"], _port_name(pod, entry["port"]))
         if mesh == "Istio":
             strict, overrides = strict_ports(pod, objects)
             if overrides.get(entry["port"], strict):
@@ -71,3 +76,8 @@ def _linkerd_policy(pod: dict, objects: list[dict]) -> str | None:
         if value:
             return value
     return None
+
+
+def _port_name(pod: dict, port: int) -> str | None:
+    return next((p.get("name") for c in pod["spec"]["containers"] for p in c.get("ports") or []
+                 if p.get("containerPort") == port), None)

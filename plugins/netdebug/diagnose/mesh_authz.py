@@ -5,6 +5,8 @@ A mesh denial happens after the TCP handshake (the proxy accepts, then answers H
 denied" or resets the connection), so NetworkPolicy may allow a path that still fails. The client's
 identity counts only when it is in the same mesh (a sidecar, or Istio ambient) with mutual TLS.
 """
+from dataclasses import replace
+
 from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
@@ -12,6 +14,7 @@ from ..model.kinds import LINKERD_AUTHORIZATION_POLICY, LINKERD_POLICY_KINDS
 from ..policy import istio_authz, linkerd_authz
 from ..policy.mesh_match import Decision, MeshClient
 from . import mesh_tls
+from .hops import FAIL, OK
 from .mesh import mesh_of
 from .mesh_authz_text import describe
 from .service_ports import resolve_target_port
@@ -105,6 +108,28 @@ def finding(decision: Decision, pods: list[dict], port: int | None, client: Mesh
     if decision.unknown:
         evidence["not evaluated"] = sorted(set(decision.unknown))
     return Finding(code, severity, message, evidence, fix, decision.decided_by or f"Pod {objects.ref(pods[0])}")
+
+
+def observe(hop, probes: list[dict]) -> None:
+    """What the probes saw of a mesh denial on this hop, as its evidence: a TCP connect that completes is
+    expected (the proxy accepts first); HTTP 403 confirms the denial; a 2xx/3xx answer contradicts it, and
+    observation beats declaration: the denial becomes a warning and the hop is not failed by it."""
+    index = next((i for i, f in enumerate(hop.findings) if f.code == "mesh-authz-denied"), None) if hop else None
+    seen = [f"{p['target']}:{p['port']}{p.get('path', '')}: {p['outcome']} {p.get('detail', '')}".strip()
+            for p in probes if p.get("kind") in ("tcp", "http") and p.get("outcome") in ("connected", "http")]
+    if index is None or not seen:
+        return
+    finding = hop.findings[index]
+    statuses = [p.get("detail") or "" for p in probes if p.get("outcome") == "http"]
+    answered = any(s[:1] in ("2", "3") and s for s in statuses)
+    note = ("the probes confirm it: HTTP 403" if "403" in statuses else
+            "yet HTTP answered: the mesh does not enforce this policy here (not applied yet, or another "
+            "proxy setting)" if answered else "TCP connects, as expected: the proxy accepts, then refuses requests")
+    hop.findings[index] = replace(finding, message=f"{finding.message}; {note}", severity="warning" if answered
+                                  else finding.severity, evidence={**finding.evidence, "observed": seen[:10]})
+    if answered and hop.code == "mesh-authz-denied":
+        others = [f for f in hop.findings if f.severity == "error"]
+        hop.status, hop.code, hop.reason = (FAIL, others[0].code, "") if others else (OK, None, "")
 
 
 def _identity(client: MeshClient) -> str:

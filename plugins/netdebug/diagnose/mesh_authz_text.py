@@ -87,6 +87,10 @@ def _linkerd_fix(decision: Decision, client: MeshClient) -> str:
     if client.mesh == "Linkerd" and identities:
         return (f"add {{kind: ServiceAccount, name: {client.service_account}, namespace: {client.namespace}}} to "
                 f"identityRefs of MeshTLSAuthentication {identities[0]} (the authorization of {server} requires it)")
+    accounts = decision.facts.get("accounts") or []
+    if client.mesh == "Linkerd" and accounts:
+        return (f"add {{name: {client.service_account}, namespace: {client.namespace}}} to client.meshTLS.serviceAccounts "
+                f"of ServerAuthorization {accounts[0]}")
     if client.mesh == "Linkerd":
         return (f"create an AuthorizationPolicy with targetRef Server {target} and requiredAuthenticationRefs naming "
                 f"a MeshTLSAuthentication with identity {client.linkerd_identity()} (or kind ServiceAccount "

@@ -54,6 +54,9 @@ RESOURCES = (
              False, ("banp",)),
     Resource("ClusterNetworkPolicy", "clusternetworkpolicies", NETPOL_GROUP, "v1alpha2", False, ("cnp",)),
     Resource("PeerAuthentication", "peerauthentications", "security.istio.io", "v1beta1", True, ("pa",)),
+    Resource("AuthorizationPolicy", "authorizationpolicies", "security.istio.io", "v1beta1", True, ("ap",)),
+    Resource("Server", "servers", "policy.linkerd.io", "v1beta3", True),
+    Resource("ServerAuthorization", "serverauthorizations", "policy.linkerd.io", "v1beta1", True, ("saz",)),
 )
 
 # Kinds `kubectl get all` shows.
