@@ -13,11 +13,22 @@ from ..model.findings import Finding
 from ..model.gaps import unreadable
 from ..model.probes import NOT_RUN
 from . import dns_policy
+from .dns_policy_fix import DNS_NAMESPACE
 from .probe_dns_verdicts import client_of
 from .probe_verdicts import not_enforced
 
 CODE = "policy-blocks-dns"
 LISTED = 10
+GAP_EFFECTS = {
+    "Pod": "cluster DNS pods not readable: the DNS policy check skipped",
+    "NetworkPolicy": "NetworkPolicies in kube-system not readable: the cluster DNS pods' ingress not checked",
+    "Namespace": "Namespace kube-system not readable: its labels assumed (kubernetes.io/metadata.name only)",
+}
+
+
+def dns_gap_effect(gap, namespace: str | None) -> str | None:
+    """What a gap in the cluster DNS's namespace hides when the Service lives elsewhere (None: not that)."""
+    return GAP_EFFECTS.get(gap.kind) if gap.namespace == DNS_NAMESPACE != namespace else None
 
 
 def dns_policy_findings(facts, client_pod: dict | None, confirmed_later: bool = False) -> list[Finding]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from ..model import objects
 from ..model.snapshot import Snapshot
 from ..policy.engine import PolicyEngine
-from .dns_policy_fix import DNS_NAMESPACE
 from .endpoints import EndpointView, service_endpoints
 from ..model.findings import SEVERITIES, Finding, has_errors
 from .ingress import ingress_findings, routing_ingresses
@@ -18,7 +17,7 @@ from .service import endpoint_findings, selected_pods, selector_findings, servic
 from .service_policy import default_clients, policies_readable, policy_checks, policy_findings
 from .service_ports import port_findings, port_label
 from .service_types import lb_addresses, type_findings
-from .svc_dns import dns_policy_findings
+from .svc_dns import dns_gap_effect, dns_policy_findings
 
 CHECKLIST = (
     "service-not-found", "externalname-unresolvable", "selector-no-match", "selectorless-no-endpoints",
@@ -42,12 +41,6 @@ GAP_EFFECTS = {
     "Node": "Nodes not readable: node facts and externalTrafficPolicy check incomplete",
     "Pod": "Pods not readable: selector and readiness checks incomplete",
     "PodLog": "container logs not readable: log scan incomplete",
-}
-
-DNS_GAP_EFFECTS = {
-    "Pod": "cluster DNS pods not readable: the DNS policy check skipped",
-    "NetworkPolicy": "NetworkPolicies in kube-system not readable: the cluster DNS pods' ingress not checked",
-    "Namespace": "Namespace kube-system not readable: its labels assumed (kubernetes.io/metadata.name only)",
 }
 
 
@@ -111,9 +104,7 @@ def gap_notes(snapshot: Snapshot, namespace: str | None = None) -> list[str]:
     """namespace: the Service's; gaps in the cluster DNS's namespace (kube-system) elsewhere touch the DNS check only."""
     notes = []
     for gap in snapshot.gaps:
-        effect = GAP_EFFECTS.get(gap.kind, f"{gap.kind} not readable")
-        if gap.namespace == DNS_NAMESPACE != namespace and gap.kind in DNS_GAP_EFFECTS:
-            effect = DNS_GAP_EFFECTS[gap.kind]
+        effect = dns_gap_effect(gap, namespace) or GAP_EFFECTS.get(gap.kind, f"{gap.kind} not readable")
         notes.append(f"{effect} ({gap.sentence})")
     return notes
 
