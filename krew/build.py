@@ -177,7 +177,7 @@ def freeze(python: Path, work: Path) -> Path:
     # collect_submodules imports netdebug
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NETDEBUG_HOT_MODULES=str(hot),
                NETDEBUG_STARTUP_CACHE=str(cache))
-    _run([python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
+    _run([python, "-X", "no_debug_ranges", "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
           "--workpath", str(work / "work"), str(SPEC)], cwd=work, env=env)
     return work / "dist" / BUNDLE
 
