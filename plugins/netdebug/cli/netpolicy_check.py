@@ -36,7 +36,7 @@ def check(src, dst, port, protocol, output, no_color, **kwargs):
 
     The verdict, each side (egress of SRC, ingress of DST) and the deciding rules."""
     options = make_cluster_options(kwargs)
-    snapshot, engine = load_engine(options)
+    snapshot, engine = load_engine(options, references=(src, dst))
     source, source_endpoint = resolve_endpoint(snapshot, src, options)
     destination, destination_endpoint = resolve_endpoint(snapshot, dst, options)
     if port is None:

@@ -8,7 +8,8 @@ from ..model.gaps import Unanswerable, require
 from ..model.kinds import ADMIN_POLICY_KINDS as ADMIN_KINDS, POD_CONTROLLER_KINDS
 from ..model.selectors import matches, parse
 from ..model.snapshot import Snapshot
-from ..model.resolve import Scope, Target, resolve
+from ..model.refs import POD_KINDS, parse_ref
+from ..model.resolve import NameNotFound, Scope, Target, resolve
 from .options import ClusterOptions
 from .snapshot import load_snapshot
 
@@ -16,8 +17,8 @@ if TYPE_CHECKING:  # imported by the functions: `netpolicy SUB --help` does not 
     from ..policy.engine import PolicyEngine
     from ..policy.peers import Endpoint
 
-EVAL_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Node",
-              *ADMIN_KINDS)
+BASE_KINDS = ("Namespace", "Pod", "NetworkPolicy", "Node", *ADMIN_KINDS)
+EVAL_KINDS = (*BASE_KINDS, *POD_CONTROLLER_KINDS)
 INGRESS_CONTROLLER = "ingress-controller"  # the pseudo-endpoint: the ingress controller pods
 HOST_NETWORK_NOTE = ("a hostNetwork pod is involved: NetworkPolicy behaviour for it is CNI-defined; netdebug's "
                      "model: its own side is not isolated, and as a peer it is node traffic (only ipBlock rules "
@@ -26,20 +27,51 @@ GAP_EFFECTS = {**{kind: "pods are shown without that workload" for kind in POD_C
                "Node": "admin-policy node peers and hostNetwork pods' addresses may be incomplete"}
 
 
-def load_engine(options: ClusterOptions, extra_kinds: tuple = ()) -> tuple[Snapshot, "PolicyEngine"]:
+def load_engine(options: ClusterOptions, extra_kinds: tuple = (), references: tuple[str, ...] | None = None
+                ) -> tuple[Snapshot, "PolicyEngine"]:
     """Every namespace's pods and policies are read (peers cross namespaces); -n/-l only scope the answer.
+    With `references` (what the command resolves), live reads list only the workload kinds they name
+    (every ReplicaSet of a large cluster is much to read for nothing); a miss reads the rest to suggest.
 
     A policy the API server would reject is bad input: one line naming it, exit 2."""
     from ..policy.engine import PolicyEngine
 
-    source = options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
-    snapshot = load_snapshot(source, EVAL_KINDS + extra_kinds)
+    kinds = EVAL_KINDS if references is None else BASE_KINDS + workload_kinds_named(references)
+    snapshot = load_snapshot(_every_namespace(options), kinds + extra_kinds)
     engine = PolicyEngine(snapshot)
     if engine.problems:
         more = f" (and {len(engine.problems) - 1} more problems)" if len(engine.problems) > 1 else ""
         problem = engine.problems[0]
         raise InputError(f"invalid {'' if problem.split(' ')[0] in ADMIN_KINDS else 'NetworkPolicy '}{problem}{more}")
     return snapshot, engine
+
+
+def workload_kinds_named(references: tuple[str, ...]) -> tuple[str, ...]:
+    """The workload kinds these references name (all of them for the ingress controller)."""
+    kinds = []
+    for text in (text.strip() for text in references):
+        if text == INGRESS_CONTROLLER:
+            return POD_CONTROLLER_KINDS
+        try:
+            kind = None if objects.is_ip(text) else parse_ref(text, POD_KINDS).kind
+        except InputError:
+            continue  # resolving it says what is wrong
+        kinds += [kind] if kind in POD_CONTROLLER_KINDS else []
+    return tuple(dict.fromkeys(kinds))
+
+
+def _every_namespace(options: ClusterOptions) -> ClusterOptions:
+    return options if options.offline else dataclasses.replace(options, all_namespaces=True, selector=None)
+
+
+def _read_other_workloads(snapshot: Snapshot, options: ClusterOptions) -> bool:
+    """After a miss: list the workload kinds a live read skipped, so the error can name what exists."""
+    missing = tuple(kind for kind in POD_CONTROLLER_KINDS if kind not in snapshot.kinds_read)
+    if options.offline or not snapshot.kinds_read or not missing:
+        return False
+    snapshot.merge(load_snapshot(_every_namespace(options), missing))
+    snapshot.kinds_read += missing
+    return True
 
 
 def endpoint(target: Target) -> "Endpoint":
@@ -53,7 +85,13 @@ def resolve_endpoint(snapshot: Snapshot, text: str, options: ClusterOptions) -> 
     if text.strip() == INGRESS_CONTROLLER:
         target = ingress_controller(snapshot)
     else:
-        target = resolve(snapshot, text, Scope(snapshot.namespace, options.all_namespaces))
+        scope = Scope(snapshot.namespace, options.all_namespaces)
+        try:
+            target = resolve(snapshot, text, scope)
+        except NameNotFound:
+            if not _read_other_workloads(snapshot, options):
+                raise
+            target = resolve(snapshot, text, scope)
     require_policies(snapshot, {objects.namespace(p) for p in target.pods[:1]}, f"cannot evaluate {text}")
     return target, endpoint(target)
 

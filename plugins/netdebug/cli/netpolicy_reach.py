@@ -34,7 +34,7 @@ def _reach_command(name: str, direction: str, summary: str):
     @output_options()
     def command(pod, port, protocol, output, no_color, **kwargs):
         options = make_cluster_options(kwargs)
-        snapshot, engine = load_engine(options)
+        snapshot, engine = load_engine(options, references=(pod,))
         target, endpoint = resolve_endpoint(snapshot, pod, options)
         others = scoped_pods(snapshot, _all_namespaces(options))
         report = reach_report(engine, endpoint, others, direction, port, protocol.upper())

@@ -31,7 +31,7 @@ def fetch_snapshot(options, kinds: tuple[str, ...], cluster: Cluster | None = No
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_LISTS, len(jobs) or 1)) as pool:
         pages = list(pool.map(lambda job: _list(cluster, job[0], job[1], options.selector), jobs))
     pages += _namespace_by_namespace(cluster, gaps_before, (cluster.namespace, *(namespaces or ())), options.selector)
-    snapshot = Snapshot(origin="live")
+    snapshot = Snapshot(origin="live", kinds_read=kinds)
     for items in pages:
         for obj in items:
             snapshot.add(obj)

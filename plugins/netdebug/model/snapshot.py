@@ -17,6 +17,7 @@ class Snapshot:
     gaps: list[Gap] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     namespace: str = "default"  # where names typed without a namespace live: -n, else the context's
+    kinds_read: tuple[str, ...] = ()  # live: the kinds listed (a kind not among them is unknown, not absent)
     _by_namespace: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, obj: dict) -> None:
