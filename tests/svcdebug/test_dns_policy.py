@@ -212,3 +212,14 @@ def test_a_pod_that_never_asks_the_cluster_dns_is_not_blocked_from_it(tmp_path):
     code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / SCENARIO), "-f", str(tmp_path / "node-dns.yaml"),
                          "--from", "batch", "-o", "json")
     assert code == 0 and "policy-blocks-dns" not in codes(json.loads(out))  # dnsPolicy Default: the node's resolver
+
+
+def test_with_nodelocal_dns_cache_the_pods_ask_their_node_so_nothing_is_claimed(tmp_path):
+    (tmp_path / "nodelocal.yaml").write_text(
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: node-local-dns, namespace: kube-system}\n"
+        "spec:\n  selector: {matchLabels: {k8s-app: node-local-dns}}\n  template:\n"
+        "    metadata: {labels: {k8s-app: node-local-dns}}\n"
+        "    spec: {hostNetwork: true, containers: [{name: node-cache, image: k8s-dns-node-cache:1.23}]}\n")
+    code, out = svcdebug("web", "-n", "shop", "-f", str(SCENARIOS / SCENARIO), "-f", str(tmp_path / "nodelocal.yaml"),
+                         "--from", "deploy/client", "-o", "json")
+    assert code == 0 and "policy-blocks-dns" not in codes(json.loads(out))

@@ -31,11 +31,11 @@ def test_round_two_is_the_namespace_and_every_policy_tier():
 def test_a_client_that_resolves_names_adds_what_the_dns_policy_check_needs():
     reads = around_reads(service(), None, dns=True)
     added = set(reads) - set(around_reads(service(), None))
-    assert added == {Query("Pod", "kube-system", label_selector="k8s-app=kube-dns"),
+    assert added == {Query("Pod", "kube-system", label_selector="k8s-app in (kube-dns,node-local-dns)"),
                      Query("NetworkPolicy", "kube-system"), Query("Namespace", None, "kube-system")}
     in_kube_system = {"kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system"}, "spec": {}}
     assert Query("Pod", "kube-system") in around_reads(in_kube_system, None, dns=True)
-    assert not [q for q in around_reads(in_kube_system, None, dns=True) if q.label_selector == "k8s-app=kube-dns"]
+    assert not [q for q in around_reads(in_kube_system, None, dns=True) if q.label_selector and "node-local-dns" in q.label_selector]
 
 
 def test_round_three_only_what_the_snapshot_calls_for():

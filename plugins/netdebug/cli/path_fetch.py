@@ -16,8 +16,7 @@ from ..model.snapshot import Snapshot
 from ..diagnose.mesh_reads import mesh_reads, reference_reads
 from ..kube.policies import policy_reads, without_unserved
 from ..kube.queries import run_queries
-
-DNS_LABELS = "k8s-app=kube-dns"
+from ..diagnose.dns_policy import DNS_POD_SELECTOR
 
 
 def fetch(cluster, source: Target, destination: Target, namespace: str, explicit: bool = False) -> Snapshot:
@@ -88,7 +87,7 @@ def _destination(cluster, target: Target, namespace: str, client_ns: str) -> lis
 
 def _dns_pods(cluster) -> list[dict]:
     """The cluster DNS pods, for the egress-to-DNS check (the path starts with a lookup)."""
-    return cluster.list("Pod", "kube-system", label_selector=DNS_LABELS)
+    return cluster.list("Pod", "kube-system", label_selector=DNS_POD_SELECTOR)
 
 
 def _service(cluster, namespace: str, name: str, service: dict | None = None) -> list[dict]:

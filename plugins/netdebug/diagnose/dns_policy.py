@@ -1,6 +1,8 @@
 """May a pod ask the cluster DNS at all? Its egress and the DNS pods' ingress (NetworkPolicies in
 kube-system and the admin tiers count too), on UDP and TCP 53 to every cluster DNS pod. Pure; netpath's
-dns hop and svcdebug (for its --from pod or its probe client) both use `blocked`.
+dns hop and svcdebug (for its --from pod or its probe client) both use `blocked`. Not judged: pods that do
+not ask the cluster DNS (dnsPolicy), and clusters with NodeLocal DNSCache (pods ask a hostNetwork cache
+on their node: whether policy applies to that is the CNI's business).
 
 A denial here looks like "cluster DNS is down" from inside the pod: the finding names the policy, what
 is denied to which DNS pod, and a fix verified by the engine (diagnose/dns_policy_fix.py).
@@ -14,14 +16,16 @@ from .dns import resolver_config
 
 DNS_PORT = 53
 DNS_LABELS = dns_policy_fix.DNS_LABELS
+NODE_LOCAL_LABELS = {"k8s-app": "node-local-dns"}
+DNS_POD_SELECTOR = "k8s-app in (kube-dns,node-local-dns)"  # what a live read asks for (both kinds of DNS pod)
 PROTOCOLS = ("UDP", "TCP")
 LISTED = 10
 NEAR_MISS_KEYS = ("near miss", "patch", "also near")
 
 
-def dns_pods(snapshot) -> list[dict]:
+def dns_pods(snapshot, labels: dict = DNS_LABELS) -> list[dict]:
     return [p for p in snapshot.in_namespace("Pod", "kube-system")
-            if all(objects.labels(p).get(k) == v for k, v in DNS_LABELS.items())]
+            if all(objects.labels(p).get(k) == v for k, v in labels.items())]
 
 
 def blocked(snapshot, engine, client_pod: dict) -> Finding | None:
@@ -29,6 +33,8 @@ def blocked(snapshot, engine, client_pod: dict) -> Finding | None:
     TCP 53 (large answers) is evaluated too: the evidence says, and the fix admits both."""
     if not resolver_config(client_pod, objects.namespace(client_pod)).cluster_dns:
         return None  # dnsPolicy Default/None (or hostNetwork without ClusterFirstWithHostNet): it never asks
+    if dns_pods(snapshot, NODE_LOCAL_LABELS):
+        return None  # NodeLocal DNSCache: the pod asks a hostNetwork cache on its node, a CNI-defined path
     found = dns_pods(snapshot)
     client = engine.endpoint(client_pod)
     checks = [(dns, protocol, _denying(engine.check(client, dns, DNS_PORT, protocol)))

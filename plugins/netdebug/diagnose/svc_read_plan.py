@@ -10,8 +10,8 @@ from ..model import objects
 from ..model.kinds import ADMIN_POLICY_KINDS, SERVICE_NAME_LABEL
 from ..model.objects import pod_ready
 from ..model.queries import Query
-from ..model.selectors import to_string
-from .dns_policy_fix import DNS_LABELS, DNS_NAMESPACE
+from .dns_policy import DNS_POD_SELECTOR
+from .dns_policy_fix import DNS_NAMESPACE
 from .ingress import routing_ingresses
 from .ingress_controllers import CONTROLLER_NAMES
 from .service import selected_pods, service_type
@@ -33,7 +33,7 @@ def around_reads(service: dict, client_ref: tuple[str, str] | None, dns: bool = 
              *policy_reads(namespaces), Query("Ingress", ns), Query("StatefulSet", ns)]
     reads += [Query("Namespace", None, other) for other in namespaces]
     if dns and ns != DNS_NAMESPACE:
-        reads.append(Query("Pod", DNS_NAMESPACE, label_selector=to_string({"matchLabels": DNS_LABELS})))
+        reads.append(Query("Pod", DNS_NAMESPACE, label_selector=DNS_POD_SELECTOR))
     if client_ref and client_ref[0] != ns:
         reads.append(Query("Pod", client_ref[0], client_ref[1]))
     return reads
