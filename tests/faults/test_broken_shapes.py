@@ -103,6 +103,25 @@ def test_duplicate_slices_count_each_endpoint_once(capsys, sim_cluster):
     assert (code, report["endpoints"]["ready"], report["endpoints"]["total"]) == (0, 1, 1)
 
 
+@pytest.mark.parametrize("families", [None, ["IPv4", "IPv6"]])
+def test_slices_of_another_address_family_or_fqdn_are_not_more_endpoints(capsys, sim_cluster, families):
+    """Dual-stack: the same pod in an IPv6 slice is one endpoint of each family, not a second pod; an FQDN
+    slice carries no Service traffic."""
+    added = []
+    for name, family, address in (("web-v6", "IPv6", "fd00::5"), ("web-fqdn", "FQDN", "web.example.com")):
+        other = copy.deepcopy(web_slice(sim_cluster))
+        other["metadata"] = {"name": name, "namespace": "odd", "labels": other["metadata"]["labels"]}
+        other["addressType"], other["endpoints"][0]["addresses"] = family, [address]
+        added.append(sim_cluster.store.add(other)["metadata"]["name"])
+    try:
+        with served(sim_cluster, "Service", "odd", "web", lambda s: s["spec"].update(ipFamilies=families or ["IPv4"])):
+            code, report = svcdebug(capsys, sim_cluster, "web")
+    finally:
+        for name in added:
+            sim_cluster.store.delete("EndpointSlice", "odd", name)
+    assert (code, report["endpoints"]["ready"], report["endpoints"]["total"]) == (0, 1, 1)
+
+
 @pytest.mark.parametrize("service", ["empty-selector", "no-selector"])
 def test_an_empty_selector_is_no_selector(capsys, sim_cluster, service):
     """The API stores `selector: {}` as no selector: no controller endpoints, it selects no pod."""

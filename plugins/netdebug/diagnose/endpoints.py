@@ -43,8 +43,8 @@ class EndpointView:
 
 def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
     ns, name = objects.namespace(service), objects.name(service)
-    slices = [s for s in snapshot.in_namespace("EndpointSlice", ns)
-              if objects.labels(s).get(SERVICE_NAME_LABEL) == name]
+    slices = _of_family(service, [s for s in snapshot.in_namespace("EndpointSlice", ns)
+                                  if objects.labels(s).get(SERVICE_NAME_LABEL) == name])
     if slices:
         found = _dedupe(e for s in slices for e in _slice_endpoints(s, ns))
         return EndpointView("EndpointSlice", _with_pods(snapshot, ns, found),
@@ -56,6 +56,22 @@ def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
     if snapshot.origin == "live" and snapshot.complete("EndpointSlice"):
         return EndpointView("EndpointSlice")
     return EndpointView(None)
+
+
+def _of_family(service: dict, slices: list[dict]) -> list[dict]:
+    """The slices kube-proxy uses for the Service's primary address family (one pod of a dual-stack Service
+    is one endpoint, not two); FQDN slices (deprecated) never carry Service traffic."""
+    addressed = [s for s in slices if s.get("addressType") != "FQDN"]
+    family = _primary_family(objects.spec(service))
+    return [s for s in addressed if s.get("addressType") == family] or addressed
+
+
+def _primary_family(spec: dict) -> str | None:
+    families = spec.get("ipFamilies") or []
+    if families:
+        return families[0]
+    cluster_ip = spec.get("clusterIP") or ""
+    return ("IPv6" if ":" in cluster_ip else "IPv4") if objects.is_ip(cluster_ip) else None
 
 
 def _slice_endpoints(slice_: dict, ns: str):
