@@ -26,6 +26,7 @@ from .harness import reads
 SHOP, EXTERNAL, BROKEN = "examples/shop", "examples/external-access", "examples/broken-service"
 TIERS = "tests/scenarios/netpath/tiers"  # installs the admin-policy API
 MESH = "tests/scenarios/netpath/mesh"  # Istio PeerAuthentications (a CRD) and Linkerd namespaces
+MESH_AUTHZ = "tests/scenarios/netpath/mesh-authz-live"  # Istio AuthorizationPolicies, a Linkerd Server
 pytestmark = pytest.mark.sim
 
 REQUEST_TIMEOUT = 2.0  # 1 s timed out a plain namespace list on a machine at load 16
@@ -63,11 +64,15 @@ COMMANDS = {  # name: (plugin, arguments); on examples/shop, or external-access/
     "netpath-istio": ("netpath", ["mesh/client", "svc/api", "--no-probe"]),
     "netpath-istio-port": ("netpath", ["mesh/client", "open/web", "--port", "9090", "--no-probe"]),
     "netpath-linkerd": ("netpath", ["mesh/client", "emojivoto/voting", "--no-probe"]),
+    "netpath-istio-authz": ("netpath", ["shop/orders", "svc/api:http", "--no-probe"]),
+    "netpath-linkerd-authz": ("netpath", ["votes/bot", "votes/voting", "--no-probe"]),
+    "svcdebug-mesh-authz": ("svcdebug", ["api", "-n", "shop", "--from", "orders", "--port", "http", "--no-probe"]),
 }
 EXTERNAL_COMMANDS = ("netpath-external", "exposure", "ingress", "svcdebug", "svcdebug-lb")
 BROKEN_COMMANDS = ("svcdebug-not-ready", "netpath-not-ready")  # not-ready backends: Events are read too
 TIERS_COMMANDS = ("netpath-tiers", "check-tiers")  # admin policies read too
 MESH_COMMANDS = ("netpath-istio", "netpath-istio-port", "netpath-linkerd")
+MESH_AUTHZ_COMMANDS = ("netpath-istio-authz", "netpath-linkerd-authz", "svcdebug-mesh-authz")
 # A probing variant: only the reads its --no-probe twin does not already cover (exec).
 TWINS = {"netpath-probes": "netpath-service", "svcdebug-from-elsewhere-probes": "svcdebug-from-elsewhere"}
 NO_SLICES = {"verb": "list", "resource": "endpointslices", "action": "absent"}  # a cluster before discovery.k8s.io/v1
@@ -148,7 +153,7 @@ def names_the_request(text: str, verb: str, resource: str, namespace: str | None
 
 @pytest.mark.parametrize("sim_cluster", [SHOP], indirect=True)
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n not in EXTERNAL_COMMANDS + BROKEN_COMMANDS + TIERS_COMMANDS
-                                  + MESH_COMMANDS])
+                                  + MESH_COMMANDS + MESH_AUTHZ_COMMANDS])
 def test_every_read_under_every_fault(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
@@ -174,6 +179,12 @@ def test_every_read_under_every_fault_admin_tiers(capsys, sim_cluster, name):
 @pytest.mark.parametrize("sim_cluster", [MESH], indirect=True)
 @pytest.mark.parametrize("name", MESH_COMMANDS)
 def test_every_read_under_every_fault_service_mesh(capsys, sim_cluster, name):
+    check_every_read(capsys, sim_cluster, name)
+
+
+@pytest.mark.parametrize("sim_cluster", [MESH_AUTHZ], indirect=True)
+@pytest.mark.parametrize("name", MESH_AUTHZ_COMMANDS)
+def test_every_read_under_every_fault_mesh_authorization(capsys, sim_cluster, name):
     check_every_read(capsys, sim_cluster, name)
 
 

@@ -85,3 +85,23 @@ def test_forbidden_policies_make_the_answer_unknown_except_a_visible_deny():
     assert [f.code for f in hidden] == ["mesh-authz-unknown"]
     assert "could not list AuthorizationPolicy in namespace istio-system: forbidden" in hidden[0].evidence["not evaluated"]
     assert [f.code for f in mesh_authz.path_findings(snapshot, web, [api], {"shop/api": 9090})] == ["mesh-authz-denied"]
+
+
+def test_a_linkerd_server_replaces_the_default_policy():
+    """emoji's default is all-authenticated, yet the Server on voting's port decides for that port: an
+    unauthenticated ServerAuthorization admits plain text; without it, the Server denies (not mTLS)."""
+    from netdebug.diagnose import mesh_authz
+    from netdebug.manifests.loader import load
+
+    from .conftest import SCENARIOS
+    snapshot = load([str(SCENARIOS / SCENARIO)])
+    snapshot.get("Namespace", None, "emoji")["metadata"]["annotations"] = {
+        "config.linkerd.io/default-inbound-policy": "all-authenticated"}
+    plain, voting = snapshot.get("Pod", "shop", "batch"), snapshot.get("Pod", "emoji", "voting")
+    codes_now = [f.code for f in mesh_authz.mesh_findings(snapshot, plain, [voting], {"emoji/voting": 8080})]
+    assert codes_now == ["mesh-authz-denied"]
+    snapshot.add({"apiVersion": "policy.linkerd.io/v1beta1", "kind": "ServerAuthorization",
+                  "metadata": {"name": "anyone", "namespace": "emoji"},
+                  "spec": {"server": {"name": "voting-grpc"}, "client": {"unauthenticated": True}}})
+    assert [f.code for f in mesh_authz.mesh_findings(snapshot, plain, [voting], {"emoji/voting": 8080})] == \
+        ["mesh-authz-allowed"]

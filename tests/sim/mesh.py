@@ -8,7 +8,7 @@ There the pod's listeners accept only peers of the same mesh (none for `deny`): 
 is reset right after the handshake, as the proxy does with plain text. Written from the meshes'
 documented rules, independently of netdebug's mesh checks.
 """
-from .mesh_authz import refused_peers
+from .mesh_authz import has_server, refused_peers
 
 ROOT_NAMESPACE = "istio-system"
 SIDECARS = {"istio-proxy": "Istio", "linkerd-proxy": "Linkerd"}
@@ -62,7 +62,7 @@ def attach(sockets: list[dict], objects: list[dict]) -> None:
             strict, overrides = strict_ports(pod, objects)
             if overrides.get(entry["port"], strict):
                 entry["mesh_peers"] = mesh_peers(objects, mesh)
-        elif mesh == "Linkerd":
+        elif mesh == "Linkerd" and not has_server(pod, objects, entry["port"], _port_name(pod, entry["port"])):
             policy = _linkerd_policy(pod, objects)
             if policy in ("all-authenticated", "deny"):
                 entry["mesh_peers"] = mesh_peers(objects, mesh) if policy == "all-authenticated" else []

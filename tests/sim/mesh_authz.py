@@ -118,12 +118,21 @@ def istio_admits(pod: dict, objects: list[dict], peer: Peer, port: int) -> bool:
     return not allows or any(_rule_ok(r, peer, port) for rules in allows for r in rules)
 
 
-def linkerd_admits(pod: dict, objects: list[dict], peer: Peer, port: int, port_name: str | None) -> bool:
+def _servers(pod: dict, objects: list[dict], port: int, port_name: str | None) -> list[dict]:
     labels = _meta(pod, "labels") or {}
-    servers = [s for s in objects if s["kind"] == "Server" and _meta(s, "namespace") == _meta(pod, "namespace")
-               and all(labels.get(k) == v for k, v in ((s.get("spec") or {}).get("podSelector") or {})
-                       .get("matchLabels", {}).items())
-               and (s.get("spec") or {}).get("port") in (port, port_name)]
+    return [s for s in objects if s["kind"] == "Server" and _meta(s, "namespace") == _meta(pod, "namespace")
+            and all(labels.get(k) == v for k, v in ((s.get("spec") or {}).get("podSelector") or {})
+                    .get("matchLabels", {}).items())
+            and (s.get("spec") or {}).get("port") in (port, port_name)]
+
+
+def has_server(pod: dict, objects: list[dict], port: int, port_name: str | None) -> bool:
+    """A Linkerd Server selects this port: its authorizations replace the default inbound policy."""
+    return bool(_servers(pod, objects, port, port_name))
+
+
+def linkerd_admits(pod: dict, objects: list[dict], peer: Peer, port: int, port_name: str | None) -> bool:
+    servers = _servers(pod, objects, port, port_name)
     if not servers:
         return True  # the default policy: mutual TLS in mesh.py
     server = servers[0]

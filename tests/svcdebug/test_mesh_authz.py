@@ -43,7 +43,16 @@ def test_linkerd_server_authorization():
     assert report("voting", "-n", "emoji", "--from", "web")[0] == 0
 
 
-def test_without_from_no_client_is_assumed():
-    _, found = report("api", "-n", "shop")
+def test_without_from_the_ingress_controller_is_the_client():
+    """An Ingress routes shop/api's http port (30-ingress.yaml): ingress-nginx, without a sidecar, has no
+    principal, so api-callers denies it; the admin port is not routed, so not judged for it."""
+    code, found = report("api", "-n", "shop")
+    denied = mesh(found, "mesh-authz-denied")
+    assert code == 1 and [f["evidence"]["port"] for f in denied] == [8080]
+    assert denied[0]["evidence"]["client"].startswith("ingress-nginx/ingress-nginx-controller-0 (not in a mesh")
+
+
+def test_without_from_or_ingress_no_client_is_assumed():
+    _, found = report("voting", "-n", "emoji")
     assert not [f for f in found["findings"] if f["code"].startswith("mesh-authz")]
     assert "--from" in mesh(found, "mesh-sidecar")[0]["fix"]

@@ -3,8 +3,9 @@ from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
 from ..errors import NotFoundError
+from ..policy.istio_authz import ROOT_NAMESPACE
 from ..model.findings import has_errors
-from ..model.kinds import ADMIN_POLICY_KINDS
+from ..model.kinds import ADMIN_POLICY_KINDS, ISTIO_POLICY_KINDS, MESH_POLICY_KINDS
 from ..model.gaps import require
 from ..kube.client import connect
 from ..kube.policies import without_unserved
@@ -18,7 +19,8 @@ def _require_policy_view(snapshot, ns: str, service_ref: str, client_ref: tuple[
     no probe to tell), "no problem found" would be a guess."""
     consequence = f"cannot tell whether --from {client_ref[0]}/{client_ref[1]} may reach Service {service_ref}"
     scopes = [("Pod", ns), ("NetworkPolicy", ns), ("NetworkPolicy", client_ref[0])]
-    for kind, namespace in scopes + [(kind, None) for kind in ADMIN_POLICY_KINDS]:
+    mesh = [(kind, ns) for kind in MESH_POLICY_KINDS] + [(kind, ROOT_NAMESPACE) for kind in ISTIO_POLICY_KINDS]
+    for kind, namespace in scopes + mesh + [(kind, None) for kind in ADMIN_POLICY_KINDS]:
         require(snapshot.gaps, kind, namespace, consequence)
 
 
@@ -36,7 +38,7 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
     if client_ref and from_pod is None:
         require(snapshot.gaps, "Pod", client_ref[0], f"cannot probe --from {client_ref[0]}/{client_ref[1]}")
         raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
-    findings, probes, notes = static_findings(facts, from_pod), [], []
+    findings, probes, notes = static_findings(facts, from_pod, mesh_read=True), [], []
     if from_pod is not None and not request.probe and not has_errors(findings):
         _require_policy_view(snapshot, ns, facts.ref, client_ref)
     if request.probe:

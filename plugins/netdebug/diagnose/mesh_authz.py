@@ -28,13 +28,24 @@ def mesh_findings(snapshot, client: dict | None, pods: list[dict], ports: dict) 
     return mesh_tls.path_findings(snapshot, client, pods, ports) + path_findings(snapshot, client, pods, ports, refused)
 
 
-def service_mesh_findings(snapshot, client: dict, service_ports: list[dict], backends: list[dict]) -> list[Finding]:
-    """svcdebug --from: the same checks for every Service port, on the port each backend serves it at."""
-    found = []
-    for port in service_ports:
-        targets = {objects.ref(p): resolve_target_port(port, p) for p in backends}
-        found += [f for f in mesh_findings(snapshot, client, backends, targets) if f not in found]
+def service_mesh_findings(snapshot, clients: list[dict], service_ports: list[dict], backends: list[dict]) -> list[Finding]:
+    """svcdebug: the same checks for every client and Service port, on the port each backend serves it at;
+    clients alike (the replicas of an ingress controller) give one finding per decision."""
+    found, said = [], set()
+    for client in clients:
+        for port in service_ports:
+            targets = {objects.ref(p): resolve_target_port(port, p) for p in backends}
+            for finding in mesh_findings(snapshot, client, backends, targets):
+                key = (finding.code, finding.subject, finding.evidence.get("port"), _identity_key(snapshot, client))
+                if key not in said:
+                    said.add(key)
+                    found.append(finding)
     return found
+
+
+def _identity_key(snapshot, pod: dict) -> tuple:
+    client = mesh_client(snapshot, pod)
+    return client.mesh, client.namespace, client.service_account
 
 
 def mesh_client(snapshot, pod: dict | None) -> MeshClient:
@@ -51,7 +62,7 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
     if mesh == "Istio":
         decision = istio_authz.evaluate(snapshot.of("AuthorizationPolicy"), pod, port, client)
     elif mesh == "Linkerd":
-        decision = linkerd_authz.evaluate(snapshot, pod, port, _port_name(pod, port), client)
+        decision = linkerd_authz.evaluate(snapshot, pod, port, linkerd_authz.port_name(pod, port), client)
     else:
         return None
     hidden = _hidden(snapshot, pod, mesh)
@@ -68,11 +79,6 @@ def _hidden(snapshot, pod: dict, mesh: str) -> list[str]:
     else:
         places = [(kind, objects.namespace(pod)) for kind in LINKERD_KINDS]
     return list(dict.fromkeys(gap.sentence for kind, ns in places if (gap := unreadable(snapshot.gaps, kind, ns))))
-
-
-def _port_name(pod: dict, port: int | None) -> str | None:
-    return next((p.get("name") for c in objects.pod_containers(pod) for p in c.get("ports") or []
-                 if p.get("containerPort") == port and p.get("name")), None)
 
 
 def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict, skip=()) -> list[Finding]:
@@ -107,7 +113,14 @@ def finding(decision: Decision, pods: list[dict], port: int | None, client: Mesh
         evidence["allow lists in force" if decision.mesh == "Istio" else "authorizations"] = list(decision.allow_lists)
     if decision.unknown:
         evidence["not evaluated"] = sorted(set(decision.unknown))
+    if decision.why == "policies-hidden":
+        evidence["hidden"] = True
     return Finding(code, severity, message, evidence, fix, decision.decided_by or f"Pod {objects.ref(pods[0])}")
+
+
+def hidden(findings: list[Finding]) -> str | None:
+    """Why a mesh's answer is not known because a forbidden read hid its policies (for the hop's `?`)."""
+    return next((f.message for f in findings if f.code == "mesh-authz-unknown" and f.evidence.get("hidden")), None)
 
 
 def observe(hop, probes: list[dict]) -> None:

@@ -15,6 +15,11 @@ def describe(decision: Decision, pods: list[str], port: int | None, client: Mesh
     if decision.outcome == "allowed":
         return (f"{decision.mesh} admits {who} -> {where}: {_rule(decision)} allows it; an allow list is in force, "
                 "other clients are denied"), ""
+    if decision.why == "policies-hidden":
+        return (f"whether {decision.mesh} admits {who} -> {where} is not known: "
+                f"{'; '.join(dict.fromkeys(decision.unknown))}",
+                f"let this user list the {decision.mesh} policies of the destination's namespace (RBAC), or check them "
+                "with an account that may")
     if decision.outcome == "unknown":
         return (f"whether {decision.mesh} admits {who} -> {where} depends on what netdebug cannot evaluate here: "
                 f"{'; '.join(sorted(set(decision.unknown)))} ({_rule(decision) or 'no rule decides'})",

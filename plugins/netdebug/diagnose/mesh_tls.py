@@ -12,6 +12,7 @@ from ..model.findings import Finding
 from ..model.gaps import unreadable
 from ..model.kinds import SIDECARS
 from ..policy.istio_authz import ROOT_NAMESPACE
+from ..policy.linkerd_authz import port_name, server_for
 from .mesh import mesh_of
 
 LINKERD_POLICY = "config.linkerd.io/default-inbound-policy"
@@ -70,6 +71,8 @@ def refuses(snapshot, source: dict | None, pod: dict, port: int | None) -> bool:
 def required_mtls(snapshot, pod: dict, port: int | None, mesh: str) -> tuple[str | None, str | None]:
     """(the mode that refuses plain text, the object that says so), or (None, None)."""
     if mesh == "Linkerd":
+        if server_for(snapshot, pod, port, port_name(pod, port)) is not None:
+            return None, None  # a Server on the port: its authorizations decide, not the default (mesh_authz)
         namespace = snapshot.get("Namespace", None, objects.namespace(pod)) or {}
         policy = objects.annotations(pod).get(LINKERD_POLICY) or objects.annotations(namespace).get(LINKERD_POLICY)
         return (policy, f"annotation {LINKERD_POLICY}") if policy in LINKERD_STRICT else (None, None)

@@ -180,10 +180,13 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
 
 
 def _judge_mesh(snapshot, destination: Hop, client: dict | None, pods: list[dict], ports: dict) -> None:
-    destination.judge(mesh_authz.mesh_findings(snapshot, client, pods, ports))
+    found = mesh_authz.mesh_findings(snapshot, client, pods, ports)
+    destination.judge(found)
     hidden = mesh_tls.unseen(snapshot, client, pods)
     if hidden:
         destination.unknown("mesh-mode-not-visible", hidden)
+    elif mesh_authz.hidden(found):
+        destination.unknown("mesh-authz-not-visible", mesh_authz.hidden(found))
 
 
 def _doubt_unidentified(snapshot, report: PathReport, address: str) -> None:

@@ -65,7 +65,9 @@ class ServiceFacts:
         return objects.ref(self.service)
 
 
-def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[Finding]:
+def static_findings(facts: ServiceFacts, from_pod: dict | None = None, mesh_read: bool = False) -> list[Finding]:
+    """`mesh_read`: the mesh's policies were read for the backends (one Service: yes; triage: no), so the
+    ingress controllers' mutual TLS and authorization can be judged without --from."""
     snapshot, service = facts.snapshot, facts.service
     found = selector_findings(snapshot, service, facts.view)
     found += endpoint_findings(snapshot, service, facts.view)
@@ -77,9 +79,22 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[F
         found += _policy(facts, from_pod)
     found += dns_policy_findings(facts, from_pod)
     found += mesh_findings(service, facts.backends)
-    if from_pod is not None and facts.backends:
-        found += service_mesh_findings(snapshot, from_pod, facts.ports, facts.backends)
-    return found
+    return found + _mesh_clients(facts, from_pod, mesh_read)
+
+
+def _mesh_clients(facts: ServiceFacts, from_pod: dict | None, mesh_read: bool) -> list[Finding]:
+    """Mutual TLS and authorization for the --from pod, else for the ingress controllers routing here
+    (the namespace's other pods are no known client: nothing is assumed of them)."""
+    if from_pod is None and facts.backends and mesh_read:
+        routes = routing_ingresses(facts.snapshot, facts.service)
+        clients, kind = default_clients(facts.snapshot, facts.service, [ingress for ingress, _ in routes])
+        wanted = [b.get("port") or {} for _, backends in routes for b in backends]
+        routed = [p for p in facts.ports if any(w.get("number") == p.get("port") or (w.get("name") and
+                                                w.get("name") == p.get("name")) for w in wanted)]
+        return service_mesh_findings(facts.snapshot, clients if kind == "ingress controller" else [], routed,
+                                     facts.backends)
+    return service_mesh_findings(facts.snapshot, [from_pod], facts.ports, facts.backends) if facts.backends and \
+        from_pod is not None else []
 
 
 def _policy(facts: ServiceFacts, from_pod: dict | None) -> list[Finding]:

@@ -32,6 +32,12 @@ def evaluate(snapshot, pod: dict, port: int | None, port_name: str | None, clien
     return _by_server(snapshot, server, client)
 
 
+def port_name(pod: dict, port: int | None) -> str | None:
+    """The name of the container port with this number (Servers may name ports)."""
+    return next((p.get("name") for c in objects.spec(pod).get("containers") or [] for p in c.get("ports") or []
+                 if p.get("containerPort") == port and p.get("name")), None)
+
+
 def server_for(snapshot, pod: dict, port: int | None, port_name: str | None) -> dict | None:
     """The Server that selects this pod and port (Linkerd's admission refuses overlapping ones; the
     oldest wins otherwise)."""
