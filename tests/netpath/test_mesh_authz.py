@@ -105,3 +105,12 @@ def test_a_linkerd_server_replaces_the_default_policy():
                   "spec": {"server": {"name": "voting-grpc"}, "client": {"unauthenticated": True}}})
     assert [f.code for f in mesh_authz.mesh_findings(snapshot, plain, [voting], {"emoji/voting": 8080})] == \
         ["mesh-authz-allowed"]
+
+
+def test_from_outside_the_ingress_controller_is_the_client():
+    """No address on the Ingress (files): the controller pod comes from its class; ingress-nginx has no sidecar,
+    so api-callers (principals only) denies it: the browser would get 403."""
+    code, report = offline(SCENARIO, "external", "http://api.example.com/")
+    found = mesh_finding(report)
+    assert (code, report["verdict"], found["code"]) == (1, "blocked at destination", "mesh-authz-denied")
+    assert found["evidence"]["client"] == "ingress-nginx/ingress-nginx-controller-0 (not in a mesh: no identity)"

@@ -15,6 +15,7 @@ from ..model.gaps import unreadable
 from . import external, external_probes, mesh_authz, mesh_tls
 from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
+from .ingress_controllers import controllers_for
 from .hop_destination import destination_hop, outside_destination_hop
 from .hop_policy import OUTSIDE_CLIENT, Leg, legs_for_pods, localhost_policy_hop, policy_hop
 from . import dns_policy, path_verdict
@@ -172,11 +173,22 @@ def _walk_to_backends(snapshot, engine, query, report: PathReport, pods: list[di
     entry = report.hop("entry")
     if entry is None or entry.facts.get("via") != "Ingress":
         _judge_mesh(snapshot, destination, query.source, pods, ports)
-    elif external.controller_pod(snapshot, entry.facts.get("controller")) is not None:  # the proxy is the client
-        _judge_mesh(snapshot, destination, external.controller_pod(snapshot, entry.facts["controller"]), pods, ports)
+    elif _ingress_client(snapshot, entry) is not None:  # the proxy is the client
+        _judge_mesh(snapshot, destination, _ingress_client(snapshot, entry), pods, ports)
     report.hops.append(destination)
     report.targets["endpoints"] = [{"pod": objects.ref(p), "ip": (objects.pod_ips(p) or [None])[0],
                                     "port": ports.get(objects.ref(p))} for p in pods]
+
+
+def _ingress_client(snapshot, entry: Hop) -> dict | None:
+    """The ingress controller's pod: behind the Service that owns the Ingress's address, else one of the pods
+    of its class's controller (an Ingress without an address yet, or from files)."""
+    pod = external.controller_pod(snapshot, entry.facts.get("controller"))
+    if pod is None:
+        namespace, _, name = entry.facts.get("ingress", "").partition("/")
+        ingress = snapshot.get("Ingress", namespace, name)
+        pod = next(iter(controllers_for(snapshot, ingress).pods), None) if ingress else None
+    return pod
 
 
 def _judge_mesh(snapshot, destination: Hop, client: dict | None, pods: list[dict], ports: dict) -> None:
