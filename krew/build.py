@@ -117,7 +117,8 @@ def _run(argv: list, **kwargs) -> None:
 # Run while krew/build.py records: the self-test imports every netdebug module and the client pieces,
 # then each plugin's and subcommand's --help/-h (at 80 columns), and offline runs that read YAML. What
 # they compile goes into the start-up cache (netdebug/cli/startup_cache.py), the modules they load stay
-# plain files in the bundle; a str host name goes through the idna codec when connecting.
+# plain files in the bundle (the rest goes compressed into its PYZ); a str host name goes through the
+# idna codec when connecting, which the codec registry imports from a file only.
 RECORD_START = """
 import contextlib, io, os, sys
 os.environ["COLUMNS"] = str(80)
@@ -140,6 +141,7 @@ def run(argv):
 
 
 with startup_cache.Recorder() as recorder:
+    recorder.modules = dispatch.module_names(sys.modules["netdebug"].__path__[0], "netdebug")
     with contextlib.redirect_stdout(io.StringIO()):
         dispatch.self_test(deferred=False)  # what rare kubeconfigs need stays in the compressed archive
     for plugin, prefixes in HELP.items():
@@ -158,7 +160,7 @@ print("\\n".join(sorted(sys.modules)))
 
 def record_start(python: Path, work: Path) -> tuple[Path, Path]:
     """(hot modules, start-up cache): what the bundle keeps as plain files (krew/netdebug.spec puts the
-    other modules in its PYZ) and what it need not recompute at each start."""
+    other modules in its compressed PYZ) and what it need not recompute at each start."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"), NO_COLOR="1")
     cache = work / "startup.cache"
     done = subprocess.run([python, "-c", RECORD_START, str(cache)], env=env, cwd=ROOT, capture_output=True, text=True)

@@ -23,6 +23,7 @@ with startup_cache.Recorder() as recorder:
         x: int
         y: int = 2
 recorder.help[("netpolicy", ("--help",))] = "recorded help\\n"
+recorder.modules = ["netdebug.cli.dispatch"]
 recorder.save(sys.argv[1])
 print(len(recorder.regex), len(recorder.code))
 """

@@ -40,9 +40,10 @@ def self_test(deferred: bool = True) -> int:
     `deferred`, also those only rare kubeconfigs need)."""
     import netdebug
 
-    names = module_names(netdebug.__path__[0], "netdebug")
-    if not names:  # a bundle that archived netdebug's modules would otherwise pass without importing any
-        print(f"self-test failed: no netdebug modules under {netdebug.__path__[0]}", file=sys.stderr)
+    cache = startup_cache.load()  # the bundle's modules sit in its archive: the build listed them
+    names = cache["modules"] if cache else module_names(netdebug.__path__[0], "netdebug")
+    if not names:  # a bundle that lost its list would otherwise pass without importing any module
+        print(f"self-test failed: no netdebug modules listed or under {netdebug.__path__[0]}", file=sys.stderr)
         return 1
     for name in names:
         importlib.import_module(name)

@@ -38,7 +38,7 @@ def load(path: str | None = None) -> dict | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     valid = isinstance(cache, dict) and cache.get("stamp") == stamp() and isinstance(cache.get("help"), dict) \
-        and isinstance(cache.get("compiled"), bytes)
+        and isinstance(cache.get("compiled"), bytes) and isinstance(cache.get("modules"), list)
     return cache if valid else None
 
 
@@ -105,10 +105,12 @@ class _RegexEngineSpy:
 
 class Recorder:
     """Within `with Recorder() as recorder:` every regex and dataclass compiled is noted; help is added
-    with `recorder.help[(plugin, argv)] = text`; `recorder.save(path)` writes the cache."""
+    with `recorder.help[(plugin, argv)] = text`, the module list to `recorder.modules`; `recorder.save(path)`
+    writes the cache."""
 
     def __init__(self):
         self.regex, self.code, self.help = {}, {}, {}
+        self.modules: list[str] = []  # every netdebug module, for the bundle's --self-test
 
     def __enter__(self):
         import dataclasses
@@ -152,4 +154,4 @@ class Recorder:
             # each entry stays marshalled until it is used; the whole is unpacked when installed (not for --help)
             entries = tuple({key: marshal.dumps(value) for key, value in table.items()} for table in (self.regex, self.code))
             compiled = zlib.compress(marshal.dumps(entries), 9)
-            marshal.dump({"stamp": stamp(), "help": self.help, "compiled": compiled}, handle)
+            marshal.dump({"stamp": stamp(), "help": self.help, "compiled": compiled, "modules": self.modules}, handle)
