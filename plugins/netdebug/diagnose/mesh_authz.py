@@ -60,7 +60,9 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
     authorization policy applies). Policies a forbidden read hid make any answer but a DENY unknown."""
     mesh = mesh_of(snapshot, pod)
     if mesh == "Istio":
-        decision = istio_authz.evaluate(snapshot.of("AuthorizationPolicy"), pod, port, client)
+        nearby = snapshot.in_namespace("AuthorizationPolicy", objects.namespace(pod)) + \
+            snapshot.in_namespace("AuthorizationPolicy", istio_authz.ROOT_NAMESPACE)
+        decision = istio_authz.evaluate(nearby, pod, port, client)
     elif mesh == "Linkerd":
         decision = linkerd_authz.evaluate(snapshot, pod, port, linkerd_authz.port_name(pod, port), client)
     else:
