@@ -122,3 +122,11 @@ def test_v1beta1_and_other_groups():
     assert outcome([policy({}, version="v1beta1")]) == "denied"
     linkerd = {**policy({}), "apiVersion": "policy.linkerd.io/v1alpha1"}
     assert outcome([linkerd]) is None
+
+
+def test_an_allow_that_may_match_does_not_hide_one_that_does():
+    """Found by the property test: an unknown ALLOW rule listed first made an admitted request unknown."""
+    by_method = policy({"rules": [{"to": [{"operation": {"methods": ["GET"]}}]}]}, "a-get")
+    everyone = policy({"rules": [{}]}, "b-all")
+    decision = istio_authz.evaluate([by_method, everyone], POD, 8080, MESHED)
+    assert (decision.outcome, decision.decided_by) == ("allowed", "AuthorizationPolicy shop/b-all")

@@ -70,14 +70,16 @@ def _deny_then_allow(enforced: list[dict], port: int | None, client: MeshClient)
     if not allows:
         return Decision("Istio", "unknown" if pending else "allowed", why="deny-rule-may-match" if pending else
                         "no-allow-policy", unknown=pending)
+    maybe = ()  # what the ALLOW rules that may match depend on
     for policy in allows:
         match, index = policy_match(policy, port, client)
         if match.value is True:
             outcome, why = ("unknown", "deny-rule-may-match") if pending else ("allowed", "allow-rule-matches")
             return _decision(outcome, policy, index, why, pending, lists)
-        pending += match.unknown
-    if pending:
-        return Decision("Istio", "unknown", lists[0], why="allow-rule-may-match", unknown=pending, allow_lists=lists)
+        maybe += match.unknown
+    if pending or maybe:
+        return Decision("Istio", "unknown", lists[0], why="allow-rule-may-match", unknown=pending + maybe,
+                        allow_lists=lists)
     if not any(objects.spec(p).get("rules") for p in allows):
         return Decision("Istio", "denied", lists[0], why="allow-nothing", allow_lists=lists)
     edit = near_rule(allows, port, client)
