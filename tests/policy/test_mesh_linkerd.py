@@ -129,6 +129,9 @@ def test_namespace_target_and_route_target():
     route = policy(ref("ServiceAccount", "web"), target=("HTTPRoute", "votes"))
     decision = decide(SERVER, route)
     assert decision.outcome == "unknown" and "route-level" in decision.unknown[0]
+    assert decide(SERVER, route, client=PLAIN).outcome == "denied"  # its authentications refuse it anyway
+    grpc = policy(ref("ServiceAccount", "web"), target=("GRPCRoute", "votes"))
+    assert "the GRPCRoute votes (route-level authorization)" in decide(SERVER, grpc).unknown
 
 
 def test_unreadable_authentication_is_unknown_not_denied():

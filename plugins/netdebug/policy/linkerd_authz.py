@@ -7,16 +7,17 @@ Server, traffic is allowed only by an authorization: a ServerAuthorization namin
 Server, or an AuthorizationPolicy whose targetRef is the Server (or its Namespace) and whose
 requiredAuthenticationRefs (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) all hold;
 nothing authorizes: the Server's accessPolicy (default `deny`). An AuthorizationPolicy targeting an
-HTTPRoute authorizes only the requests of that route, which netdebug cannot know.
+HTTPRoute or GRPCRoute authorizes only the requests of that route, which netdebug cannot know.
 """
 from ..model import objects
 from ..model.selectors import matches
 from .linkerd_auths import authorization_policy_match, server_authorization_match
-from .mesh_match import TRUE, FALSE, Decision, MeshClient, of, unknown
+from .mesh_match import TRUE, FALSE, Decision, MeshClient, all_of, of, unknown
 
 GROUP = "policy.linkerd.io"
 DEFAULT_POLICY = "config.linkerd.io/default-inbound-policy"
 INSTALL_DEFAULT = "all-unauthenticated"
+ROUTES = ("HTTPRoute", "GRPCRoute")
 
 
 def is_linkerd(obj: dict) -> bool:
@@ -127,9 +128,9 @@ def _authorizations(snapshot, server: dict, client: MeshClient):
         kind = target.get("kind")
         if not is_linkerd(policy) or not ((kind == "Server" and target.get("name") == objects.name(server))
                                           or (kind == "Namespace" and target.get("name") in (ns, None))
-                                          or kind == "HTTPRoute"):
+                                          or kind in ROUTES):
             continue
-        if kind == "HTTPRoute":
-            yield policy, unknown(f"the HTTPRoute {target.get('name')} (route-level authorization)")
-        else:
-            yield policy, authorization_policy_match(snapshot, policy, client)
+        admits = authorization_policy_match(snapshot, policy, client)
+        if kind in ROUTES:  # whether the request is on that route (and the route on this Server) is not known
+            admits = all_of([admits, unknown(f"the {kind} {target.get('name')} (route-level authorization)")])
+        yield policy, admits
