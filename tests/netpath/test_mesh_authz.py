@@ -114,3 +114,26 @@ def test_from_outside_the_ingress_controller_is_the_client():
     found = mesh_finding(report)
     assert (code, report["verdict"], found["code"]) == (1, "blocked at destination", "mesh-authz-denied")
     assert found["evidence"]["client"] == "ingress-nginx/ingress-nginx-controller-0 (not in a mesh: no identity)"
+
+
+def test_an_ambient_destination_behind_a_waypoint_is_unknown():
+    """No sidecar, namespace in ambient mode: a policy bound by targetRefs is enforced by a waypoint netdebug
+    does not model; with a sidecar the same policy does not apply at all."""
+    from netdebug.diagnose import mesh_authz
+    from netdebug.manifests.loader import load
+
+    from .conftest import SCENARIOS
+    snapshot = load([str(SCENARIOS / SCENARIO)])
+    vault = snapshot.get("Namespace", None, "vault")
+    vault["metadata"]["labels"] = {"istio.io/dataplane-mode": "ambient"}
+    secrets = snapshot.get("Pod", "vault", "secrets")
+    secrets["spec"]["containers"] = secrets["spec"]["containers"][:1]
+    secrets["metadata"]["annotations"] = {}
+    snapshot.replace(snapshot.get("AuthorizationPolicy", "vault", "deny-all"), {
+        "apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+        "metadata": {"name": "waypoint", "namespace": "vault"},
+        "spec": {"targetRefs": [{"kind": "Service", "group": "", "name": "secrets"}], "rules": [{}]}})
+    web = snapshot.get("Pod", "shop", "web")
+    found = mesh_authz.path_findings(snapshot, web, [secrets], {"vault/secrets": 8080})
+    assert [f.code for f in found] == ["mesh-authz-unknown"]
+    assert "AuthorizationPolicy vault/waypoint (targetRefs: enforced by a waypoint)" in found[0].evidence["not evaluated"]

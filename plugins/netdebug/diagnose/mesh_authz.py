@@ -5,8 +5,6 @@ A mesh denial happens after the TCP handshake (the proxy accepts, then answers H
 denied" or resets the connection), so NetworkPolicy may allow a path that still fails. The client's
 identity counts only when it is in the same mesh (a sidecar, or Istio ambient) with mutual TLS.
 """
-from dataclasses import replace
-
 from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
@@ -14,8 +12,7 @@ from ..model.kinds import LINKERD_AUTHORIZATION_POLICY, LINKERD_POLICY_KINDS
 from ..policy import istio_authz, linkerd_authz
 from ..policy.mesh_match import Decision, MeshClient
 from . import mesh_tls
-from .hops import FAIL, OK
-from .mesh import mesh_of
+from .mesh import mesh_of, sidecar_mesh
 from .mesh_authz_text import describe
 from .service_ports import resolve_target_port
 
@@ -62,7 +59,7 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
     if mesh == "Istio":
         nearby = snapshot.in_namespace("AuthorizationPolicy", objects.namespace(pod)) + \
             snapshot.in_namespace("AuthorizationPolicy", istio_authz.ROOT_NAMESPACE)
-        decision = istio_authz.evaluate(nearby, pod, port, client)
+        decision = _waypoint(pod, nearby, istio_authz.evaluate(nearby, pod, port, client))
     elif mesh == "Linkerd":
         decision = linkerd_authz.evaluate(snapshot, pod, port, linkerd_authz.port_name(pod, port), client)
     else:
@@ -72,6 +69,17 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
         return decision
     return Decision(mesh, "unknown", decision.decided_by if decision else "", why="policies-hidden",
                     unknown=tuple(hidden) + (decision.unknown if decision else ()))
+
+
+def _waypoint(pod: dict, policies: list[dict], decision: Decision | None) -> Decision | None:
+    """An ambient pod (no sidecar) may sit behind a waypoint, which enforces the policies bound to it by
+    targetRefs: not evaluated, so any answer but a DENY is unknown. A sidecar never enforces those."""
+    bound = istio_authz.applicable(policies, pod)[1]
+    if sidecar_mesh(pod) is not None or not bound or (decision is not None and decision.why == "deny-rule-matches"):
+        return decision
+    reasons = tuple(f"AuthorizationPolicy {objects.ref(p)} (targetRefs: enforced by a waypoint)" for p in bound)
+    return Decision("Istio", "unknown", decision.decided_by if decision else "", why="waypoint",
+                    unknown=reasons + (decision.unknown if decision else ()))
 
 
 def _hidden(snapshot, pod: dict, mesh: str) -> list[str]:
@@ -123,28 +131,6 @@ def finding(decision: Decision, pods: list[dict], port: int | None, client: Mesh
 def hidden(findings: list[Finding]) -> str | None:
     """Why a mesh's answer is not known because a forbidden read hid its policies (for the hop's `?`)."""
     return next((f.message for f in findings if f.code == "mesh-authz-unknown" and f.evidence.get("hidden")), None)
-
-
-def observe(hop, probes: list[dict]) -> None:
-    """What the probes saw of a mesh denial on this hop, as its evidence: a TCP connect that completes is
-    expected (the proxy accepts first); HTTP 403 confirms the denial; a 2xx/3xx answer contradicts it, and
-    observation beats declaration: the denial becomes a warning and the hop is not failed by it."""
-    index = next((i for i, f in enumerate(hop.findings) if f.code == "mesh-authz-denied"), None) if hop else None
-    seen = [f"{p['target']}:{p['port']}{p.get('path', '')}: {p['outcome']} {p.get('detail', '')}".strip()
-            for p in probes if p.get("kind") in ("tcp", "http") and p.get("outcome") in ("connected", "http")]
-    if index is None or not seen:
-        return
-    finding = hop.findings[index]
-    statuses = [p.get("detail") or "" for p in probes if p.get("outcome") == "http"]
-    answered = any(s[:1] in ("2", "3") and s for s in statuses)
-    note = ("the probes confirm it: HTTP 403" if "403" in statuses else
-            "yet HTTP answered: the mesh does not enforce this policy here (not applied yet, or another "
-            "proxy setting)" if answered else "TCP connects, as expected: the proxy accepts, then refuses requests")
-    hop.findings[index] = replace(finding, message=f"{finding.message}; {note}", severity="warning" if answered
-                                  else finding.severity, evidence={**finding.evidence, "observed": seen[:10]})
-    if answered and hop.code == "mesh-authz-denied":
-        others = [f for f in hop.findings if f.severity == "error"]
-        hop.status, hop.code, hop.reason = (FAIL, others[0].code, "") if others else (OK, None, "")
 
 
 def _identity(client: MeshClient) -> str:

@@ -5,7 +5,7 @@ them. `conclude` reads the results back: it marks what each destination really l
 svcdebug's probe_verdicts draw the expert's conclusions (clusterip-path-broken, not-listening,
 dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets the observed verdict.
 """
-from . import mesh_authz, path_verdict, probe_verdicts
+from . import mesh_authz_probes, path_verdict, probe_verdicts
 from .root_cause import root_cause_folds
 from .hops import FAIL, OK
 from .path_verdict import GOOD, UNSEEN_POLICY
@@ -60,7 +60,7 @@ def conclude(report, results: list[dict]) -> None:
     for result in results:
         by_role.setdefault(result["role"], []).append(result)
     _observe_destination(report, by_role.get("endpoint", []) + by_role.get("localhost", []))
-    mesh_authz.observe(report.hop("destination"), [r for role in ("service", "endpoint", "http") for r in by_role.get(role, [])])
+    mesh_authz_probes.observe(report.hop("destination"), [r for role in ("service", "endpoint", "http") for r in by_role.get(role, [])])
     verdicts = probe_verdicts.conclude([r["result"] for r in results if "result" in r], probe_facts(report, results))
     for finding in verdicts:
         _attach(report, finding)
