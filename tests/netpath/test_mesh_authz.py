@@ -137,3 +137,22 @@ def test_an_ambient_destination_behind_a_waypoint_is_unknown():
     found = mesh_authz.path_findings(snapshot, web, [secrets], {"vault/secrets": 8080})
     assert [f.code for f in found] == ["mesh-authz-unknown"]
     assert "AuthorizationPolicy vault/waypoint (targetRefs: enforced by a waypoint)" in found[0].evidence["not evaluated"]
+
+
+@pytest.mark.parametrize("http,severity,status,note", [
+    ("403", "error", "fail", "the probes confirm it: HTTP 403"),
+    ("200", "warning", "ok", "yet HTTP answered"),
+    (None, "error", "fail", "TCP connects, as expected"),
+])
+def test_what_the_probes_saw_of_a_denial(http, severity, status, note):
+    from netdebug.diagnose.hops import Hop
+    from netdebug.diagnose.mesh_authz_probes import observe
+    from netdebug.model.findings import Finding
+
+    hop = Hop("destination").fail(Finding("mesh-authz-denied", "error", "Istio denies a -> b:8080", {"port": 8080}))
+    probes = [{"kind": "tcp", "target": "10.0.0.1", "port": 8080, "outcome": "connected", "detail": "TCP handshake"}]
+    probes += [{"kind": "http", "target": "10.0.0.1", "port": 8080, "path": "/", "outcome": "http", "detail": http}] \
+        if http else []
+    observe(hop, probes)
+    assert (hop.findings[0].severity, hop.status) == (severity, status) and note in hop.findings[0].message
+    assert hop.findings[0].evidence["observed"][0] == "10.0.0.1:8080: connected TCP handshake"
