@@ -40,6 +40,7 @@ def test_the_connection_opens_and_the_request_is_refused(sim_cluster):
     assert probe(report, "service")["outcome"] == "connected"  # not a drop: the proxy accepted
     denied = next(f for f in report["findings"] if f["code"] == "mesh-authz-denied")
     assert denied["message"].endswith("the probes confirm it: HTTP 403")
+    assert [o.rsplit(": ", 1)[1] for o in denied["evidence"]["observed"]] == ["connected", "connected", "HTTP 403"]
     assert denied["fix"] == ('edit AuthorizationPolicy shop/api-callers: add "cluster.local/ns/shop/sa/orders" to '
                              "rules[0].from[0].source.principals")
     assert "dropped-unexplained" not in codes(report) and "not-listening" not in codes(report)

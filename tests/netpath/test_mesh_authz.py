@@ -155,4 +155,5 @@ def test_what_the_probes_saw_of_a_denial(http, severity, status, note):
         if http else []
     observe(hop, probes)
     assert (hop.findings[0].severity, hop.status) == (severity, status) and note in hop.findings[0].message
-    assert hop.findings[0].evidence["observed"][0] == "10.0.0.1:8080: connected TCP handshake"
+    assert hop.findings[0].evidence["observed"] == ["10.0.0.1:8080: connected"] + ([f"10.0.0.1:8080/: HTTP {http}"]
+                                                                                   if http else [])

@@ -10,7 +10,8 @@ def observe(hop, probes: list[dict]) -> None:
     expected (the proxy accepts first); HTTP 403 confirms the denial; a 2xx/3xx answer contradicts it, and
     observation beats declaration: the denial becomes a warning and the hop is not failed by it."""
     index = next((i for i, f in enumerate(hop.findings) if f.code == "mesh-authz-denied"), None) if hop else None
-    seen = [f"{p['target']}:{p['port']}{p.get('path', '')}: {p['outcome']} {p.get('detail', '')}".strip()
+    seen = [f"{p['target']}:{p['port']}{p.get('path', '')}: " + ("connected" if p["outcome"] == "connected" else
+                                                                 f"HTTP {p.get('detail')}")
             for p in probes if p.get("kind") in ("tcp", "http") and p.get("outcome") in ("connected", "http")]
     if index is None or not seen:
         return
