@@ -157,3 +157,11 @@ def test_what_the_probes_saw_of_a_denial(http, severity, status, note):
     assert (hop.findings[0].severity, hop.status) == (severity, status) and note in hop.findings[0].message
     assert hop.findings[0].evidence["observed"] == ["10.0.0.1:8080: connected"] + ([f"10.0.0.1:8080/: HTTP {http}"]
                                                                                    if http else [])
+
+
+def test_http_fields_on_a_tcp_port_deny_everyone():
+    code, report = offline(SCENARIO, "shop/web", "svc/cache")
+    found = mesh_finding(report)
+    assert (code, found["code"], found["evidence"]["decided by"]) == (1, "mesh-authz-denied",
+                                                                     "AuthorizationPolicy shop/cache-paths")
+    assert "port 6379 carries TCP, not HTTP" in found["message"]

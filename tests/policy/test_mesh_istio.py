@@ -130,3 +130,16 @@ def test_an_allow_that_may_match_does_not_hide_one_that_does():
     everyone = policy({"rules": [{}]}, "b-all")
     decision = istio_authz.evaluate([by_method, everyone], POD, 8080, MESHED)
     assert (decision.outcome, decision.decided_by) == ("allowed", "AuthorizationPolicy shop/b-all")
+
+
+@pytest.mark.parametrize("spec,expected", [
+    ({"rules": [{"to": [{"operation": {"methods": ["GET"]}}]}]}, "denied"),  # an ALLOW rule with HTTP fields: never
+    ({"rules": [{"from": [{"source": {"requestPrincipals": ["*"]}}]}]}, "denied"),
+    ({"rules": [{"when": [{"key": "request.headers[x]", "values": ["y"]}]}, {}]}, "allowed"),  # the other rule does
+    ({"action": "DENY", "rules": [{"to": [{"operation": {"methods": ["POST"], "ports": ["6379"]}}]}]}, "denied"),
+    ({"action": "DENY", "rules": [{"to": [{"operation": {"methods": ["POST"], "ports": ["9999"]}}]}]}, "allowed"),
+])
+def test_a_plain_tcp_port_reads_http_fields_the_strict_way(spec, expected):
+    decision = istio_authz.evaluate([policy(spec)], POD, 6379, MESHED, tcp=True)
+    assert decision.outcome == expected and decision.facts.get("tcp") == 6379
+    assert istio_authz.evaluate([policy(spec)], POD, 6379, MESHED).outcome in (expected, "unknown")  # HTTP: request-dependent

@@ -9,6 +9,7 @@ from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
 from ..model.kinds import LINKERD_AUTHORIZATION_POLICY, LINKERD_POLICY_KINDS
+from ..model.selectors import matches
 from ..policy import istio_authz, linkerd_authz
 from ..policy.mesh_match import Decision, MeshClient
 from . import mesh_tls
@@ -17,6 +18,7 @@ from .mesh_authz_text import describe
 from .service_ports import resolve_target_port
 
 LINKERD_KINDS = (*LINKERD_POLICY_KINDS, LINKERD_AUTHORIZATION_POLICY)
+TCP_PROTOCOLS = ("tcp", "tls", "https", "mongo", "mysql", "redis")  # Istio reads these ports as opaque TCP
 
 
 def mesh_findings(snapshot, client: dict | None, pods: list[dict], ports: dict) -> list[Finding]:
@@ -59,7 +61,7 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
     if mesh == "Istio":
         nearby = snapshot.in_namespace("AuthorizationPolicy", objects.namespace(pod)) + \
             snapshot.in_namespace("AuthorizationPolicy", istio_authz.ROOT_NAMESPACE)
-        decision = _waypoint(pod, nearby, istio_authz.evaluate(nearby, pod, port, client))
+        decision = _waypoint(pod, nearby, istio_authz.evaluate(nearby, pod, port, client, _plain_tcp(snapshot, pod, port)))
     elif mesh == "Linkerd":
         decision = linkerd_authz.evaluate(snapshot, pod, port, linkerd_authz.port_name(pod, port), client)
     else:
@@ -69,6 +71,17 @@ def decide(snapshot, pod: dict, port: int | None, client: MeshClient) -> Decisio
         return decision
     return Decision(mesh, "unknown", decision.decided_by if decision else "", why="policies-hidden",
                     unknown=tuple(hidden) + (decision.unknown if decision else ()))
+
+
+def _plain_tcp(snapshot, pod: dict, port: int | None) -> bool:
+    """Istio's protocol for the port, from the Services that select the pod (appProtocol, else the port
+    name's prefix): True when every one says a TCP protocol; unset or HTTP: False (HTTP is sniffed)."""
+    said = [(p.get("appProtocol") or p.get("name") or "").lower().split("-")[0]
+            for service in snapshot.in_namespace("Service", objects.namespace(pod))
+            if objects.spec(service).get("selector") and matches({"matchLabels": objects.spec(service)["selector"]},
+                                                                 objects.labels(pod))
+            for p in objects.spec(service).get("ports") or [] if resolve_target_port(p, pod) == port]
+    return bool(said) and all(protocol in TCP_PROTOCOLS for protocol in said)
 
 
 def _waypoint(pod: dict, policies: list[dict], decision: Decision | None) -> Decision | None:

@@ -25,7 +25,10 @@ def describe(decision: Decision, pods: list[str], port: int | None, client: Mesh
                 f"{'; '.join(sorted(set(decision.unknown)))} ({_rule(decision) or 'no rule decides'})",
                 "compare those fields with the real request (method, path, headers, JWT); the proxy's access log "
                 "shows the decision")
-    return f"{decision.mesh} denies {who} -> {where}: {_why_denied(decision)}; {AFTER_HANDSHAKE[decision.mesh]}", _fix(decision, client, port)
+    tcp = f" (port {port} carries TCP, not HTTP: ALLOW rules with HTTP fields never match it, DENY rules " \
+          "apply without them)" if "tcp" in decision.facts else ""
+    return (f"{decision.mesh} denies {who} -> {where}: {_why_denied(decision)}{tcp}; {AFTER_HANDSHAKE[decision.mesh]}",
+            _fix(decision, client, port))
 
 
 def _rule(decision: Decision) -> str:

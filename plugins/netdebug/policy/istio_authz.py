@@ -10,10 +10,11 @@ decides nothing. A policy matches when one of its rules does; a policy without r
 (so `spec: {}` as ALLOW denies every request) and a rule `{}` matches everything.
 """
 import copy
+from dataclasses import replace
 
 from ..model import objects
-from .istio_rules import rule_match
-from .mesh_match import Decision, MeshClient, any_of
+from .istio_rules import rule_match, tcp_view, uses_http
+from .mesh_match import FALSE, Decision, MeshClient, any_of
 
 GROUP = "security.istio.io"
 ROOT_NAMESPACE = "istio-system"
@@ -45,17 +46,26 @@ def action(policy: dict) -> str:
     return objects.spec(policy).get("action") or "ALLOW"
 
 
-def evaluate(policies: list[dict], pod: dict, port: int | None, client: MeshClient) -> Decision | None:
-    """The decision for the client's requests to pod:port; None when no AuthorizationPolicy applies."""
+def evaluate(policies: list[dict], pod: dict, port: int | None, client: MeshClient, tcp: bool = False) -> Decision | None:
+    """The decision for the client's requests to pod:port; None when no AuthorizationPolicy applies.
+    `tcp`: the port is known to carry plain TCP, not HTTP (istio_rules.tcp_view)."""
     enforced, _ = applicable(policies, pod)
     if not enforced:
         return None
+    if tcp and any(uses_http(r) for p in enforced for r in objects.spec(p).get("rules") or []):
+        decision = evaluate([_tcp_policy(p) for p in enforced], pod, port, client)
+        return replace(decision, facts={**decision.facts, "tcp": port})
     for policy in (p for p in enforced if action(p) == "CUSTOM"):
         match = policy_match(policy, port, client)[0]
         if match.value is not False:
             provider = (objects.spec(policy).get("provider") or {}).get("name", "")
             return _decision("unknown", policy, None, "custom-authorizer", (f"the CUSTOM provider {provider!r}",))
     return _deny_then_allow(enforced, port, client)
+
+
+def _tcp_policy(policy: dict) -> dict:
+    rules = [tcp_view(rule, action(policy) == "DENY") for rule in objects.spec(policy).get("rules") or []]
+    return {**policy, "spec": {**objects.spec(policy), "rules": rules}}
 
 
 def _deny_then_allow(enforced: list[dict], port: int | None, client: MeshClient) -> Decision:
@@ -97,7 +107,7 @@ def near_rule(allows: list[dict], port: int | None, client: MeshClient):
     for field, value in (("principals", principal), ("namespaces", client.namespace)):
         for policy in allows:
             for index, rule in enumerate(objects.spec(policy).get("rules") or []):
-                for place, entry in enumerate(rule.get("from") or []):
+                for place, entry in enumerate((rule or {}).get("from") or []):
                     if field not in (entry.get("source") or {}):
                         continue
                     edited = copy.deepcopy(rule)
@@ -114,6 +124,7 @@ def _decision(outcome, policy, index, why, unknown_fields=(), lists=()) -> Decis
 
 def policy_match(policy: dict, port: int | None, client: MeshClient):
     """(whether some rule matches, the index of the first rule that surely does)."""
-    matches = [rule_match(rule, port, client) for rule in objects.spec(policy).get("rules") or []]
+    matches = [rule_match(rule, port, client) if rule is not None else FALSE
+               for rule in objects.spec(policy).get("rules") or []]
     index = next((i for i, m in enumerate(matches) if m.value is True), None)
     return any_of(matches), index

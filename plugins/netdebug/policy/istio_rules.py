@@ -3,11 +3,34 @@
 A rule matches when its `from` (any source), `to` (any operation) and `when` (every condition) do; within
 a source or operation every field must hold (a `notX` field holds when X does not). Principals and
 namespaces come from the peer certificate, so only a client in the Istio mesh with mutual TLS has them.
-What depends on the request (HTTP methods, paths, hosts, JWT, other `when` keys) is unknown.
+What depends on the request (HTTP methods, paths, hosts, JWT, other `when` keys) is unknown, unless the
+port is known to carry plain TCP: then an ALLOW rule using those fields never matches and a DENY rule is
+read without them (Istio's documented handling, both the stricter way).
 """
 from .mesh_match import TRUE, MeshClient, all_of, any_of, in_network, negate, of, unknown, wildcard
 
 HTTP_FIELDS = ("hosts", "methods", "paths")
+HTTP_ONLY = {"operation": {*HTTP_FIELDS, "notHosts", "notMethods", "notPaths"},
+             "source": {"requestPrincipals", "notRequestPrincipals"}}
+
+
+def tcp_view(rule: dict, deny: bool) -> dict | None:
+    """The rule as the proxy of a plain TCP port applies it: None (never matches) for an ALLOW rule with
+    HTTP-only fields; a DENY rule without them."""
+    if not uses_http(rule):
+        return rule
+    if not deny:
+        return None
+    strip = lambda part, kind: {k: v for k, v in part.items() if k not in HTTP_ONLY[kind]}  # noqa: E731
+    return {**rule, "from": [{"source": strip(e.get("source") or {}, "source")} for e in rule.get("from") or []],
+            "to": [{"operation": strip(e.get("operation") or {}, "operation")} for e in rule.get("to") or []],
+            "when": [c for c in rule.get("when") or [] if not c.get("key", "").startswith("request.")]}
+
+
+def uses_http(rule: dict) -> bool:
+    return any(set(e.get("source") or {}) & HTTP_ONLY["source"] for e in rule.get("from") or []) or \
+        any(set(e.get("operation") or {}) & HTTP_ONLY["operation"] for e in rule.get("to") or []) or \
+        any(c.get("key", "").startswith("request.") for c in rule.get("when") or [])
 
 
 def rule_match(rule: dict, port: int | None, client: MeshClient):
