@@ -2,14 +2,16 @@
 """Shell completion of real names, as kubectl asks for it (`kubectl_complete-netpath ARGS`), end to end,
 paired with kubectl's own completion of pod names (`kubectl __complete get pods -n shop fr`).
 
-    python benchmarks/bench_completion.py [--runs 15] [--kubeconfig PATH]
+    python benchmarks/bench_completion.py [--runs 15] [--kubeconfig PATH] [--frozen]
 
 Each run is a fresh process, like every TAB. "cold": Python start, click, the client subset, the
 kubeconfig, one call to the API server (the completion memory cannot be written). "warm": the same
 question within 10 s (cli/complete_cache.py: no client import, no API call). Without --kubeconfig it
 starts the simulated cluster (examples/shop). Bytecode is compiled first (PYTHONDONTWRITEBYTECODE is
 dropped), as in an installed copy. Runs are interleaved with kubectl's (bench_startup_frozen.paired):
-median (min) wall ms | median CPU ms per side, and the median of the per-pair ratios.
+median (min) wall ms | median CPU ms per side, and the median of the per-pair ratios. --frozen runs the
+krew archive's executable (built or reused, installed like krew) as kubectl does: `netdebug PLUGIN
+__complete ...`, which is what the kubectl_complete-PLUGIN link runs.
 """
 import argparse
 import os
@@ -23,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_startup_frozen import describe, paired, start_simulator  # noqa: E402
+from benchmarks.bench_startup_frozen import describe, install, paired, start_simulator  # noqa: E402
+from krew import build  # noqa: E402
 
 DISPATCH = [sys.executable, "-m", "netdebug.cli.dispatch"]
 CASES = {
@@ -39,7 +42,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--kubeconfig", default=None)
+    parser.add_argument("--frozen", action="store_true", help="time the frozen bundle instead of the source")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as place:
+        if args.frozen:
+            install(build.build(), Path(place))
+        compare(args, [str(Path(place) / "store" / "netdebug" / "netdebug")] if args.frozen else DISPATCH)
+
+
+def compare(args, dispatch: list[str]) -> None:
     started = args.kubeconfig is None
     kubeconfig = args.kubeconfig or start_simulator("bench-completion")
     if kubeconfig is None:
@@ -55,7 +66,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             for name, argv in CASES.items():
                 for way, where in (("cold", "/proc/no-cache-here"), ("warm", cache)):
-                    samples = paired(DISPATCH + argv, reference, dict(env, XDG_CACHE_HOME=where), args.runs)
+                    samples = paired(dispatch + argv, reference, dict(env, XDG_CACHE_HOME=where), args.runs)
                     rows.append(f"| {name} | {way} | {describe(samples['a'])} | {describe(samples['b'])} | "
                                 f"{statistics.median(samples['ratio']):.2f} |")
         print("\n".join(rows))
