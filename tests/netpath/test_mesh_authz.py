@@ -165,3 +165,22 @@ def test_http_fields_on_a_tcp_port_deny_everyone():
     assert (code, found["code"], found["evidence"]["decided by"]) == (1, "mesh-authz-denied",
                                                                      "AuthorizationPolicy shop/cache-paths")
     assert "port 6379 carries TCP, not HTTP" in found["message"]
+
+
+def test_mutual_tls_disabled_means_no_identity():
+    """PeerAuthentication DISABLE on the destination port: even a meshed client talks plain text, so rules on
+    principals cannot match it."""
+    from netdebug.diagnose import mesh_authz
+    from netdebug.manifests.loader import load
+
+    from .conftest import SCENARIOS
+    snapshot = load([str(SCENARIOS / SCENARIO)])
+    web, api = snapshot.get("Pod", "shop", "web"), snapshot.get("Pod", "shop", "api")
+    assert [f.code for f in mesh_authz.path_findings(snapshot, web, [api], {"shop/api": 8080})] == ["mesh-authz-allowed"]
+    snapshot.add({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                  "metadata": {"name": "api", "namespace": "shop"},
+                  "spec": {"selector": {"matchLabels": {"app": "api"}}, "portLevelMtls": {"8080": {"mode": "DISABLE"}}}})
+    found = mesh_authz.path_findings(snapshot, web, [api], {"shop/api": 8080})
+    assert [f.code for f in found] == ["mesh-authz-denied"]
+    assert found[0].evidence["client"] == "shop/web (mutual TLS disabled towards this port: no identity)"
+    assert found[0].fix.startswith("mutual TLS is disabled towards port 8080 (PeerAuthentication mode DISABLE)")

@@ -5,6 +5,8 @@ A mesh denial happens after the TCP handshake (the proxy accepts, then answers H
 denied" or resets the connection), so NetworkPolicy may allow a path that still fails. The client's
 identity counts only when it is in the same mesh (a sidecar, or Istio ambient) with mutual TLS.
 """
+from dataclasses import replace
+
 from ..model import objects
 from ..model.findings import Finding
 from ..model.gaps import unreadable
@@ -25,26 +27,6 @@ def mesh_findings(snapshot, client: dict | None, pods: list[dict], ports: dict) 
     """Mutual TLS first (a client it refuses never gets as far as authorization), then authorization."""
     refused = {objects.ref(p) for p in pods if mesh_tls.refuses(snapshot, client, p, ports.get(objects.ref(p)))}
     return mesh_tls.path_findings(snapshot, client, pods, ports) + path_findings(snapshot, client, pods, ports, refused)
-
-
-def service_mesh_findings(snapshot, clients: list[dict], service_ports: list[dict], backends: list[dict]) -> list[Finding]:
-    """svcdebug: the same checks for every client and Service port, on the port each backend serves it at;
-    clients alike (the replicas of an ingress controller) give one finding per decision."""
-    found, said = [], set()
-    for client in clients:
-        for port in service_ports:
-            targets = {objects.ref(p): resolve_target_port(port, p) for p in backends}
-            for finding in mesh_findings(snapshot, client, backends, targets):
-                key = (finding.code, finding.subject, finding.evidence.get("port"), _identity_key(snapshot, client))
-                if key not in said:
-                    said.add(key)
-                    found.append(finding)
-    return found
-
-
-def _identity_key(snapshot, pod: dict) -> tuple:
-    client = mesh_client(snapshot, pod)
-    return client.mesh, client.namespace, client.service_account
 
 
 def mesh_client(snapshot, pod: dict | None) -> MeshClient:
@@ -112,10 +94,21 @@ def path_findings(snapshot, source: dict | None, pods: list[dict], ports: dict, 
         if objects.ref(pod) in skip:
             continue
         port = ports.get(objects.ref(pod))
-        decision = decide(snapshot, pod, port, client)
+        seen = as_seen_by(snapshot, pod, port, client)
+        decision = decide(snapshot, pod, port, seen)
         if decision is not None and _worth_saying(decision):
-            grouped.setdefault((decision.outcome, decision.decided_by, decision.rule, port), (decision, []))[1].append(pod)
-    return [finding(decision, pods_, port, client) for (_, _, _, port), (decision, pods_) in grouped.items()]
+            key = (decision.outcome, decision.decided_by, decision.rule, port, seen.tls)
+            grouped.setdefault(key, (decision, [], seen))[1].append(pod)
+    return [finding(decision, pods_, key[3], seen) for key, (decision, pods_, seen) in grouped.items()]
+
+
+def as_seen_by(snapshot, pod: dict, port: int | None, client: MeshClient) -> MeshClient:
+    """The client as this pod's proxy sees it: Istio with mutual TLS disabled on the port (PeerAuthentication
+    DISABLE) gets plain text, so no identity."""
+    if client.mesh == "Istio" and mesh_of(snapshot, pod) == "Istio" and \
+            mesh_tls.istio_mode(snapshot, pod, port)[0] == "DISABLE":
+        return replace(client, tls=False)
+    return client
 
 
 def _worth_saying(decision: Decision) -> bool:
@@ -150,4 +143,6 @@ def _identity(client: MeshClient) -> str:
     principal = client.istio_principal() or client.linkerd_identity()
     if client.ref is None:
         return "a client outside the cluster (no mesh identity)"
+    if not client.tls:
+        return f"{client.ref} (mutual TLS disabled towards this port: no identity)"
     return f"{client.ref} ({principal})" if principal else f"{client.ref} (not in a mesh: no identity)"

@@ -69,6 +69,10 @@ def _istio_fix(decision: Decision, client: MeshClient, port: int | None) -> str:
     if edit:
         return f"edit {decision.decided_by}: add \"{edit['add']}\" to {edit['field']}"
     principal = client.istio_principal()
+    if client.mesh == "Istio" and not client.tls:
+        return (f"mutual TLS is disabled towards port {port} (PeerAuthentication mode DISABLE), so rules on principals "
+                f"or namespaces cannot match {client.ref}: enable it (PERMISSIVE or STRICT), or allow the address in "
+                f"{decision.decided_by}: from.source.ipBlocks: [\"{client.ip or '<its pod IP>'}\"]")
     if principal and decision.why == "allow-nothing":
         return (f"keep {decision.decided_by} (deny by default) and add an ALLOW AuthorizationPolicy selecting the "
                 f"destination with rules: [{{from: [{{source: {{principals: [\"{principal}\"]}}}}], "

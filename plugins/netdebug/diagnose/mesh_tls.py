@@ -78,12 +78,19 @@ def required_mtls(snapshot, pod: dict, port: int | None, mesh: str) -> tuple[str
         return (policy, f"annotation {LINKERD_POLICY}") if policy in LINKERD_STRICT else (None, None)
     if mesh != "Istio":
         return None, None
+    mode, policy = istio_mode(snapshot, pod, port)
+    return ("STRICT", f"PeerAuthentication {objects.ref(policy)}") if mode == "STRICT" else (None, None)
+
+
+def istio_mode(snapshot, pod: dict, port: int | None) -> tuple[str | None, dict | None]:
+    """The Istio mutual-TLS mode for the pod's port (STRICT, PERMISSIVE, DISABLE; None: unset) and its
+    PeerAuthentication."""
     policy = _peer_authentication(snapshot, pod)
     if policy is None:
         return None, None
     spec = objects.spec(policy)
-    mode = ((spec.get("portLevelMtls") or {}).get(str(port)) or {}).get("mode") or (spec.get("mtls") or {}).get("mode")
-    return ("STRICT", f"PeerAuthentication {objects.ref(policy)}") if mode == "STRICT" else (None, None)
+    return ((spec.get("portLevelMtls") or {}).get(str(port)) or {}).get("mode") or (spec.get("mtls") or {}).get("mode"), \
+        policy
 
 
 def _peer_authentication(snapshot, pod: dict) -> dict | None:

@@ -12,7 +12,7 @@ from .endpoints import EndpointView, service_endpoints
 from ..model.findings import SEVERITIES, Finding, has_errors
 from .ingress import ingress_findings, routing_ingresses
 from .mesh import mesh_findings
-from .mesh_authz import service_mesh_findings
+from .svc_mesh import service_mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type
 from .service_policy import default_clients, policies_readable, policy_checks, policy_findings
 from .service_ports import port_findings, port_label

@@ -18,9 +18,10 @@ class MeshClient:
     namespace: str | None
     service_account: str | None
     mesh: str | None  # "Istio", "Linkerd" (sidecar or Istio ambient), None: not in a mesh
+    tls: bool = True  # False: mutual TLS is off towards this destination (Istio PeerAuthentication DISABLE)
 
     def istio_principal(self) -> str | None:
-        if self.mesh != "Istio" or not self.namespace:
+        if self.mesh != "Istio" or not self.namespace or not self.tls:
             return None
         return f"{TRUST_DOMAIN}/ns/{self.namespace}/sa/{self.service_account or 'default'}"
 
