@@ -4,11 +4,9 @@ in its archive, and the C accelerators of decimal and pickle are left out.
 
 Each case completes pod names the way kubectl asks (`netdebug netpath __complete ...`) against the TLS
 server of tests/kube/test_auth_forms.py, which answers only the expected credential."""
-import os
 import subprocess
 
 import pytest
-import yaml
 
 import netdebug
 
@@ -18,19 +16,11 @@ server = auth.server  # the module-scoped fixture
 
 
 def complete_pods(krew_root, server, tmp_path, user: dict, env: dict | None = None) -> list[str]:
-    config = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
-              "clusters": [{"name": "c", "cluster": {"server": server.url,
-                                                     "certificate-authority-data": server.ca_data}}],
-              "users": [{"name": "u", "user": user}],
-              "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u", "namespace": "shop"}}]}
-    tmp_path.mkdir(exist_ok=True)
-    path = tmp_path / "kubeconfig"
-    path.write_text(yaml.safe_dump(config))
+    path = auth.write_kubeconfig(server, tmp_path, user)
     executable = krew_root / "store" / "netpath" / f"v{netdebug.__version__}" / "netdebug" / "netdebug"
-    clean = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and k != "KUBECONFIG"}
     done = subprocess.run([str(executable), "netpath", "__complete", "--kubeconfig", str(path), "-n", "shop", "w"],
                           capture_output=True, text=True, timeout=60,
-                          env={**clean, "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})})
+                          env={**auth.clean_env(), "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})})
     assert done.returncode == 0, done.stderr
     return [line.split("\t")[0] for line in done.stdout.splitlines() if not line.startswith(":")]
 

@@ -123,15 +123,22 @@ def b64_file(path: str) -> str:
         return base64.b64encode(handle.read()).decode()
 
 
-def list_pods(server, tmp_path, user: dict, env: dict | None = None) -> dict:
-    """List pods through netdebug's live path in a fresh interpreter; what it got and what it loaded."""
+def write_kubeconfig(server, directory, user: dict):
+    """A kubeconfig for this server with one user entry (namespace shop), written into `directory`."""
     config = {"apiVersion": "v1", "kind": "Config", "current-context": "c",
               "clusters": [{"name": "c", "cluster": {"server": server.url,
                                                      "certificate-authority-data": server.ca_data}}],
               "users": [{"name": "u", "user": user}],
               "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u", "namespace": "shop"}}]}
-    path = tmp_path / "kubeconfig"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def list_pods(server, tmp_path, user: dict, env: dict | None = None) -> dict:
+    """List pods through netdebug's live path in a fresh interpreter; what it got and what it loaded."""
+    path = write_kubeconfig(server, tmp_path, user)
     code = textwrap.dedent(f"""\
         import json, sys
         from netdebug.cli.options import ClusterOptions
@@ -142,12 +149,12 @@ def list_pods(server, tmp_path, user: dict, env: dict | None = None) -> dict:
         print(json.dumps({{"pods": [p["metadata"]["name"] for p in snapshot.of("Pod")], "loaded": loaded}}))
         """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**_clean_env(), **(env or {})})
+                          env={**clean_env(), **(env or {})})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def _clean_env() -> dict:
+def clean_env() -> dict:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and k != "KUBECONFIG"}
