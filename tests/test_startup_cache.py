@@ -2,6 +2,7 @@
 
 Each case records in one interpreter and loads in a fresh one, as the build and the bundle do."""
 import marshal
+import os
 import subprocess
 import sys
 import zlib
@@ -101,3 +102,17 @@ def test_help_is_replayed_only_for_recorded_arguments_and_wide_terminals(tmp_pat
 
 def test_source_runs_never_load_a_cache():
     assert startup_cache.load() is None
+
+
+def test_help_replay_to_a_reader_that_left_or_a_closed_stdout(tmp_path):
+    """`--help | true` ends quietly with exit 0; with stdout closed the replay steps aside (click's path)."""
+    path = recorded(tmp_path)
+    script = ("import os, sys, time\nfrom netdebug.cli import startup_cache\n"
+              "cache = startup_cache.load(sys.argv[1])\ntime.sleep(0.2)\n"
+              "print(startup_cache.replay_help(cache, 'netpolicy', ['--help']), file=sys.stderr)")
+    reader_gone = subprocess.run(f"{sys.executable} -c \"{script}\" {path} | true", shell=True, capture_output=True,
+                                 text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "100"}, timeout=60)
+    assert (reader_gone.returncode, reader_gone.stderr) == (0, "True\n")
+    closed = subprocess.run(f"{sys.executable} -c \"{script}\" {path} >&-", shell=True, capture_output=True,
+                            text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "100"}, timeout=60)
+    assert (closed.returncode, closed.stderr) == (0, "False\n")

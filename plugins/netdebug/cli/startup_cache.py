@@ -45,10 +45,13 @@ def load(path: str | None = None) -> dict | None:
 def replay_help(cache: dict, plugin: str, argv: list[str]) -> bool:
     """Write a recorded help text and say so; False when this argv or terminal width was not recorded."""
     recorded = cache["help"].get((plugin, tuple(argv)))
-    if recorded is None or terminal_columns() < WIDE_ENOUGH:
+    if recorded is None or sys.stdout is None or terminal_columns() < WIDE_ENOUGH:
         return False
-    sys.stdout.write(recorded)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(recorded)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... --help | head -1`: the reader is gone; end quietly, as click's path does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit must not fail again
     return True
 
 
