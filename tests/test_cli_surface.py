@@ -2,6 +2,10 @@
 
 Each friction point a new user met (issue 15, issue 14 item 4) is one test here.
 """
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -160,3 +164,15 @@ def test_every_help_example_parses_with_the_commands_own_options(capsys, words):
 def test_netpolicy_alone_prints_its_help_like_a_kubectl_command_group(capsys):
     code, out, err = run(capsys, "netpolicy")
     assert (code, err) == (0, "") and out.startswith("Usage: kubectl netpolicy ") and "Commands:" in out
+
+
+@pytest.mark.parametrize("plugin,args", [("netpolicy", ["matrix", "-f", SHOP]),
+                                         ("svcdebug", ["-f", SHOP, "-n", "shop", "backend"])])
+def test_a_reader_that_leaves_or_a_closed_stdout_is_no_error(plugin, args):
+    """`kubectl netpolicy matrix | head -1` and a stdout closed with `>&-`: nothing on stderr, no traceback."""
+    command = shlex.join([sys.executable, str(ROOT / f"kubectl-{plugin}"), *args])
+    env = {**os.environ, "NO_COLOR": "1"}
+    reader_gone = subprocess.run(f"{command} | true", shell=True, capture_output=True, text=True, env=env, timeout=60)
+    assert reader_gone.stderr == ""
+    closed = subprocess.run(f"{command} >&-", shell=True, capture_output=True, text=True, env=env, timeout=60)
+    assert (closed.returncode, closed.stderr) == (0, "")

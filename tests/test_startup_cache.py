@@ -91,12 +91,12 @@ def test_a_cache_from_another_python_or_damaged_is_ignored(tmp_path):
 def test_help_is_replayed_only_for_recorded_arguments_and_wide_terminals(tmp_path, monkeypatch, capsys):
     cache = startup_cache.load(str(recorded(tmp_path)))
     monkeypatch.setenv("COLUMNS", "120")
-    assert startup_cache.replay_help(cache, "netpolicy", ["--help"])
+    assert startup_cache.replay_help(cache, "netpolicy", ["--help"]) == 0
     assert capsys.readouterr().out == "recorded help\n"
-    assert not startup_cache.replay_help(cache, "netpolicy", ["check", "--help"])
-    assert not startup_cache.replay_help(cache, "netpath", ["--help"])
+    assert startup_cache.replay_help(cache, "netpolicy", ["check", "--help"]) is None
+    assert startup_cache.replay_help(cache, "netpath", ["--help"]) is None
     monkeypatch.setenv("COLUMNS", "79")  # click would wrap narrower than the recorded text
-    assert not startup_cache.replay_help(cache, "netpolicy", ["--help"])
+    assert startup_cache.replay_help(cache, "netpolicy", ["--help"]) is None
     assert capsys.readouterr().out == ""
 
 
@@ -105,14 +105,14 @@ def test_source_runs_never_load_a_cache():
 
 
 def test_help_replay_to_a_reader_that_left_or_a_closed_stdout(tmp_path):
-    """`--help | true` ends quietly with exit 0; with stdout closed the replay steps aside (click's path)."""
+    """`--help | true` ends quietly with click's exit code 1; with stdout closed the replay steps aside."""
     path = recorded(tmp_path)
     script = ("import os, sys, time\nfrom netdebug.cli import startup_cache\n"
               "cache = startup_cache.load(sys.argv[1])\ntime.sleep(0.2)\n"
               "print(startup_cache.replay_help(cache, 'netpolicy', ['--help']), file=sys.stderr)")
     reader_gone = subprocess.run(f"{sys.executable} -c \"{script}\" {path} | true", shell=True, capture_output=True,
                                  text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "100"}, timeout=60)
-    assert (reader_gone.returncode, reader_gone.stderr) == (0, "True\n")
+    assert (reader_gone.returncode, reader_gone.stderr) == (0, "1\n")
     closed = subprocess.run(f"{sys.executable} -c \"{script}\" {path} >&-", shell=True, capture_output=True,
                             text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "100"}, timeout=60)
-    assert (closed.returncode, closed.stderr) == (0, "False\n")
+    assert (closed.returncode, closed.stderr) == (0, "None\n")

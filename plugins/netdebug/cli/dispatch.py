@@ -83,8 +83,9 @@ def main() -> None:
         completing, argv = True, argv[1:]
     cache = startup_cache.load()
     if cache is not None:
-        if not completing and startup_cache.replay_help(cache, plugin, argv):
-            sys.exit(0)
+        replayed = None if completing else startup_cache.replay_help(cache, plugin, argv)
+        if replayed is not None:
+            sys.exit(replayed)
         startup_cache.install(cache)
     module = importlib.import_module(f"netdebug.cli.{plugin}")
     if completing:

@@ -10,8 +10,11 @@ from ..errors import ExitCode, NetdebugError, redact
 
 def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
     """Run a click command; known errors become one line on stderr, never a traceback."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): the output goes nowhere, as kubectl's would
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
     try:
         code = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        sys.stdout.flush()  # a reader that left (`| head`) is seen here, not in the flush at exit
     except NetdebugError as err:
         _fail(prog_name, str(err) + _try_instead(err, prog_name, argv), err.exit_code)
     except click.exceptions.Exit as exit_:
@@ -24,6 +27,7 @@ def run_main(command, prog_name: str, argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _fail(prog_name, "interrupted", 130)
     except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit does not fail again
         sys.exit(ExitCode.OK)
     except Exception as err:  # a bug: still one line, with a hint how to see the traceback
         if _debug():

@@ -42,17 +42,18 @@ def load(path: str | None = None) -> dict | None:
     return cache if valid else None
 
 
-def replay_help(cache: dict, plugin: str, argv: list[str]) -> bool:
-    """Write a recorded help text and say so; False when this argv or terminal width was not recorded."""
+def replay_help(cache: dict, plugin: str, argv: list[str]) -> int | None:
+    """Write a recorded help text and return the exit code; None when this argv or width was not recorded."""
     recorded = cache["help"].get((plugin, tuple(argv)))
     if recorded is None or sys.stdout is None or terminal_columns() < WIDE_ENOUGH:
-        return False
+        return None
     try:
         sys.stdout.write(recorded)
         sys.stdout.flush()
-    except BrokenPipeError:  # `... --help | head -1`: the reader is gone; end quietly, as click's path does
+    except BrokenPipeError:  # `... --help | head -1`: the reader left; click's own path ends with 1 then
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit must not fail again
-    return True
+        return 1
+    return 0
 
 
 def terminal_columns() -> int:
