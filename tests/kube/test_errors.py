@@ -38,3 +38,13 @@ def test_transport_reasons():
     assert transport_reason(Failure(tls)) == ("TLS handshake failed: certificate verify failed: "
                                               "self-signed certificate in certificate chain")
     assert transport_reason(Failure("Read timed out. (read timeout=0.5)")) == "timed out"
+
+
+def test_a_plural_two_groups_share_is_named_with_its_group():
+    """Istio's and Linkerd's AuthorizationPolicy are both `authorizationpolicies`: RBAC tells them apart by group."""
+    from netdebug.kube.resources import resource_for
+    from netdebug.model.kinds import LINKERD_AUTHORIZATION_POLICY
+
+    assert resource_for("AuthorizationPolicy").rbac_name == "authorizationpolicies.security.istio.io"
+    assert resource_for(LINKERD_AUTHORIZATION_POLICY).rbac_name == "authorizationpolicies.policy.linkerd.io"
+    assert resource_for("Pod").rbac_name == "pods" and resource_for("Server").rbac_name == "servers"

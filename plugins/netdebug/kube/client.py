@@ -119,14 +119,14 @@ class Cluster:
 
     def _read(self, resource, verb: str, namespace: str | None, name: str | None, query) -> dict | None:
         """A GET; 403 (and 404 on a list: a kind not served) -> a Gap and None; 404 on a get -> None."""
-        what = " ".join(p for p in (verb, resource.plural, name) if p) + (f" in namespace {namespace}" if namespace else "")
+        what = " ".join(p for p in (verb, resource.rbac_name, name) if p) + (f" in namespace {namespace}" if namespace else "")
         try:
             response = self.call("GET", resource.path(namespace, name), query, what=what)
         except self._lib.ApiException as err:
             if err.status == 404 and name:
                 return None
             if err.status in errors.DEGRADING_STATUSES:
-                self.gaps.append(errors.gap(err, resource.kind, namespace, verb, resource.plural, name))
+                self.gaps.append(errors.gap(err, resource.kind, namespace, verb, resource.rbac_name, name))
                 return None
             raise errors.api_failure(err, self.config.server, self.context, what) from None
         return json.loads(response.data)

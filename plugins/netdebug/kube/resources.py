@@ -16,6 +16,13 @@ class Resource:
     plural: str
     namespaced: bool = True
 
+    @property
+    def rbac_name(self) -> str:
+        """The resource as RBAC and error messages name it: `authorizationpolicies.policy.linkerd.io` where
+        the plural alone is ambiguous (Istio's and Linkerd's AuthorizationPolicy), else the plural."""
+        group = self.group_version.rpartition("/")[0]
+        return f"{self.plural}.{group}" if group and self.plural in _AMBIGUOUS_PLURALS else self.plural
+
     def path(self, namespace: str | None = None, name: str | None = None, subresource: str | None = None) -> str:
         """The request path; namespace None lists a namespaced kind across all namespaces."""
         base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
@@ -65,6 +72,8 @@ _TABLE = (
     Resource("NetworkAuthentication", "policy.linkerd.io/v1alpha1", "networkauthentications"),
 )
 RESOURCES = {resource.kind: resource for resource in _TABLE}
+_AMBIGUOUS_PLURALS = {r.plural for r in _TABLE
+                      if len({o.group_version.rpartition("/")[0] for o in _TABLE if o.plural == r.plural}) > 1}
 
 
 def resource_for(kind: str) -> Resource:
