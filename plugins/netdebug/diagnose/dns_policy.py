@@ -51,7 +51,7 @@ def blocked(snapshot, engine, client_pod: dict) -> Finding | None:
                       evidence={k: v for k, v in why.evidence.items() if k not in NEAR_MISS_KEYS})
     evidence = {"client": client.ref, "DNS pods": [e.ref for e in dict.fromkeys(d for d, _, _ in checks)][:LISTED],
                 "checked": [_line(client, d, protocol, s) for d, protocol, s in checks][:LISTED],
-                "policies": list(side.policies), **why.evidence, **fix.evidence}
+                **({"policies": list(side.policies)} if side.policies else {}), **why.evidence, **fix.evidence}
     allowed = [d.ref for d, protocol, sides in checks if protocol == "UDP" and not sides]
     if allowed:  # kube-proxy balances lookups over every DNS pod: only some of them fail
         evidence["UDP 53 allowed to"] = allowed[:LISTED]
