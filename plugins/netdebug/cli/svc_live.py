@@ -1,4 +1,6 @@
 """svcdebug against a live cluster: targeted fetch, static checks, then (unless --no-probe) probes."""
+from typing import TYPE_CHECKING
+
 from ..diagnose.service import not_found, parse_service_ref
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
@@ -11,7 +13,9 @@ from ..kube.client import connect
 from ..kube.policies import without_unserved
 from .refs_live import pod_for
 from .svc_fetch import fetch_service_snapshot
-from .svc_probes import Progress, run_service_probes
+
+if TYPE_CHECKING:  # the probe machinery is imported when probes run: --no-probe starts without it
+    from .svc_probes import Progress
 
 
 def _require_policy_view(snapshot, ns: str, service_ref: str, client_ref: tuple[str, str]) -> None:
@@ -24,7 +28,7 @@ def _require_policy_view(snapshot, ns: str, service_ref: str, client_ref: tuple[
         require(snapshot.gaps, kind, namespace, consequence)
 
 
-def live_report(options, request, progress: Progress | None = None) -> dict:
+def live_report(options, request, progress: "Progress | None" = None) -> dict:
     cluster = connect(options)
     ns, name = parse_service_ref(request.service, cluster.namespace)
     client_ref = pod_for(cluster, request.from_pod, ns, "--from") if request.from_pod else None
@@ -42,6 +46,8 @@ def live_report(options, request, progress: Progress | None = None) -> dict:
     if from_pod is not None and not request.probe and not has_errors(findings):
         _require_policy_view(snapshot, ns, facts.ref, client_ref)
     if request.probe:
+        from .svc_probes import Progress, run_service_probes
+
         findings, probes, notes = run_service_probes(cluster, facts, findings, from_pod, request.timeout,
                                                      request.ephemeral_image, progress or Progress())
     snapshot.gaps = without_unserved(dict.fromkeys(cluster.gaps))
