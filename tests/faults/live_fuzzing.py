@@ -4,12 +4,14 @@ A real API server only serves objects of the right types (its structs are typed)
 within them: fields left out, empty or null, lists duplicated or emptied, strings and numbers that are
 valid types but odd values (ports 0 or 65536, `None`, `0.0.0.0/0` as a name). Each input mutates the
 completed examples/shop + odd-shapes cluster that way, keeps kind/namespace/name (the server's key),
-serves it (the server fills its defaults again, as kube-apiserver does) and runs one live command
+serves it (the server fills its defaults again, as kube-apiserver does; one input in four on a server
+without EndpointSlices, so the v1 Endpoints fallback reads them) and runs one live command
 (no probes) through kube/ and decode/. `check` asserts what must hold for any input: exit 0-3, no
 traceback, 1-4 stderr lines on exit 2. Used by test_live_fuzz.py (CI) and benchmarks/fuzz.py --live.
 """
 import copy
 import os
+from dataclasses import dataclass
 import tempfile
 
 from hypothesis import strategies as st
@@ -30,6 +32,13 @@ DESTINATIONS = ENDPOINTS + ("svc/web", "shop/svc/backend", "odd/svc/headless", "
 SERVICES = ("odd/web", "odd/empty-selector", "odd/no-selector", "odd/pending", "odd/leaving", "odd/headless",
             "odd/alias", "odd/web-np", "shop/backend", "shop/db", "shop/frontend", "kube-system/kube-dns")
 PORTS = ("80", "8080", "http", "5432", "9090")
+NO_SLICES = {"user": "*", "verb": "list", "resource": "endpointslices", "action": "absent"}
+
+
+@dataclass
+class LiveInput:
+    objects: list[dict]
+    slices_served: bool = True  # False: the server answers 404 for EndpointSlices (the v1 Endpoints are read)
 
 
 def base_objects() -> list[dict]:
@@ -39,7 +48,7 @@ def base_objects() -> list[dict]:
 
 
 @st.composite
-def odd_clusters(draw, base: list[dict]) -> list[dict]:
+def odd_clusters(draw, base: list[dict]) -> LiveInput:
     objects = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 4))):
         obj = draw(st.sampled_from(objects))
@@ -50,7 +59,7 @@ def odd_clusters(draw, base: list[dict]) -> list[dict]:
         twin = copy.deepcopy(draw(st.sampled_from([o for o in objects if o["kind"] == "EndpointSlice"])))
         twin["metadata"]["name"] += "-twin"
         objects.append(twin)
-    return objects
+    return LiveInput(objects, slices_served=draw(st.integers(0, 3)) > 0)
 
 
 def _place(draw, value) -> tuple:
@@ -117,13 +126,14 @@ class LiveServer:
         self.kubeconfig = str(self.server.kubeconfig)
         self.served: list[tuple] = []
 
-    def serve(self, objects: list[dict]) -> int:
+    def serve(self, given: LiveInput) -> int:
         """Replace every object; returns how many the server refused (a shape it cannot hold)."""
         store = self.server.store
+        self.server.set_faults([] if given.slices_served else [NO_SLICES])
         for kind, namespace, name in self.served:
             store.delete(kind, namespace, name)
         self.served, refused = [], 0
-        for obj in objects:
+        for obj in given.objects:
             try:
                 stored = store.add(obj)
             except (AttributeError, TypeError, KeyError, ValueError):
@@ -149,9 +159,9 @@ class _NoExec:
         return None
 
 
-def check(live: LiveServer, objects: list[dict], plugin: str, argv: list[str]) -> int:
+def check(live: LiveServer, given: LiveInput, plugin: str, argv: list[str]) -> int:
     """Serve the objects, run the command live; assert the promises that hold for any input."""
-    live.serve(objects)
+    live.serve(given)
     result = run(plugin, *argv, "--kubeconfig", live.kubeconfig, "--request-timeout", "5")
     where = f"{plugin} {argv}: exit {result.code}\n{result.stderr[-2000:]}"
     assert result.code in (0, 1, 2, 3), where

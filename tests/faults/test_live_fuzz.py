@@ -20,10 +20,10 @@ def live():
 
 @settings(max_examples=LIVE_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
-@given(objects=odd_clusters(BASE), command=live_commands())
-def fuzz_one(live, objects, command):
+@given(cluster=odd_clusters(BASE), command=live_commands())
+def fuzz_one(live, cluster, command):
     SEEN["inputs"] += 1
-    check(live, objects, *command)
+    check(live, cluster, *command)
 
 
 def test_odd_live_objects_never_crash(live):
