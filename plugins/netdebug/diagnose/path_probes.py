@@ -59,7 +59,8 @@ def conclude(report, results: list[dict]) -> None:
     by_role: dict = {}
     for result in results:
         by_role.setdefault(result["role"], []).append(result)
-    _observe_destination(report, by_role.get("endpoint", []) + by_role.get("localhost", []))
+    _observe_destination(report, by_role.get("endpoint", []) + by_role.get("localhost", []),
+                         path_verdict.http_answered(by_role))
     mesh_authz_probes.observe(report.hop("destination"), [r for role in ("service", "endpoint", "http") for r in by_role.get(role, [])])
     verdicts = probe_verdicts.conclude([r["result"] for r in results if "result" in r], probe_facts(report, results))
     for finding in verdicts:
@@ -161,7 +162,7 @@ def _hop_of(report, code: str) -> str:
     return HOP_OF.get(code, "")
 
 
-def _observe_destination(report, probes: list[dict]) -> None:
+def _observe_destination(report, probes: list[dict], http_answered: bool) -> None:
     hop = report.hop("destination")
     if hop is None or "pods" not in hop.facts:
         return
@@ -171,5 +172,6 @@ def _observe_destination(report, probes: list[dict]) -> None:
             pod["listening"] = True
         elif "refused" in outcomes:
             pod["listening"] = False
-    if hop.status != FAIL and any(p.get("listening") for p in hop.facts["pods"]):
+    unseen_mesh = hop.code == path_verdict.MESH_UNSEEN and not http_answered  # the sidecar accepts any connect
+    if hop.status != FAIL and not unseen_mesh and any(p.get("listening") for p in hop.facts["pods"]):
         hop.status, hop.code, hop.reason = OK, None, ""

@@ -12,6 +12,7 @@ from .hops import FAIL, OK, UNKNOWN
 GOOD = ("connected", "http")
 FAILED = ("timeout", "refused")
 UNSEEN_POLICY = ("policy-not-visible", "policy-cni-defined")  # a policy hop that may explain a drop
+MESH_UNSEEN = "mesh-mode-not-visible"  # a sidecar completes the TCP handshake whatever its mutual-TLS mode
 LISTED = 10
 
 
@@ -105,6 +106,8 @@ def observed(report, by_role: dict) -> str | None:
     destination = report.hop("destination")
     if destination is not None and destination.code in ("mesh-mtls-required", "mesh-authz-denied"):
         return "blocked at destination"  # the proxy completes the TCP handshake, then refuses the client
+    if destination is not None and destination.code == MESH_UNSEEN and not http_answered(by_role):
+        return None  # a connect proves nothing here; only an HTTP answer shows plain text is accepted
     service = next(iter(by_role.get("service", [])), None)
     direct = by_role.get("endpoint", []) + by_role.get("localhost", []) + by_role.get("outside", [])
     if (service or {}).get("outcome") in GOOD or (service is None and any(p["outcome"] in GOOD for p in direct)):
@@ -114,6 +117,10 @@ def observed(report, by_role: dict) -> str | None:
     if not any(p["outcome"] in FAILED for p in direct + ([service] if service else [])):
         return None  # nothing proven either way: the static verdict stands
     return f"blocked at {_blamed(report).name}" if _blamed(report) else "unknown"
+
+
+def http_answered(by_role: dict) -> bool:
+    return any(p["outcome"] == "http" for p in by_role.get("http", []))
 
 
 def _partly_served(by_role: dict) -> bool:
