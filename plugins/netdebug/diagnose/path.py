@@ -11,14 +11,13 @@ from ..model import objects
 from ..policy.engine import Endpoint, PolicyEngine
 from . import service as service_checks
 from ..model.findings import Finding, by_severity
-from ..model.gaps import unreadable
 from . import external, external_probes, mesh_authz, mesh_tls
 from .mesh import sidecar_mesh
 from .hop_entry import entry_hop
 from .ingress_controllers import controllers_for
 from .hop_destination import destination_hop, outside_destination_hop
 from .hop_policy import OUTSIDE_CLIENT, Leg, legs_for_pods, localhost_policy_hop, policy_hop
-from . import dns_policy, path_verdict
+from . import dns_policy, path_gaps, path_verdict
 from .hops import Hop, dns_hop, service_hop, service_port, source_hop
 from .path_lookup import find_service, pod_port, service_by_ip, service_target
 from .target import Target
@@ -98,7 +97,7 @@ def _walk_to_name(snapshot, engine, query: PathQuery, report: PathReport) -> Non
         if service is not None:
             return _walk_to_service(snapshot, engine, query, report, service)
         _walk_outside(engine, query, report, target.name)
-        return _doubt_unidentified(snapshot, report, target.name)
+        return path_gaps.doubt_unidentified(snapshot, report, target.name)
     answer = _resolve_name(snapshot, engine, query, report, target.name)
     if answer.kind == "pod":
         pods = [p for p in snapshot.of("Pod") if set(answer.addresses) & set(objects.pod_ips(p))]
@@ -145,10 +144,7 @@ def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, ser
     ports = hop.facts["port"]["targetPorts"]
     report.targets["service"] = service_target(service, svc_port)
     _walk_to_backends(snapshot, engine, query, report, backends, ports, svc_port.get("port"))
-    hidden = None if backends else unreadable(snapshot.gaps, "Pod", objects.namespace(service))
-    if hidden is not None:
-        for name in ("policy", "destination"):
-            report.hop(name).doubt("pods-not-visible", f"{hidden.sentence}: the Service's pods are not known")
+    path_gaps.doubt_hidden_pods(snapshot, report, service, backends)
 
 
 def _walk_to_pods(snapshot, engine, query: PathQuery, report: PathReport, pods: list[dict]) -> None:
@@ -199,15 +195,6 @@ def _judge_mesh(snapshot, destination: Hop, client: dict | None, pods: list[dict
         destination.unknown("mesh-mode-not-visible", hidden)
     elif mesh_authz.hidden(found):
         destination.unknown("mesh-authz-not-visible", mesh_authz.hidden(found))
-
-
-def _doubt_unidentified(snapshot, report: PathReport, address: str) -> None:
-    """An address of no Service or pod we saw is outside the cluster, unless RBAC hid the one it belongs to:
-    then what policy says about it (an ipBlock, not the pods behind it) may not apply."""
-    hidden = unreadable(snapshot.gaps, "Service") or unreadable(snapshot.gaps, "Pod")
-    if hidden is not None:
-        report.hop("policy").doubt("address-not-identified", f"{hidden.sentence}: {address} may be a Service's or a "
-                                   "pod's address, which policy judges by the pods behind it")
 
 
 def _walk_outside(engine, query: PathQuery, report: PathReport, address: str, known_ip: bool = True) -> None:
