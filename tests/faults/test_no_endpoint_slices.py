@@ -53,3 +53,20 @@ def test_v1_endpoints_give_the_same_answers(capsys, sim_cluster, how):
     assert without["svcdebug"][1]["endpoints"]["source"] == "Endpoints"
     assert next(h for h in without["netpath"][1]["hops"] if h["name"] == "service")["facts"]["endpoints"]["source"] == "Endpoints"
     assert any(f"list endpointslices in namespace web: {how}" in note for note in without["svcdebug"][1]["notes"])
+
+
+@pytest.mark.parametrize("subsets, expected", [
+    (None, ("no-endpoints", 0, 0)),  # a selector Service whose controller wrote nothing yet
+    ([{"addresses": [{"hostname": "no-ip"}], "ports": [{"port": 8080}]}], ("no-endpoints", 0, 0)),
+])
+def test_odd_v1_endpoints(capsys, sim_cluster, subsets, expected):
+    """Read in the fallback: no subsets, or an address without an IP, is no endpoint (not one with address "")."""
+    original = sim_cluster.store.get("Endpoints", "web", "worker")
+    odd = {**original, "subsets": subsets}
+    sim_cluster.store.update(odd)
+    try:
+        code, report = answers(capsys, sim_cluster, WITHOUT_SLICES["not served"])["svcdebug"]
+    finally:
+        sim_cluster.store.update(original)
+    found = (expected[0] in {f["code"] for f in report["findings"]}, report["endpoints"]["ready"], report["endpoints"]["total"])
+    assert (code, found) == (1, (True, *expected[1:]))

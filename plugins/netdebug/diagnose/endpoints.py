@@ -82,7 +82,7 @@ def _slice_endpoints(slice_: dict, ns: str):
         ready = cond.get("ready") is not False  # nil means ready (API semantics)
         terminating = bool(cond.get("terminating"))
         serving = cond.get("serving", ready) is not False
-        for ip in entry.get("addresses") or []:
+        for ip in [a for a in entry.get("addresses") or [] if a]:  # an empty address is no endpoint
             yield Endpoint(ip, ready, serving, terminating, _target_pod(entry.get("targetRef"), ns),
                            entry.get("nodeName"), ports)
 
@@ -92,8 +92,8 @@ def _legacy_endpoints(endpoints: dict, ns: str):
         ports = tuple({"name": p.get("name") or "", "port": p.get("port"), "protocol": p.get("protocol", "TCP")}
                       for p in subset.get("ports") or [])
         for key, ready in (("addresses", True), ("notReadyAddresses", False)):
-            for address in subset.get(key) or []:
-                yield Endpoint(address.get("ip", ""), ready, ready, False, _target_pod(address.get("targetRef"), ns),
+            for address in [a for a in subset.get(key) or [] if a.get("ip")]:
+                yield Endpoint(address["ip"], ready, ready, False, _target_pod(address.get("targetRef"), ns),
                                address.get("nodeName"), ports)
 
 
