@@ -201,6 +201,14 @@ def test_faults_error_delay_and_drop(workdir, runtime):  # noqa: F811
         assert _request(handle, "/api/v1/namespaces/shop/configmaps")[0] == 200
 
 
+def test_fault_absent_answers_like_a_server_without_the_resource(workdir, runtime):  # noqa: F811
+    faults = [{"verb": "list", "resource": "configmaps", "action": "absent"}]
+    with start_server(sample_store(), runtime, workdir, faults=faults) as handle:
+        code, body = _request(handle, "/api/v1/namespaces/shop/configmaps")
+        assert (code, body["reason"], body["message"]) == (404, "NotFound", "the server could not find the requested resource")
+        assert _request(handle, "/api/v1/namespaces/shop/services/web")[0] == 200
+
+
 def test_forbidden_message_for_cluster_scope_and_named_groups(workdir, runtime):  # noqa: F811
     faults = [{"user": "limited", "verb": "list", "resource": "*", "action": "forbid"}]
     with start_server(sample_store(), runtime, workdir, faults=faults) as handle:
