@@ -143,7 +143,7 @@ def run(argv):
 with startup_cache.Recorder() as recorder:
     recorder.modules = dispatch.module_names(sys.modules["netdebug"].__path__[0], "netdebug")
     with contextlib.redirect_stdout(io.StringIO()):
-        dispatch.self_test(deferred=False)  # what rare kubeconfigs need stays in the compressed archive
+        dispatch.self_test(rare=False)  # what rare kubeconfigs need stays in the compressed archive
     for plugin, prefixes in HELP.items():
         for argv in ([*prefix, flag] for prefix in prefixes for flag in startup_cache.HELP_FLAGS):
             code, out, err = run([f"kubectl-{plugin}", *argv])

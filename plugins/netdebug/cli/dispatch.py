@@ -35,9 +35,9 @@ def usage() -> None:
     sys.exit(2)
 
 
-def self_test(deferred: bool = True) -> int:
+def self_test(rare: bool = True) -> int:
     """Import every netdebug module and the kubernetes client pieces the live mode loads lazily (with
-    `deferred`, also those only rare kubeconfigs need)."""
+    `rare`, also those only rare kubeconfigs need)."""
     import netdebug
 
     cache = startup_cache.load()  # the bundle's modules sit in its archive: the build listed them
@@ -47,7 +47,7 @@ def self_test(deferred: bool = True) -> int:
         return 1
     for name in names:
         importlib.import_module(name)
-    client = importlib.import_module("netdebug.kube.library").load_everything(deferred)
+    client = importlib.import_module("netdebug.kube.library").load_everything(rare)
     print(f"self-test ok: netdebug {netdebug.__version__}, {len(names)} modules, utf8 mode {sys.flags.utf8_mode}, "
           f"live client pieces: {', '.join(sorted(vars(client)))}")
     return 0
