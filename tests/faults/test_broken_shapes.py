@@ -205,3 +205,12 @@ def test_a_node_without_internal_ip(capsys, sim_cluster):
     assert code == 0 and facts["evidence"]["node addresses"] == ["node-1 172.18.0.2", "node-2 <no InternalIP or ExternalIP>"]
     assert (path_code, path["verdict"]) == (0, "reachable")
 
+
+@pytest.mark.parametrize("client, blocked", [("odd/client", False), ("odd/far-client", True)])
+def test_internal_traffic_policy_local(capsys, sim_cluster, client, blocked):
+    """internalTrafficPolicy Local: a client on a node without a ready endpoint has its ClusterIP connections
+    dropped (the simulator does not play it: static answers only)."""
+    path_code, path = netpath(capsys, sim_cluster, client, "svc/local-only")
+    code, report = svcdebug(capsys, sim_cluster, "local-only", "--from", client)
+    assert (path_code, path["verdict"]) == ((1, "blocked at service") if blocked else (0, "reachable"))
+    assert (code, "itp-local-no-endpoint" in codes(report)) == (int(blocked), blocked)

@@ -13,6 +13,7 @@ from .endpoints import service_endpoints
 from .pod_state import BAD_WAITING
 from ..model.findings import Finding
 from .service import service_type
+from .service_types import itp_local
 from .service_ports import port_findings, port_label, resolve_target_port, select_ports, service_ports, target_port
 
 OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
@@ -130,7 +131,8 @@ def service_port(service: dict, wanted: int | str | None, protocol: str) -> dict
     return ports[0]
 
 
-def service_hop(snapshot, service: dict, svc_port: dict | None, backends: list[dict]) -> Hop:
+def service_hop(snapshot, service: dict, svc_port: dict | None, backends: list[dict], client: dict | None = None) -> Hop:
+    """`client`: the source pod, for what depends on its node (internalTrafficPolicy Local)."""
     spec = objects.spec(service)
     view = service_endpoints(snapshot, service)
     facts = {"service": objects.ref(service), "type": service_type(service), "clusterIP": spec.get("clusterIP"),
@@ -150,6 +152,7 @@ def service_hop(snapshot, service: dict, svc_port: dict | None, backends: list[d
     hop.judge(service_checks.endpoint_findings(snapshot, service, view))
     if svc_port is not None:
         hop.judge(port_findings(service, [svc_port], snapshot))
+        hop.judge(itp_local(service, view, client))
     if view.source is None and not snapshot.complete("EndpointSlice"):
         gaps = "; ".join(g.sentence for g in snapshot.gaps_for("EndpointSlice") + snapshot.gaps_for("Endpoints"))
         hop.unknown("endpoints-not-visible", f"the Service's endpoints could not be read ({gaps})")

@@ -136,7 +136,7 @@ def _walk_to_service(snapshot, engine, query: PathQuery, report: PathReport, ser
     backends = service_checks.selected_pods(snapshot, service)
     svc_port = None if service_checks.service_type(service) == "ExternalName" else \
         service_port(service, port or query.port or query.target.port, report.protocol)
-    hop = service_hop(snapshot, service, svc_port, backends)
+    hop = service_hop(snapshot, service, svc_port, backends, query.source)
     report.hops.append(hop)
     if svc_port is None:
         return _walk_outside(engine, query, report, objects.spec(service).get("externalName", ""), known_ip=False)

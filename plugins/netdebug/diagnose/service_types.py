@@ -142,3 +142,23 @@ def statefulset_links(snapshot: Snapshot, service: dict) -> list[Finding]:
                     {"statefulSets": sets, "clusterIP": objects.spec(service).get("clusterIP", "<auto>")},
                     "set clusterIP: None on the governing Service (or add a separate headless Service)",
                     subject(service))]
+
+
+def itp_local(service: dict, view: EndpointView, client: dict | None) -> list[Finding]:
+    """internalTrafficPolicy Local: a client's connections to the ClusterIP go only to endpoints on its own
+    node; none there and they are dropped. Unknown endpoint nodes or a client without a node: no answer."""
+    node = objects.spec(client).get("nodeName") if client else None
+    if objects.spec(service).get("internalTrafficPolicy") != "Local" or not node or view.source is None \
+            or is_headless(service):
+        return []
+    if any(e.node is None for e in view.ready):
+        return []
+    local = sorted({e.node for e in view.ready})
+    if node in local:
+        return []
+    return [Finding("itp-local-no-endpoint", "error",
+                    f"{subject(service)} has internalTrafficPolicy Local and no ready endpoint on {node}, where "
+                    f"{objects.ref(client)} runs: kube-proxy drops its connections to the ClusterIP",
+                    {"client node": node, "nodes with a ready endpoint": local or ["none"]},
+                    "run the client on a node with an endpoint (or an endpoint on every node: a DaemonSet), or use "
+                    "internalTrafficPolicy Cluster", subject(service))]

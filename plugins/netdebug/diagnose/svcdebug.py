@@ -16,7 +16,7 @@ from .svc_mesh import service_mesh_findings
 from .service import endpoint_findings, selected_pods, selector_findings, service_type
 from .service_policy import default_clients, policies_readable, policy_checks, policy_findings
 from .service_ports import port_findings, port_label
-from .service_types import lb_addresses, type_findings
+from .service_types import itp_local, lb_addresses, type_findings
 from .svc_dns import dns_gap_effect, dns_policy_findings
 
 CHECKLIST = (
@@ -25,7 +25,7 @@ CHECKLIST = (
     "dns-short-name-unresolved",
     "target-port-string-number", "named-port-unresolved", "port-protocol-mismatch", "target-port-not-exposed",
     "policy-blocks-ingress", "policy-blocks-egress", "not-listening", "dropped-unexplained", "policy-not-enforced",
-    "clusterip-path-broken", "hairpin-broken", "own-service-denied", "udp-unverified", "lb-pending", "etp-local-no-endpoints",
+    "clusterip-path-broken", "hairpin-broken", "own-service-denied", "udp-unverified", "lb-pending", "etp-local-no-endpoints", "itp-local-no-endpoint",
     "nodeport-facts", "ingress-backend-port-missing", "ingress-class-missing", "ingress-tls-secret-missing",
     "ingress-no-address", "externaldns-no-target", "statefulset-service-not-headless", "headless-service",
     "mesh-mtls-required", "mesh-authz-denied", "mesh-authz-unknown", "mesh-sidecar", "mesh-authz-allowed",
@@ -72,7 +72,7 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None, mesh_read
     found = selector_findings(snapshot, service, facts.view)
     found += endpoint_findings(snapshot, service, facts.view)
     found += port_findings(service, facts.ports, snapshot)
-    found += type_findings(snapshot, service, facts.view)
+    found += type_findings(snapshot, service, facts.view) + itp_local(service, facts.view, from_pod)
     if snapshot.complete("Ingress"):
         found += ingress_findings(snapshot, service)
     if policies_readable(snapshot, [service, from_pod]) and facts.backends:

@@ -30,6 +30,7 @@ _CODES = [
     ("target-port-string-number", "service", "targetPort is a number written as a string"),
     ("lb-pending", "service", "the LoadBalancer has no external address yet"),
     ("etp-local-no-endpoints", "service", "externalTrafficPolicy Local with nodes lacking a local endpoint"),
+    ("itp-local-no-endpoint", "service", "internalTrafficPolicy Local and no ready endpoint on the client's node"),
     ("nodeport-facts", "service", "where a NodePort Service answers"),
     ("externalname-unresolvable", "service", "an ExternalName Service points at a name that does not resolve"),
     ("headless-service", "service", "a headless Service: DNS returns pod IPs, no ClusterIP"),
