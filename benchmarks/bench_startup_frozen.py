@@ -91,6 +91,13 @@ def pairs(bin_dir: Path, kubeconfig: str | None) -> list[tuple[str, list[str], l
     return found
 
 
+def floor_pair(kubeconfig: str) -> list[tuple[str, list[str], list[str]]]:
+    kubectl = shutil.which("kubectl", path=os.path.dirname(sys.executable)) or "kubectl"
+    floor = [sys.executable, str(ROOT / "benchmarks" / "client_floor.py"), kubeconfig, "shop"]
+    return [("the official client alone (source) vs `kubectl get pods -n shop`", floor,
+             [kubectl, "get", "pods", "-n", "shop", "--kubeconfig", kubeconfig])]
+
+
 def start_simulator(name: str) -> str | None:
     from tests.conftest import sim_unavailable
 
@@ -113,6 +120,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="counted pairs per comparison")
     parser.add_argument("--no-live", action="store_true", help="skip the pairs against the simulated cluster")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time benchmarks/client_floor.py (the official client alone: kubeconfig + one GET, "
+                             "from source) against kubectl get pods")
     args = parser.parse_args()
     archive = build.build()
     env = dict(os.environ, NO_COLOR="1")
@@ -123,7 +133,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bin_dir = install(archive, Path(tmp))
             print(sizes(archive, Path(tmp) / "store"))
-            rows = [(label, paired(a, b, env, args.runs)) for label, a, b in pairs(bin_dir, kubeconfig)]
+            found = pairs(bin_dir, kubeconfig) + (floor_pair(kubeconfig) if args.floor and kubeconfig else [])
+            rows = [(label, paired(a, b, env, args.runs)) for label, a, b in found]
     finally:
         if kubeconfig:
             subprocess.run([sys.executable, "-m", "tests.sim", "down", "--name", sim_name], cwd=ROOT,
