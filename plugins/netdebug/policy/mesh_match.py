@@ -46,20 +46,20 @@ def unknown(reason: str) -> Match:
 
 def all_of(matches) -> Match:
     """AND: any False decides; else any Unknown; else True."""
-    matches = list(matches)
-    if any(m.value is False for m in matches):
-        return FALSE
-    reasons = tuple(r for m in matches for r in m.unknown)
-    return Match(None, reasons) if reasons else TRUE
+    return _combine(matches, decisive=False)
 
 
 def any_of(matches) -> Match:
     """OR: any True decides; else any Unknown; else False (an empty OR is False)."""
+    return _combine(matches, decisive=True)
+
+
+def _combine(matches, decisive: bool) -> Match:
     matches = list(matches)
-    if any(m.value is True for m in matches):
-        return TRUE
+    if any(m.value is decisive for m in matches):
+        return of(decisive)
     reasons = tuple(r for m in matches for r in m.unknown)
-    return Match(None, reasons) if reasons else FALSE
+    return Match(None, reasons) if reasons else of(not decisive)
 
 
 def negate(match: Match) -> Match:
