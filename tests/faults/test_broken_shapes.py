@@ -214,3 +214,12 @@ def test_internal_traffic_policy_local(capsys, sim_cluster, client, blocked):
     code, report = svcdebug(capsys, sim_cluster, "local-only", "--from", client)
     assert (path_code, path["verdict"]) == ((1, "blocked at service") if blocked else (0, "reachable"))
     assert (code, "itp-local-no-endpoint" in codes(report)) == (int(blocked), blocked)
+
+
+def test_netpolicy_answers_say_which_pods_have_no_ip_yet(capsys, sim_cluster):
+    """A Pending pod has no IP: matrix and who-can-reach still show what policy allows, and say so."""
+    code, report = run(capsys, sim_cluster, "netpolicy", "matrix", "-n", "odd")
+    assert code == 0
+    assert any(note.startswith("1 pod(s) have no IP yet: odd/pending (Pending)") for note in report["notes"])
+    code, report = run(capsys, sim_cluster, "netpolicy", "who-can-reach", "odd/pending")
+    assert any("odd/pending (Pending)" in note for note in report["notes"])

@@ -158,4 +158,17 @@ def notes(snapshot: Snapshot, sides=(), pods=()) -> list[str]:
              for g in without_unserved(snapshot.gaps)]
     if any(side["cniDefined"] for side in sides) or any(objects.host_network(pod) for pod in pods if pod):
         found.append(HOST_NETWORK_NOTE)
-    return found
+    return found + _addressless(snapshot, pods)
+
+
+def _addressless(snapshot: Snapshot, pods) -> list[str]:
+    """Live pods without an IP yet (Pending): policy answers for them, no connection can happen now.
+    (Pods from files have no status at all: nothing to say.)"""
+    waiting = [pod for pod in pods if pod and snapshot.origin == "live" and not objects.pod_ips(pod)]
+    if not waiting:
+        return []
+    shown = ", ".join(f"{objects.ref(pod)} ({(pod.get('status') or {}).get('phase') or 'no status'})"
+                      for pod in waiting[:3])
+    more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+    return [f"{len(waiting)} pod(s) have no IP yet: {shown}{more}; their rows say what policy allows once "
+            "they get one, not what can connect now"]
