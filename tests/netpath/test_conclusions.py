@@ -138,3 +138,25 @@ def test_an_unenforced_denial_is_drawn_as_a_warning_not_a_break():
     line = next(line for line in out.getvalue().splitlines() if "policy" in line and "DENIED" in line)
     assert line.startswith("  ! policy") and "NOT ENFORCED" in line and "first broken hop" not in out.getvalue()
     assert "verdict: reachable" in out.getvalue()
+
+
+def test_a_dns_denial_the_lookups_contradict_is_drawn_on_the_dns_hop(tmp_path):
+    import io
+
+    from netdebug.render.netpath_text import render
+    from netdebug.render.style import Style
+
+    policy = tmp_path / "only-web.yaml"
+    policy.write_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: only-web, namespace: shop}\n"
+                      "spec:\n  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n"
+                      "  egress:\n  - to: [{podSelector: {matchLabels: {app: web}}}]\n")
+    snapshot = running("services")
+    snapshot.merge(load([str(policy)]))
+    report = walked("services", "shop/client", "web", snapshot=snapshot)
+    assert report.hop("dns").code == "policy-blocks-dns"
+    path_probes.conclude(report, outcomes(report))
+    out = io.StringIO()
+    render(report.to_dict(), out, Style(False))
+    line = next(line for line in out.getvalue().splitlines() if line.lstrip("!x? ").startswith("dns"))
+    assert line.startswith("  ! dns") and "NOT ENFORCED: the lookups resolved" in line
+    assert "first broken hop" not in out.getvalue() and "policy-not-enforced" in out.getvalue()

@@ -74,6 +74,7 @@ def _dns(facts: dict) -> str:
         result = f"dnsPolicy {facts['dnsPolicy']}: not asked to the cluster DNS"
     else:
         result = f"NXDOMAIN after {len(facts.get('queries') or [])} queries"
+    result += " · but NOT ENFORCED: the lookups resolved although policy denies DNS" if facts.get("enforced") is False else ""
     return f"{facts['name']}: {result}"
 
 
