@@ -42,7 +42,7 @@ def live_report(options, request, progress: "Progress | None" = None) -> dict:
     if client_ref and from_pod is None:
         require(snapshot.gaps, "Pod", client_ref[0], f"cannot probe --from {client_ref[0]}/{client_ref[1]}")
         raise NotFoundError(f"--from: pod {client_ref[0]}/{client_ref[1]} not found")
-    findings, probes, notes = static_findings(facts, from_pod, mesh_read=True), [], []
+    findings, probes, notes = static_findings(facts, from_pod), [], []
     if from_pod is not None and not request.probe and not has_errors(findings):
         _require_policy_view(snapshot, ns, facts.ref, client_ref)
     if request.probe:

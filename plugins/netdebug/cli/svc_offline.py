@@ -18,7 +18,7 @@ def offline_report(options: ClusterOptions, request) -> dict:
     facts = ServiceFacts.gather(snapshot, service, select_ports(service, request.port))
     client = find_pod(snapshot, request.from_pod, ns) if request.from_pod else None
     notes = gap_notes(snapshot, ns) + ([OFFLINE_NOTE] if facts.view.source is None else [])
-    return build_report(facts.ref, static_findings(facts, client, mesh_read=True), facts, notes=notes)
+    return build_report(facts.ref, static_findings(facts, client), facts, notes=notes)
 
 
 def find_pod(snapshot, ref: str, default_namespace: str) -> dict:

@@ -32,6 +32,7 @@ def triage_reports(options, request, progress: Progress) -> list[dict]:
 
 
 def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) -> tuple[Snapshot, list[dict]]:
+    from ..diagnose.mesh_reads import reference_reads
     from ..kube.policies import without_unserved
     from ..kube.queries import run_queries
 
@@ -42,6 +43,8 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) 
     services = services_in_scope(snapshot, namespaces, selector)
     slices_hidden = list(dict.fromkeys(g.namespace for g in cluster.gaps if g.kind == "EndpointSlice"))
     snapshot.add_missing(run_queries(cluster, second_reads(snapshot, services, namespaces is None, slices_hidden)))
+    if namespaces is not None:  # with -A the mesh kinds were listed across the cluster already
+        snapshot.add_missing(run_queries(cluster, reference_reads(snapshot)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot, services
 

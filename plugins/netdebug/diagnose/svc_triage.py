@@ -11,6 +11,7 @@ from ..model.snapshot import Snapshot
 from ..policy.engine import PolicyEngine
 from .ingress import routing_ingresses
 from .ingress_controllers import CONTROLLER_NAMES
+from .mesh_reads import mesh_reads
 from .service import selected_pods
 from .service_ports import select_ports
 from .svcdebug import ServiceFacts, build_report, static_findings
@@ -33,9 +34,11 @@ def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool
                  slices_hidden: list[str | None] = ()) -> list[Query]:
     """Round 2, only when something calls for it: the v1 Endpoints where EndpointSlices could not be read
     (`slices_hidden`: namespaces, None for all; forbidden, or a cluster without them), TLS Secrets named
-    by Ingresses that route to a Service in scope, the ingress controller pods, and Warning Events of
-    unready backends (one list across the cluster with -A, else per namespace)."""
-    reads, secrets, unready, routed = [Query("Endpoints", ns) for ns in slices_hidden], set(), {}, False
+    by Ingresses that route to a Service in scope, the ingress controller pods, the mesh policies where
+    backends are meshed, and Warning Events of unready backends (one list across the cluster with -A,
+    else per namespace)."""
+    reads = [Query("Endpoints", ns) for ns in slices_hidden] + mesh_policy_reads(snapshot, services, every_namespace)
+    secrets, unready, routed = set(), {}, False
     for service in services:
         ns = objects.namespace(service)
         for ingress, _ in routing_ingresses(snapshot, service):
@@ -51,6 +54,13 @@ def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool
     for ns, pods in sorted(unready.items()):
         reads += event_reads(ns, list({objects.name(p): p for p in pods}.values()))
     return reads
+
+
+def mesh_policy_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool) -> list[Query]:
+    """svcdebug's mesh reads (diagnose/mesh_reads) for the backends of every Service in scope: per meshed
+    namespace, or each kind once across the cluster with -A."""
+    reads = mesh_reads(snapshot, [pod for service in services for pod in selected_pods(snapshot, service)])
+    return list(dict.fromkeys(Query(q.kind) for q in reads)) if every_namespace else reads
 
 
 def services_in_scope(snapshot: Snapshot, namespaces: list[str] | None, selector: str | None) -> list[dict]:

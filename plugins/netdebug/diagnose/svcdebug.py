@@ -65,9 +65,9 @@ class ServiceFacts:
         return objects.ref(self.service)
 
 
-def static_findings(facts: ServiceFacts, from_pod: dict | None = None, mesh_read: bool = False) -> list[Finding]:
-    """`mesh_read`: the mesh's policies were read for the backends (one Service: yes; triage: no), so the
-    ingress controllers' mutual TLS and authorization can be judged without --from."""
+def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[Finding]:
+    """Every reader (one Service, triage, -f) reads the mesh's policies where the backends are meshed, so
+    the ingress controllers' mutual TLS and authorization are judged without --from too."""
     snapshot, service = facts.snapshot, facts.service
     found = selector_findings(snapshot, service, facts.view)
     found += endpoint_findings(snapshot, service, facts.view)
@@ -79,13 +79,13 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None, mesh_read
         found += _policy(facts, from_pod)
     found += dns_policy_findings(facts, from_pod)
     found += mesh_findings(service, facts.backends)
-    return found + _mesh_clients(facts, from_pod, mesh_read)
+    return found + _mesh_clients(facts, from_pod)
 
 
-def _mesh_clients(facts: ServiceFacts, from_pod: dict | None, mesh_read: bool) -> list[Finding]:
+def _mesh_clients(facts: ServiceFacts, from_pod: dict | None) -> list[Finding]:
     """Mutual TLS and authorization for the --from pod, else for the ingress controllers routing here
     (the namespace's other pods are no known client: nothing is assumed of them)."""
-    if from_pod is None and facts.backends and mesh_read:
+    if from_pod is None and facts.backends:
         routes = routing_ingresses(facts.snapshot, facts.service)
         clients, kind = default_clients(facts.snapshot, facts.service, [ingress for ingress, _ in routes])
         wanted = [b.get("port") or {} for _, backends in routes for b in backends]

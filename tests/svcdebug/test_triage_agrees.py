@@ -1,0 +1,107 @@
+"""Invariant: the triage row of a Service (`kubectl svcdebug -A`) carries the same findings, code and severity,
+as `kubectl svcdebug SVC` for that Service (both --no-probe), on every Service of every scenario.
+
+Offline (-f) on every scenario directory; live against the simulator's API server (the real client over
+HTTPS, no data plane: --no-probe sends no packets) on the scenarios with meshes, Ingresses, policies and odd
+shapes, also with the mesh policies forbidden. Live, triage lists each kind once per namespace (once in all
+with -A), never once per Service.
+"""
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import svcdebug
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_ROOTS = ("tests/scenarios", "examples", "tests/faults/scenarios")
+LIVE_SCENARIOS = ("examples/shop", "examples/broken-service", "examples/external-access", "examples/policy-blocking",
+                  "tests/scenarios/netpath/mesh-authz-live",
+                  "tests/scenarios/svcdebug/mesh", "tests/scenarios/svcdebug/ingress",
+                  "tests/scenarios/netpath/outside", "tests/faults/scenarios/odd-shapes")
+MESH_POLICIES_FORBIDDEN = [{"user": "*", "verb": "list", "resource": resource, "action": "forbid"}
+                           for resource in ("authorizationpolicies", "peerauthentications", "servers")]
+# Differences that are intended, with the reason; none so far: triage reads what svcdebug SVC reads.
+ALLOWED_DIFFERENCES: dict[str, str] = {}
+
+
+def scenario_dirs() -> list[str]:
+    """Every directory holding a scenario's YAML (the leaves: a parent directory would merge several)."""
+    found = {p.parent for root in SCENARIO_ROOTS for p in (ROOT / root).rglob("*.yaml")}
+    return sorted(str(d.relative_to(ROOT)) for d in found)
+
+
+def findings(report: dict) -> Counter:
+    return Counter((f["code"], f["severity"]) for f in report["findings"] if f["code"] not in ALLOWED_DIFFERENCES)
+
+
+def disagreements(source: list[str]) -> list[tuple]:
+    """(Service, only in triage, only in svcdebug SVC) for every Service where the two answers differ."""
+    _, out = svcdebug("-A", "--no-probe", "-o", "json", *source)
+    triage = json.loads(out)
+    assert triage, "no Service in the scenario"
+    differ = []
+    for row in triage:
+        namespace, name = row["service"].split("/", 1)
+        _, single = svcdebug(name, "-n", namespace, "--no-probe", "-o", "json", *source)
+        alone = json.loads(single)
+        if findings(row) != findings(alone):
+            differ.append((row["service"], dict(findings(row) - findings(alone)), dict(findings(alone) - findings(row))))
+    return differ
+
+
+@pytest.mark.parametrize("scenario", scenario_dirs())
+def test_offline_triage_row_equals_svcdebug_svc(scenario):
+    assert disagreements(["-f", str(ROOT / scenario)]) == []
+
+
+def test_the_invariant_sees_the_mesh_findings():
+    """The scenarios exercise what triage used to miss: the ingress controllers denied by mesh authorization."""
+    _, out = svcdebug("-A", "--no-probe", "-o", "json", "-f", str(ROOT / "tests/scenarios/netpath/mesh-authz"))
+    codes = {f["code"] for row in json.loads(out) for f in row["findings"]}
+    assert "mesh-authz-denied" in codes, codes
+
+
+@pytest.fixture
+def api_server(tmp_path):
+    """The scenario served by the simulator's API server alone (objects and status; no pods run)."""
+    from tests.sim import controllers, scenario
+    from tests.sim.apiserver import Store, start_server
+    from tests.sim.cluster import served_kinds
+    from tests.simtests.apiserver_support import LocalRuntime
+
+    handles = []
+
+    def serve(path: str, faults: list[dict] = ()):
+        store = Store()
+        for obj in controllers.reconcile(scenario.load(str(ROOT / path), served_kinds()).objects):
+            store.add(obj)
+        handles.append(start_server(store, LocalRuntime(), tmp_path / f"server{len(handles)}", faults=list(faults)))
+        return handles[-1]
+
+    yield serve
+    for handle in handles:
+        handle.stop()
+
+
+@pytest.mark.parametrize("scenario", LIVE_SCENARIOS)
+def test_live_triage_row_equals_svcdebug_svc(api_server, scenario):
+    server = api_server(scenario)
+    assert disagreements(["--kubeconfig", str(server.kubeconfig)]) == []
+
+
+@pytest.mark.parametrize("scenario", ["tests/scenarios/netpath/mesh-authz-live", "tests/scenarios/svcdebug/mesh"])
+def test_live_agree_when_mesh_policies_are_forbidden(api_server, scenario):
+    server = api_server(scenario, MESH_POLICIES_FORBIDDEN)
+    assert disagreements(["--kubeconfig", str(server.kubeconfig)]) == []
+
+
+@pytest.mark.parametrize("scope", [["-A"], ["-n", "shop"]])
+def test_live_triage_lists_each_kind_once_per_namespace(api_server, scope):
+    server = api_server("tests/scenarios/netpath/mesh-authz-live")
+    server.take_requests()
+    svcdebug(*scope, "--no-probe", "-o", "json", "--kubeconfig", str(server.kubeconfig))
+    lists = Counter((resource, namespace) for _, verb, resource, namespace in server.take_requests() if verb == "list")
+    assert {"authorizationpolicies", "peerauthentications"} <= {resource for resource, _ in lists}, lists
+    assert max(lists.values()) == 1, lists
