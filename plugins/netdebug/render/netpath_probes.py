@@ -18,7 +18,6 @@ def write_probes(probes: list[dict], stream, style: Style) -> None:
                      f" ({probe.get('elapsedMs', 0):.0f} ms){tool}\n")
 
 
-
 def _probe_what(probe: dict) -> str:
     if probe["kind"] == "listening":
         return f"sockets of {probe['from']}"
