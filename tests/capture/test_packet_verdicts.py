@@ -1,5 +1,6 @@
 """Where a packet died, from hand-made captures at both ends (pure: diagnose/capture.py)."""
-from netdebug.diagnose.capture import End, Expected, conclude
+from netdebug.diagnose.capture import conclude
+from netdebug.diagnose.capture_flows import End, Expected
 from netdebug.model.packets import INCOMING, OUTGOING, Packet
 
 SRC, DST, OTHER, SVC = "10.0.1.2", "10.0.2.6", "10.0.2.99", "10.96.0.50"

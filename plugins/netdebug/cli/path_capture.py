@@ -4,8 +4,9 @@ import sys
 import tempfile
 import time
 
-from ..diagnose import capture as packets_verdict
+from ..diagnose.capture import conclude
 from ..diagnose.capture_dns import dns_exchanges, dns_findings
+from ..diagnose.capture_flows import End, Expected
 from ..diagnose.capture_fold import fold, settle_udp
 from ..model import objects
 
@@ -115,13 +116,13 @@ def _probe_from_added(cluster, query, added: list[dict]) -> bool:
 
 def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float, added: list) -> dict:
     source, *destinations = [_end(c, report) for c in captures]
-    source = packets_verdict.End(source.role, source.pod, _ip(query.source), source.packets, source.file, source.error)
-    expected = packets_verdict.Expected(
+    source = End(source.role, source.pod, _ip(query.source), source.packets, source.file, source.error)
+    expected = Expected(
         endpoints={e["ip"]: e["pod"] for e in report.targets.get("endpoints") or [] if e.get("ip")},
         ports=frozenset(ports), service_ips=frozenset(_service_ips(report)), probed=tuple(_probed(report)))
     flows, dns = [], []
     if source.error is None:
-        findings, flows = packets_verdict.conclude(source, destinations, expected)
+        findings, flows = conclude(source, destinations, expected)
         dns = dns_exchanges(source)
         fold(report, findings + dns_findings(dns, source) + _slow_dns(report, dns))
         settle_udp(report, flows)
@@ -143,8 +144,8 @@ def _slow_dns(report, exchanges: list[dict]) -> list:
                             f"Pod {report.source}", queries)
 
 
-def _end(capture, report) -> "packets_verdict.End":
-    return packets_verdict.End(capture.spec.role, capture.ref, "", tuple(capture.packets), capture.file, capture.error)
+def _end(capture, report) -> End:
+    return End(capture.spec.role, capture.ref, "", tuple(capture.packets), capture.file, capture.error)
 
 
 def _ip(pod: dict) -> str:

@@ -1,7 +1,7 @@
 """DNS in a source capture: every query (id, name), when it left and its answer (rcode, answers,
 time), and queries that were never answered. Pure."""
 from ..model.findings import Finding
-from .capture import End
+from .capture_flows import End
 
 
 def dns_exchanges(source: End) -> list[dict]:
