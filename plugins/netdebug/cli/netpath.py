@@ -17,7 +17,7 @@ from .options import (PORT, SECONDS, cluster_options, completes, make_cluster_op
 from .usage import CONTEXT_SETTINGS, epilog, prog
 
 if TYPE_CHECKING:  # imported by the functions: --help and --version do not load the diagnosis
-    from ..diagnose.path import PathQuery
+    from ..diagnose.path_report import PathQuery
     from ..diagnose.target import Target
 
 NOTES = """SRC: POD, NS/POD, KIND/NAME or NS/KIND/NAME (deploy, sts, ds, rs: one ready pod
@@ -214,7 +214,7 @@ def build_query(snapshot, source: "Target", destination: "Target", namespace: st
     """Resolve SRC (and DST when it names pods) against the snapshot.
 
     DST names without a namespace live in -n when given, else in SRC's namespace (like DNS names)."""
-    from ..diagnose.path import PathQuery
+    from ..diagnose.path_report import PathQuery
 
     pod, chosen_from = None, None
     if source.form != "external":
