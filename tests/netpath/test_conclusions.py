@@ -1,5 +1,5 @@
 """Declared vs observed: what probe outcomes mean for a walked path (pure logic, real walks from manifests)."""
-from netdebug.cli.netpath import build_query
+from netdebug.cli.path_query import build_query
 from netdebug.diagnose import external_probes, path_probes
 from netdebug.diagnose.path import walk
 from netdebug.diagnose.target import parse_destination, parse_source

@@ -1,7 +1,7 @@
 """The live reader of policies (kube/policies) behind netpath's targeted fetch, without root: admin policy
 kinds the API server does not serve (CRDs not installed, 404) are no gap; forbidden ones (403) are, and
 the policy hop then says it could not see them instead of judging."""
-from netdebug.cli.netpath import build_query
+from netdebug.cli.path_query import build_query
 from netdebug.cli.path_fetch import fetch
 from netdebug.diagnose.path import walk
 from netdebug.diagnose.target import parse_destination, parse_source
