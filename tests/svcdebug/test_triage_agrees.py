@@ -105,3 +105,36 @@ def test_live_triage_lists_each_kind_once_per_namespace(api_server, scope):
     lists = Counter((resource, namespace) for _, verb, resource, namespace in server.take_requests() if verb == "list")
     assert {"authorizationpolicies", "peerauthentications"} <= {resource for resource, _ in lists}, lists
     assert max(lists.values()) == 1, lists
+
+
+@pytest.mark.parametrize("scenario", ["tests/scenarios/svcdebug/composite/dns-blocked", "examples/shop"])
+def test_probe_clients_dns_check_sees_what_svcdebug_svc_sees(api_server, scenario):
+    """With probes, the first probe client's DNS policy check (cli/svc_probes.py) runs on triage's snapshot
+    (-n NS) and on svcdebug SVC's: it reads the cluster DNS's pods and policies in kube-system either way."""
+    from netdebug.cli.options import ClusterOptions
+    from netdebug.cli.svc_fetch import fetch_service_snapshot
+    from netdebug.cli.svc_triage import _live_snapshot
+    from netdebug.diagnose.service_ports import select_ports
+    from netdebug.diagnose.svc_dns import dns_policy_findings
+    from netdebug.diagnose.svc_probe_plan import choose_client_pods
+    from netdebug.diagnose.svcdebug import ServiceFacts
+    from netdebug.kube.client import connect
+    from netdebug.model import objects
+
+    cluster = connect(ClusterOptions(kubeconfig=str(api_server(scenario).kubeconfig)))
+    namespaces = sorted({objects.namespace(s) for s in cluster.list("Service")} - {"kube-system"})
+    blocked = 0
+    for namespace in namespaces:
+        triage_snapshot, services = _live_snapshot(cluster, [namespace], None, dns=True)
+        for service in services:
+            alone = fetch_service_snapshot(cluster, namespace, objects.name(service), dns=True)
+            answers = []
+            for snapshot in (triage_snapshot, alone):
+                facts = ServiceFacts.gather(snapshot, snapshot.get("Service", namespace, objects.name(service)),
+                                            select_ports(service, None))
+                chosen = choose_client_pods(snapshot.in_namespace("Pod", namespace), facts.backends, None)
+                found = dns_policy_findings(facts, chosen[0][0], confirmed_later=True) if chosen else []
+                answers.append([(f.code, f.severity, f.subject) for f in found])
+            assert answers[0] == answers[1], (objects.ref(service), answers)
+            blocked += bool(answers[0])
+    assert blocked or scenario == "examples/shop", "the scenario should show a probe client denied DNS"

@@ -25,19 +25,21 @@ def triage_reports(options, request, progress: Progress) -> list[dict]:
 
     cluster = connect(options)
     namespaces = None if options.all_namespaces else [cluster.namespace]
-    snapshot, services = _live_snapshot(cluster, namespaces, options.selector)
+    snapshot, services = _live_snapshot(cluster, namespaces, options.selector, request.probe)
     if not request.probe:
         return ranked(triage(snapshot, services, gap_notes(snapshot)))
     return ranked(_probed(cluster, snapshot, services, request, progress))
 
 
-def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None) -> tuple[Snapshot, list[dict]]:
+def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None,
+                   dns: bool = False) -> tuple[Snapshot, list[dict]]:
+    """dns: probes will run, and their client's DNS policy check reads the cluster DNS's side."""
     from ..diagnose.mesh_reads import reference_reads
     from ..kube.policies import without_unserved
     from ..kube.queries import run_queries
 
     snapshot = Snapshot(origin="live")
-    snapshot.add_missing(run_queries(cluster, triage_reads(namespaces)))
+    snapshot.add_missing(run_queries(cluster, triage_reads(namespaces, dns)))
     for ns in namespaces or [None]:
         require(cluster.gaps, "Service", ns, f"cannot list the Services {'in ' + ns if ns else 'of the cluster'}")
     services = services_in_scope(snapshot, namespaces, selector)

@@ -58,6 +58,14 @@ def second_reads(snapshot, service: dict, slices_forbidden: bool) -> list[Query]
     return reads + event_reads(ns, [p for p in selected_pods(snapshot, service) if not pod_ready(p)])
 
 
+def cluster_dns_reads(namespaces_read: list[str] | None) -> list[Query]:
+    """For the probe client's DNS policy check, when the cluster DNS's namespace is not read already (None:
+    every namespace is): its DNS pods and NetworkPolicies."""
+    if namespaces_read is None or DNS_NAMESPACE in namespaces_read:
+        return []
+    return [Query("Pod", DNS_NAMESPACE, label_selector=DNS_POD_SELECTOR), Query("NetworkPolicy", DNS_NAMESPACE)]
+
+
 def event_reads(ns: str, unready: list[dict]) -> list[Query]:
     if len(unready) > EVENTS_PER_POD_LIMIT:
         return [Query("Event", ns, field_selector="involvedObject.kind=Pod,type=Warning")]

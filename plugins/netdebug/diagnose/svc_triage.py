@@ -15,18 +15,20 @@ from .mesh_reads import mesh_reads
 from .service import selected_pods
 from .service_ports import select_ports
 from .svcdebug import ServiceFacts, build_report, static_findings
-from .svc_read_plan import event_reads
+from .svc_read_plan import cluster_dns_reads, event_reads
 
 NAMESPACED_READS = ("Service", "EndpointSlice", "Pod", "NetworkPolicy", "Ingress", "StatefulSet")
 RANK = {"error": 0, "warning": 1, "ok": 2}
 WARNING_EVENTS = "involvedObject.kind=Pod,type=Warning"
 
 
-def triage_reads(namespaces: list[str] | None) -> list[Query]:
+def triage_reads(namespaces: list[str] | None, dns: bool = False) -> list[Query]:
     """Round 1: each namespaced kind per namespace (None: one list across all), plus the cluster-wide
-    kinds the checks read. O(kinds x namespaces), whatever the number of Services."""
+    kinds the checks read. O(kinds x namespaces), whatever the number of Services. dns: probes will
+    resolve names, so the cluster DNS's pods and policies too (as svcdebug SVC reads them)."""
     scopes = namespaces if namespaces is not None else [None]
     reads = [Query(kind, ns) for kind in NAMESPACED_READS for ns in scopes]
+    reads += cluster_dns_reads(namespaces) if dns else []
     return reads + [Query("Namespace"), Query("Node"), Query("IngressClass"), *(Query(k) for k in ADMIN_POLICY_KINDS)]
 
 
