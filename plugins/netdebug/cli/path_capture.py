@@ -1,14 +1,11 @@
 """netpath --capture: tcpdump at the source and at the destination pods while the probes run, then
-a verdict per flow from the packets (diagnose/capture.py), and the pcap files named in the output."""
+a verdict per flow from the packets (cli/path_capture_verdict.py), and the pcap files named in the output."""
 import sys
 import tempfile
 import time
 
-from ..diagnose.capture import conclude
-from ..diagnose.capture_dns import dns_exchanges, dns_findings
-from ..diagnose.capture_flows import End, Expected
-from ..diagnose.capture_fold import fold, settle_udp
 from ..model import objects
+from .path_capture_verdict import capture_section
 
 MAX_DESTINATIONS = 4  # destination pods captured at (the first endpoints)
 PACKET_LIMIT = 2000
@@ -37,7 +34,7 @@ def capture_path(cluster, snapshot, report, query, run_probes, timeout: float, d
     time.sleep(GRACE)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     captures = capture.stop_all(running, directory, stamp)
-    return _conclude(report, query, captures, ports, bpf, limit, added)
+    return capture_section(report, query, captures, ports, bpf, {"seconds": limit, "packets": PACKET_LIMIT}, added)
 
 
 def checked_directory(directory: str | None) -> str:
@@ -112,58 +109,3 @@ def _probe_from_added(cluster, query, added: list[dict]) -> bool:
         return False
     query.source, query.source_container = fresh, mine["container"]
     return True
-
-
-def _conclude(report, query, captures: list, ports: set, bpf: str, limit: float, added: list) -> dict:
-    source, *destinations = [_end(c, report) for c in captures]
-    source = End(source.role, source.pod, _ip(query.source), source.packets, source.file, source.error)
-    expected = Expected(
-        endpoints={e["ip"]: e["pod"] for e in report.targets.get("endpoints") or [] if e.get("ip")},
-        ports=frozenset(ports), service_ips=frozenset(_service_ips(report)), probed=tuple(_probed(report)))
-    flows, dns = [], []
-    if source.error is None:
-        findings, flows = conclude(source, destinations, expected)
-        dns = dns_exchanges(source)
-        fold(report, findings + dns_findings(dns, source) + _slow_dns(report, dns))
-        settle_udp(report, flows)
-    return {"filter": bpf, "limits": {"seconds": limit, "packets": PACKET_LIMIT}, "added": added,
-            "files": [_file(c) for c in captures], "flows": flows, "dns": dns}
-
-
-def _slow_dns(report, exchanges: list[dict]) -> list:
-    """dns-slow from the answers the source capture timed (the name's queries; --count not needed)."""
-    from ..diagnose import quality
-
-    name = report.targets.get("dns")
-    answered = [("ok", q["ms"]) for q in exchanges if "ms" in q]
-    if not name or not answered or any(f.code == "dns-slow" for f in report.observations):
-        return []
-    dns_hop = report.hop("dns")
-    queries = (dns_hop.facts.get("queries") if dns_hop else None) or []
-    return quality.findings([quality.measure("dns", f"{name} (queries seen in the capture)", answered)],
-                            f"Pod {report.source}", queries)
-
-
-def _end(capture, report) -> End:
-    return End(capture.spec.role, capture.ref, "", tuple(capture.packets), capture.file, capture.error)
-
-
-def _ip(pod: dict) -> str:
-    return (objects.pod_ips(pod) or [""])[0]
-
-
-def _service_ips(report) -> list[str]:
-    service = report.targets.get("service") or {}
-    return [service["ip"]] if service.get("ip") and not service["ip"].startswith("<") else []
-
-
-def _probed(report) -> list[tuple]:
-    protocol = report.protocol
-    return [(protocol, e["ip"], e["port"]) for e in report.targets.get("endpoints") or []
-            if e.get("ip") and isinstance(e.get("port"), int)]
-
-
-def _file(capture) -> dict:
-    data = {"role": capture.spec.role, "pod": capture.ref, "container": capture.container, "file": capture.file,
-            "packets": len(capture.packets), "seconds": capture.seconds}
-    return {**data, "error": capture.error} if capture.error else data
