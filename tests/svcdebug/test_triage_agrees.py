@@ -138,3 +138,31 @@ def test_probe_clients_dns_check_sees_what_svcdebug_svc_sees(api_server, scenari
             assert answers[0] == answers[1], (objects.ref(service), answers)
             blocked += bool(answers[0])
     assert blocked or scenario == "examples/shop", "the scenario should show a probe client denied DNS"
+
+
+def cluster_wide_list_forbidden(resource: str) -> list[dict]:
+    """RBAC with a Role per namespace: listing `resource` across namespaces is forbidden, in one is allowed."""
+    return [{"user": "*", "verb": "list", "resource": resource, "namespace": "", "action": "forbid"}]
+
+
+@pytest.mark.parametrize("scenario,resource", [
+    ("examples/shop", "networkpolicies"), ("examples/broken-service", "pods"), ("examples/external-access", "ingresses"),
+    ("tests/faults/scenarios/odd-shapes", "endpointslices"), ("tests/scenarios/netpath/outside", "peerauthentications"),
+    ("tests/scenarios/svcdebug/types", "statefulsets"), ("tests/scenarios/svcdebug/not-ready", "pods"),
+    ("tests/scenarios/netpath/mesh-authz-live", "authorizationpolicies")])
+def test_live_all_namespaces_agree_with_a_role_per_namespace(api_server, scenario, resource):
+    """-A lists each kind across namespaces; where RBAC forbids that, triage lists it again in each namespace
+    holding Services (as kube/fetch does), so a row still says what svcdebug SVC says from its namespace."""
+    server = api_server(scenario, cluster_wide_list_forbidden(resource))
+    assert disagreements(["--kubeconfig", str(server.kubeconfig)]) == []
+
+
+def test_documented_difference_triage_may_see_the_ingress_controllers_svcdebug_svc_cannot(api_server):
+    """With pods listable per namespace only, svcdebug SVC cannot search the cluster for ingress controllers
+    (and says so in its notes); triage -A read the controllers' namespace for its own Services, so it judges
+    their mutual TLS. The one allowed difference: triage knows more, and svcdebug SVC names what it missed."""
+    server = api_server("tests/scenarios/netpath/outside", cluster_wide_list_forbidden("pods"))
+    found = disagreements(["--kubeconfig", str(server.kubeconfig)])
+    assert found == [("secure/vault", {("mesh-mtls-required", "error"): 1}, {})]
+    _, out = svcdebug("vault", "-n", "secure", "--no-probe", "-o", "json", "--kubeconfig", str(server.kubeconfig))
+    assert any("could not list pods" in note for note in json.loads(out)["notes"])

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ..diagnose.service_ports import select_ports
 from ..diagnose.svc_triage import ranked, second_reads, services_in_scope, triage, triage_reads
 from ..diagnose.svcdebug import ServiceFacts, build_report, gap_notes, static_findings
+from ..model import objects
 from ..model.gaps import require
 from ..model.snapshot import Snapshot
 from .snapshot import load_files
@@ -35,18 +36,21 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None,
                    dns: bool = False) -> tuple[Snapshot, list[dict]]:
     """dns: probes will run, and their client's DNS policy check reads the cluster DNS's side."""
     from ..diagnose.mesh_reads import reference_reads
+    from ..kube.fetch import _namespace_by_namespace as namespace_by_namespace  # kube/fetch's retry, reused
     from ..kube.policies import without_unserved
     from ..kube.queries import run_queries
 
-    snapshot = Snapshot(origin="live")
+    snapshot, gaps_before = Snapshot(origin="live"), len(cluster.gaps)
     snapshot.add_missing(run_queries(cluster, triage_reads(namespaces, dns)))
     for ns in namespaces or [None]:
         require(cluster.gaps, "Service", ns, f"cannot list the Services {'in ' + ns if ns else 'of the cluster'}")
     services = services_in_scope(snapshot, namespaces, selector)
+    if namespaces is None:  # -A with a Role per namespace: the lists it forbade, in the Services' namespaces
+        in_use = tuple(dict.fromkeys(objects.namespace(s) for s in services))
+        snapshot.add_missing([o for page in namespace_by_namespace(cluster, gaps_before, in_use, None) for o in page])
     slices_hidden = list(dict.fromkeys(g.namespace for g in cluster.gaps if g.kind == "EndpointSlice"))
     snapshot.add_missing(run_queries(cluster, second_reads(snapshot, services, namespaces is None, slices_hidden)))
-    if namespaces is not None:  # with -A the mesh kinds were listed across the cluster already
-        snapshot.add_missing(run_queries(cluster, reference_reads(snapshot)))
+    snapshot.add_missing(run_queries(cluster, reference_reads(snapshot)))
     snapshot.gaps.extend(without_unserved(cluster.gaps))
     return snapshot, services
 

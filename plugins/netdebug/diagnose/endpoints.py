@@ -53,7 +53,7 @@ def service_endpoints(snapshot: Snapshot, service: dict) -> EndpointView:
     if legacy is not None:
         return EndpointView("Endpoints", _with_pods(snapshot, ns, list(_legacy_endpoints(legacy, ns))),
                             [f"Endpoints {objects.ref(legacy)}"])
-    if snapshot.origin == "live" and snapshot.complete("EndpointSlice"):
+    if snapshot.origin == "live" and snapshot.complete("EndpointSlice", ns):
         return EndpointView("EndpointSlice")
     return EndpointView(None)
 

@@ -39,7 +39,7 @@ def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool
     by Ingresses that route to a Service in scope, the ingress controller pods, the mesh policies where
     backends are meshed, and Warning Events of unready backends (one list across the cluster with -A,
     else per namespace)."""
-    reads = [Query("Endpoints", ns) for ns in slices_hidden] + mesh_policy_reads(snapshot, services, every_namespace)
+    reads = [Query("Endpoints", ns) for ns in slices_hidden] + mesh_policy_reads(snapshot, services)
     secrets, unready, routed = set(), {}, False
     for service in services:
         ns = objects.namespace(service)
@@ -58,11 +58,10 @@ def second_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool
     return reads
 
 
-def mesh_policy_reads(snapshot: Snapshot, services: list[dict], every_namespace: bool) -> list[Query]:
-    """svcdebug's mesh reads (diagnose/mesh_reads) for the backends of every Service in scope: per meshed
-    namespace, or each kind once across the cluster with -A."""
-    reads = mesh_reads(snapshot, [pod for service in services for pod in selected_pods(snapshot, service)])
-    return list(dict.fromkeys(Query(q.kind) for q in reads)) if every_namespace else reads
+def mesh_policy_reads(snapshot: Snapshot, services: list[dict]) -> list[Query]:
+    """svcdebug's mesh reads (diagnose/mesh_reads) for the backends of every Service in scope: each kind once
+    per meshed namespace (also with -A: a Role that grants one namespace still lets them be read)."""
+    return mesh_reads(snapshot, [pod for service in services for pod in selected_pods(snapshot, service)])
 
 
 def services_in_scope(snapshot: Snapshot, namespaces: list[str] | None, selector: str | None) -> list[dict]:

@@ -73,7 +73,7 @@ def static_findings(facts: ServiceFacts, from_pod: dict | None = None) -> list[F
     found += endpoint_findings(snapshot, service, facts.view)
     found += port_findings(service, facts.ports, snapshot)
     found += type_findings(snapshot, service, facts.view) + itp_local(service, facts.view, from_pod)
-    if snapshot.complete("Ingress"):
+    if snapshot.complete("Ingress", objects.namespace(service)):
         found += ingress_findings(snapshot, service)
     if policies_readable(snapshot, [service, from_pod]) and facts.backends:
         found += _policy(facts, from_pod)

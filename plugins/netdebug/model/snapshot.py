@@ -85,6 +85,7 @@ class Snapshot:
     def gaps_for(self, kind: str) -> list[Gap]:
         return [g for g in self.gaps if g.kind == kind]
 
-    def complete(self, kind: str) -> bool:
-        """True when nothing kept us from seeing every object of this kind."""
-        return not self.gaps_for(kind)
+    def complete(self, kind: str, namespace: str | None = None) -> bool:
+        """True when nothing kept us from seeing every object of this kind (in `namespace`, when given: a
+        list across namespaces that RBAC forbade may have been read in that one)."""
+        return not any(g.covers(kind, namespace) for g in self.gaps)
