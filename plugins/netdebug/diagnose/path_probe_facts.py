@@ -1,10 +1,10 @@
 """What svcdebug's probe_verdicts must know about a walked path (ProbeFacts): its endpoints, what the
 policy hop decided for each, the Service port's checks and the DNS names asked. Pure."""
+from ..model.kinds import CLUSTER_DNS_CHECK
 from .probe_facts import ProbeFacts
 from .service_policy import PolicyCheck
 
 LOCALHOST = "127.0.0.1"
-CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster: if not, cluster DNS itself is down
 
 
 def probe_facts(report, results: list[dict]) -> ProbeFacts:

@@ -7,7 +7,8 @@ dropped-unexplained, policy-not-enforced, dns-*), puts each on its hop and sets 
 """
 from . import mesh_authz_probes, path_verdict, probe_verdicts
 from .hops import FAIL, OK
-from .path_probe_facts import CLUSTER_DNS_CHECK, LOCALHOST, probe_facts
+from ..model.kinds import CLUSTER_DNS_CHECK
+from .path_probe_facts import LOCALHOST, probe_facts
 from .path_verdict import GOOD, UNSEEN_POLICY
 from .root_cause import root_cause_folds
 

@@ -9,14 +9,13 @@ that refused, and the FQDN again when the clients' search list shows another clu
 from dataclasses import dataclass
 
 from ..model import objects
-from ..model.kinds import CLUSTER_DOMAIN
+from ..model.kinds import CLUSTER_DNS_CHECK, CLUSTER_DOMAIN
 from ..errors import InputError
 from ..model.probes import ProbeSpec, checked_host
 from .endpoints import EndpointView
 from .service import is_headless, service_type
 from .service_ports import resolve_target_port, target_port
 
-CLUSTER_DNS_CHECK = "kubernetes.default"  # resolved through the search list, whatever the domain
 
 
 @dataclass(frozen=True)

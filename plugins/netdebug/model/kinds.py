@@ -1,6 +1,7 @@
 """Kubernetes facts every layer shares, stated once: kinds, well-known names and labels."""
 
 CLUSTER_DOMAIN = "cluster.local"  # the default; a pod's resolv.conf search list can show another
+CLUSTER_DNS_CHECK = "kubernetes.default"  # resolves in every cluster through the search list: if not, cluster DNS is down
 
 # Controllers whose pods a user may name instead of a pod (`deploy/web`), and every kind that owns pods.
 POD_CONTROLLER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
