@@ -36,11 +36,15 @@ def findings(report: dict) -> Counter:
     return Counter((f["code"], f["severity"]) for f in report["findings"] if f["code"] not in ALLOWED_DIFFERENCES)
 
 
-def disagreements(source: list[str]) -> list[tuple]:
-    """(Service, only in triage, only in svcdebug SVC) for every Service where the two answers differ."""
+def disagreements(source: list[str], per_namespace: bool = False) -> list[tuple]:
+    """(Service, only in triage, only in svcdebug SVC) for every Service where the two answers differ;
+    the triage of -A, or (`per_namespace`) of -n NS for each namespace holding Services."""
     _, out = svcdebug("-A", "--no-probe", "-o", "json", *source)
     triage = json.loads(out)
     assert triage, "no Service in the scenario"
+    if per_namespace:
+        namespaces = sorted({row["service"].split("/", 1)[0] for row in triage})
+        triage = [row for ns in namespaces for row in json.loads(svcdebug("-n", ns, "--no-probe", "-o", "json", *source)[1])]
     differ = []
     for row in triage:
         namespace, name = row["service"].split("/", 1)
@@ -85,10 +89,11 @@ def api_server(tmp_path):
         handle.stop()
 
 
+@pytest.mark.parametrize("per_namespace", [False, True], ids=["all-namespaces", "each-namespace"])
 @pytest.mark.parametrize("scenario", LIVE_SCENARIOS)
-def test_live_triage_row_equals_svcdebug_svc(api_server, scenario):
+def test_live_triage_row_equals_svcdebug_svc(api_server, scenario, per_namespace):
     server = api_server(scenario)
-    assert disagreements(["--kubeconfig", str(server.kubeconfig)]) == []
+    assert disagreements(["--kubeconfig", str(server.kubeconfig)], per_namespace) == []
 
 
 @pytest.mark.parametrize("scenario", ["tests/scenarios/netpath/mesh-authz-live", "tests/scenarios/svcdebug/mesh"])
