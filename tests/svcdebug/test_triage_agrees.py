@@ -171,3 +171,27 @@ def test_documented_difference_triage_may_see_the_ingress_controllers_svcdebug_s
     assert found == [("secure/vault", {("mesh-mtls-required", "error"): 1}, {})]
     _, out = svcdebug("vault", "-n", "secure", "--no-probe", "-o", "json", "--kubeconfig", str(server.kubeconfig))
     assert any("could not list pods" in note for note in json.loads(out)["notes"])
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("paths,namespace", [
+    (["tests/scenarios/svcdebug/composite/dns-blocked", "tests/simtests/scenarios/enforce"], "shop"),
+    (["examples/broken-service"], "web"), (["examples/policy-blocking"], "payments")])
+def test_probed_triage_row_equals_svcdebug_svc(paths, namespace):
+    """With probes, on the simulated cluster (packets in network namespaces): each row of -n NS has the
+    findings svcdebug SVC has (dns-blocked: policy-blocks-dns, once reported by triage as dns-down)."""
+    from tests.conftest import sim_unavailable, unique_run_name
+    from tests.sim.cluster import SimCluster
+
+    reason = sim_unavailable()
+    if reason:
+        pytest.skip(reason)
+    sim = SimCluster.start([str(ROOT / p) for p in paths], unique_run_name())
+    try:
+        source = ["--timeout", "1", "--kubeconfig", str(sim.kubeconfig)]
+        _, out = svcdebug("-n", namespace, "-o", "json", *source)
+        for row in json.loads(out):
+            _, single = svcdebug(row["service"].split("/")[1], "-n", namespace, "-o", "json", *source)
+            assert findings(row) == findings(json.loads(single)), row["service"]
+    finally:
+        sim.stop()
