@@ -36,7 +36,7 @@ def _live_snapshot(cluster, namespaces: list[str] | None, selector: str | None,
                    dns: bool = False) -> tuple[Snapshot, list[dict]]:
     """dns: probes will run, and their client's DNS policy check reads the cluster DNS's side."""
     from ..diagnose.mesh_reads import reference_reads
-    from ..kube.fetch import _namespace_by_namespace as namespace_by_namespace  # kube/fetch's retry, reused
+    from ..kube.fetch import namespace_by_namespace
     from ..kube.policies import without_unserved
     from ..kube.queries import run_queries
 

@@ -30,7 +30,7 @@ def fetch_snapshot(options, kinds: tuple[str, ...], cluster: Cluster | None = No
     gaps_before = len(cluster.gaps)
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_LISTS, len(jobs) or 1)) as pool:
         pages = list(pool.map(lambda job: _list(cluster, job[0], job[1], options.selector), jobs))
-    pages += _namespace_by_namespace(cluster, gaps_before, (cluster.namespace, *(namespaces or ())), options.selector)
+    pages += namespace_by_namespace(cluster, gaps_before, (cluster.namespace, *(namespaces or ())), options.selector)
     snapshot = Snapshot(origin="live", kinds_read=kinds)
     for items in pages:
         for obj in items:
@@ -39,7 +39,7 @@ def fetch_snapshot(options, kinds: tuple[str, ...], cluster: Cluster | None = No
     return snapshot
 
 
-def _namespace_by_namespace(cluster: Cluster, gaps_before: int, namespaces: tuple, selector: str | None) -> list:
+def namespace_by_namespace(cluster: Cluster, gaps_before: int, namespaces: tuple, selector: str | None) -> list:
     """A list across namespaces that RBAC forbids, retried in the namespaces the question is about (a
     Role grants one namespace): their objects are read, and the gap then covers only the others."""
     pages = []
